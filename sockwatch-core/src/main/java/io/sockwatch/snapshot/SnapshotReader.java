@@ -1,0 +1,137 @@
+package io.sockwatch.snapshot;
+
+import io.sockwatch.kernel.SocketTableSource;
+import io.sockwatch.kernel.SourceUnavailableException;
+import io.sockwatch.kernel.procfs.NodeStatsSource;
+import io.sockwatch.kernel.procfs.ProcNetTcpSource;
+import io.sockwatch.kernel.sockdiag.NetlinkSockDiagSource;
+import io.sockwatch.model.NodeStats;
+import io.sockwatch.model.SocketRecord;
+import io.sockwatch.model.SocketTable;
+import io.sockwatch.model.Unavailable;
+import io.sockwatch.process.ProcessInfo;
+import io.sockwatch.process.SocketOwnerScanner;
+import io.sockwatch.process.SocketOwners;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.function.Supplier;
+
+/**
+ * Assembles a {@link Snapshot}: picks the socket-table source (falling back from netlink to
+ * /proc with the reason recorded), applies the filter, attributes sockets to processes and reads
+ * node counters. It owns no I/O itself; every read goes through the sources it is given.
+ */
+public final class SnapshotReader {
+
+  /**
+   * What to read.
+   *
+   * @param source which socket-table reader
+   * @param processes whether to attribute sockets to processes
+   * @param node whether to read node counters and sysctls
+   * @param details whether to fetch tcp_info, skmem and congestion (netlink only)
+   */
+  public record Options(SourceChoice source, boolean processes, boolean node, boolean details) {}
+
+  private final SocketTableSource netlink;
+  private final SocketTableSource proc;
+  private final Supplier<SocketOwners> ownerScan;
+  private final Supplier<NodeStats> nodeRead;
+  private final boolean liveKernel;
+  private final Clock clock;
+
+  SnapshotReader(
+      SocketTableSource netlink,
+      SocketTableSource proc,
+      Supplier<SocketOwners> ownerScan,
+      Supplier<NodeStats> nodeRead,
+      boolean liveKernel,
+      Clock clock) {
+    this.netlink = netlink;
+    this.proc = proc;
+    this.ownerScan = ownerScan;
+    this.nodeRead = nodeRead;
+    this.liveKernel = liveKernel;
+    this.clock = clock;
+  }
+
+  /**
+   * A reader of the kernel the calling thread sees, with /proc under {@code root}. When {@code
+   * root} is not {@code /} (a recorded tree), netlink cannot describe it, so {@code auto} uses
+   * the /proc source.
+   */
+  public static SnapshotReader forRoot(Path root) {
+    Path r = root.toAbsolutePath().normalize();
+    return new SnapshotReader(
+        new NetlinkSockDiagSource(),
+        new ProcNetTcpSource(r.resolve("proc/net")),
+        () -> new SocketOwnerScanner(r).scan(),
+        () -> new NodeStatsSource(r).read(),
+        r.equals(Path.of("/")),
+        Clock.systemUTC());
+  }
+
+  /**
+   * Reads a snapshot.
+   *
+   * @throws SourceUnavailableException when the explicitly chosen source cannot work, or when
+   *     neither source can
+   */
+  public Snapshot read(SocketFilter filter, Options options) throws SourceUnavailableException {
+    List<Unavailable> unavailable = new ArrayList<>();
+    var request = filter.toScanRequest(options.details());
+    java.time.Instant takenAt = clock.instant();
+    SocketTable table =
+        switch (options.source()) {
+          case NETLINK -> netlink.read(request);
+          case PROC -> proc.read(request);
+          case AUTO -> readAuto(request, unavailable);
+        };
+    unavailable.addAll(table.unavailable());
+
+    boolean attribute = options.processes() || filter.needsProcesses();
+    SocketOwners owners = SocketOwners.EMPTY;
+    if (attribute) {
+      owners = ownerScan.get();
+      unavailable.addAll(owners.unavailable());
+    }
+    List<SocketRecord> kept = new ArrayList<>(table.sockets().size());
+    for (SocketRecord s : table.sockets()) {
+      if (!filter.matchesSocket(s)) {
+        continue;
+      }
+      if (filter.needsProcesses()) {
+        List<ProcessInfo> who = s.inode() == 0 ? List.of() : owners.ownersOf(s.inode());
+        if (!filter.matchesOwners(who)) {
+          continue;
+        }
+      }
+      kept.add(s);
+    }
+    Optional<NodeStats> node = Optional.empty();
+    if (options.node()) {
+      NodeStats stats = nodeRead.get();
+      unavailable.addAll(stats.unavailable());
+      node = Optional.of(stats);
+    }
+    return new Snapshot(takenAt, table.source(), kept, owners, attribute, node, unavailable);
+  }
+
+  private SocketTable readAuto(io.sockwatch.kernel.ScanRequest request, List<Unavailable> unavailable)
+      throws SourceUnavailableException {
+    if (!liveKernel) {
+      unavailable.add(
+          new Unavailable("netlink sock_diag", "not used with a --root other than /; read /proc/net/tcp under the root"));
+      return proc.read(request);
+    }
+    try {
+      return netlink.read(request);
+    } catch (SourceUnavailableException e) {
+      unavailable.add(new Unavailable("netlink sock_diag", e.getMessage() + "; fell back to /proc/net/tcp"));
+      return proc.read(request);
+    }
+  }
+}
