@@ -1,5 +1,11 @@
 package io.sockwatch.cli;
 
+import java.io.BufferedWriter;
+import java.io.FileDescriptor;
+import java.io.FileOutputStream;
+import java.io.OutputStreamWriter;
+import java.io.PrintWriter;
+import java.nio.charset.StandardCharsets;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -20,12 +26,25 @@ public final class Main {
   public static final int EXIT_ERROR = 2;
 
   public static void main(String[] args) {
-    System.exit(run(args));
+    // System.out is a synchronized, auto-flushing PrintStream; listings of a million rows go
+    // through one large buffer on the raw descriptor instead.
+    PrintWriter out =
+        new PrintWriter(
+            new BufferedWriter(
+                new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8),
+                1 << 16),
+            false);
+    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    int code = run(out, err, args);
+    out.flush();
+    System.exit(code);
   }
 
-  /** Runs a command line and returns the exit code; used by tests in-process. */
-  public static int run(String... args) {
+  /** Runs a command line with the given streams and returns the exit code (tests call this). */
+  public static int run(PrintWriter out, PrintWriter err, String... args) {
     CommandLine cl = new CommandLine(new Main());
+    cl.setOut(out);
+    cl.setErr(err);
     cl.setExecutionExceptionHandler(
         (ex, cmd, parseResult) -> {
           if (isBrokenPipe(ex)) {

@@ -10,12 +10,7 @@ import io.sockwatch.snapshot.SnapshotReader;
 import io.sockwatch.snapshot.SocketFilter;
 import io.sockwatch.snapshot.SourceChoice;
 import io.sockwatch.snapshot.Summary;
-import java.io.BufferedWriter;
-import java.io.FileDescriptor;
-import java.io.FileOutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
+import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -108,7 +103,7 @@ final class SnapshotCommand implements Callable<Integer> {
       throw new ParameterException(spec.commandLine(), e.getMessage());
     }
     Summary sum = summary ? Summary.of(snap, top) : null;
-    Writer out = new BufferedWriter(new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8), 1 << 16);
+    PrintWriter out = spec.commandLine().getOut();
     if (json) {
       JsonWriter w = new JsonWriter(out);
       SnapshotJsonWriter.write(w, snap, sum);
