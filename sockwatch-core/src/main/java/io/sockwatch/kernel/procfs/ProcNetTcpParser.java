@@ -55,7 +55,8 @@ public final class ProcNetTcpParser {
    * What one parse found.
    *
    * @param rows rows appended to the output (after state filtering)
-   * @param badLines lines that did not have the expected shape and were skipped
+   * @param badLines lines that did not have the expected shape and were skipped (a row whose state
+   *     is filtered out is only checked up to its state column)
    * @param firstBadLine 1-based number of the first bad line, or 0 if there was none
    * @param truncated whether the text ended inside a line (that line was ignored)
    */

@@ -24,8 +24,8 @@ import java.util.List;
  */
 public final class ProcNetTcpSource implements SocketTableSource {
 
-  static final String DETAILS_ITEM = "tcp_info, skmem, congestion, cookie";
-  static final String DETAILS_REASON =
+  private static final String DETAILS_ITEM = "tcp_info, skmem, congestion, cookie";
+  private static final String DETAILS_REASON =
       "the /proc/net/tcp source does not carry them; use --source netlink";
 
   private final Path netDirectory;
