@@ -1,0 +1,154 @@
+package io.sockwatch.kernel.procfs;
+
+import io.sockwatch.model.KernelTunables;
+import io.sockwatch.model.NodeStats;
+import io.sockwatch.model.PortRange;
+import io.sockwatch.model.Unavailable;
+import java.io.IOException;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.function.Function;
+
+/**
+ * Reads the node's TCP counters and limits: {@code /proc/net/sockstat{,6}}, {@code snmp}, {@code
+ * netstat}, {@code stat/nf_conntrack} and the TCP sysctls. It never throws: each file that is
+ * missing, unreadable or malformed becomes one {@link Unavailable} naming the file, and everything
+ * else is still returned, so one bad file never hides the rest.
+ *
+ * <p>Counter files are per network namespace and so are most sysctls; {@code tcp_mem} and {@code
+ * tcp_max_orphans} are node-wide and only visible from the initial namespace (elsewhere they are
+ * reported missing). The conntrack files exist only while the nf_conntrack module is loaded.
+ */
+public final class NodeStatsSource {
+
+  private static final String CONNTRACK_ABSENT = "nf_conntrack not loaded";
+  private static final String IPV6_ABSENT = "missing (IPv6 disabled?)";
+
+  private final Path root;
+
+  /** Reads the live {@code /proc} of the calling process's network namespace. */
+  public NodeStatsSource() {
+    this(Path.of("/"));
+  }
+
+  /** Reads {@code <root>/proc/...}; tests pass a recorded tree as {@code root}. */
+  public NodeStatsSource(Path root) {
+    this.root = root;
+  }
+
+  /** Reads everything once. */
+  public NodeStats read() {
+    List<Unavailable> unavailable = new ArrayList<>();
+    Map<String, Map<String, Long>> sockstat = new LinkedHashMap<>();
+    counters("proc/net/sockstat", SockstatParser::parse, "missing", sockstat, unavailable);
+    counters("proc/net/sockstat6", SockstatParser::parse, IPV6_ABSENT, sockstat, unavailable);
+    Map<String, Map<String, Long>> snmp = new LinkedHashMap<>();
+    counters("proc/net/snmp", SnmpParser::parse, "missing", snmp, unavailable);
+    Map<String, Map<String, Long>> netstat = new LinkedHashMap<>();
+    counters("proc/net/netstat", SnmpParser::parse, "missing", netstat, unavailable);
+    counters(
+        "proc/net/stat/nf_conntrack",
+        NfConntrackStatParser::parse,
+        CONNTRACK_ABSENT,
+        netstat,
+        unavailable);
+    return new NodeStats(sockstat, snmp, netstat, tunables(unavailable), unavailable);
+  }
+
+  private KernelTunables tunables(List<Unavailable> unavailable) {
+    String ipv4 = "proc/sys/net/ipv4/";
+    String netfilter = "proc/sys/net/netfilter/";
+    Optional<List<PortRange>> reserved =
+        sysctl(ipv4 + "ip_local_reserved_ports", SysctlParser::reservedPorts, unavailable);
+    return new KernelTunables(
+        sysctl(ipv4 + "tcp_mem", SysctlParser::tcpMem, unavailable),
+        sysctl(ipv4 + "ip_local_port_range", SysctlParser::portRange, unavailable),
+        reserved.orElse(List.of()),
+        number(ipv4 + "tcp_max_orphans", "missing", unavailable),
+        number(ipv4 + "tcp_keepalive_time", "missing", unavailable),
+        number(ipv4 + "tcp_keepalive_intvl", "missing", unavailable),
+        number(ipv4 + "tcp_keepalive_probes", "missing", unavailable),
+        number(ipv4 + "tcp_fin_timeout", "missing", unavailable),
+        number(ipv4 + "tcp_tw_reuse", "missing", unavailable),
+        number(netfilter + "nf_conntrack_count", CONNTRACK_ABSENT, unavailable),
+        number(netfilter + "nf_conntrack_max", CONNTRACK_ABSENT, unavailable));
+  }
+
+  /** Parses one counter file into {@code into}, reporting the first problem if any. */
+  private void counters(
+      String relative,
+      Function<String, ParsedCounters> parser,
+      String missingReason,
+      Map<String, Map<String, Long>> into,
+      List<Unavailable> unavailable) {
+    Path file = root.resolve(relative);
+    String text;
+    try {
+      text = ProcFiles.readText(file);
+    } catch (NoSuchFileException e) {
+      unavailable.add(new Unavailable(file.toString(), missingReason));
+      return;
+    } catch (IOException e) {
+      unavailable.add(new Unavailable(file.toString(), ProcFiles.reason(e)));
+      return;
+    }
+    ParsedCounters parsed = parser.apply(text);
+    parsed
+        .sections()
+        .forEach((k, v) -> into.computeIfAbsent(k, x -> new LinkedHashMap<>()).putAll(v));
+    if (parsed.truncated()) {
+      unavailable.add(new Unavailable(file.toString(), "truncated: last line incomplete"));
+    } else if (parsed.sections().isEmpty()) {
+      unavailable.add(new Unavailable(file.toString(), "unrecognised format: no counters found"));
+    } else if (!parsed.problems().isEmpty()) {
+      int more = parsed.problems().size() - 1;
+      unavailable.add(
+          new Unavailable(
+              file.toString(),
+              "unrecognised format: "
+                  + parsed.problems().get(0)
+                  + (more > 0 ? " (and " + more + " more)" : "")));
+    }
+  }
+
+  /** A value parser for one sysctl file. */
+  @FunctionalInterface
+  private interface SysctlReader<T> {
+    T parse(String text) throws ProcFormatException;
+  }
+
+  private OptionalLong number(
+      String relative, String missingReason, List<Unavailable> unavailable) {
+    Optional<Long> v = sysctl(relative, SysctlParser::number, missingReason, unavailable);
+    return v.isPresent() ? OptionalLong.of(v.get()) : OptionalLong.empty();
+  }
+
+  private <T> Optional<T> sysctl(
+      String relative, SysctlReader<T> parser, List<Unavailable> unavailable) {
+    return sysctl(relative, parser, "missing", unavailable);
+  }
+
+  private <T> Optional<T> sysctl(
+      String relative,
+      SysctlReader<T> parser,
+      String missingReason,
+      List<Unavailable> unavailable) {
+    Path file = root.resolve(relative);
+    try {
+      return Optional.of(parser.parse(ProcFiles.readText(file)));
+    } catch (NoSuchFileException e) {
+      unavailable.add(new Unavailable(file.toString(), missingReason));
+    } catch (IOException e) {
+      unavailable.add(new Unavailable(file.toString(), ProcFiles.reason(e)));
+    } catch (ProcFormatException e) {
+      unavailable.add(new Unavailable(file.toString(), e.getMessage()));
+    }
+    return Optional.empty();
+  }
+}
