@@ -71,8 +71,8 @@ public final class SnapshotJsonWriter {
     w.field("state", s.state().name());
     w.name("local").beginObject().field("address", s.localAddress().toString()).field("port", s.localPort()).endObject();
     w.name("remote").beginObject().field("address", s.remoteAddress().toString()).field("port", s.remotePort()).endObject();
-    w.field("recv_q", s.receiveQueue());
-    w.field("send_q", s.sendQueue());
+    optional(w, "recv_q", s.receiveQueue());
+    optional(w, "send_q", s.sendQueue());
     if (s.timer() != SocketTimer.OFF) {
       w.name("timer").beginObject();
       w.field("kind", s.timer().ssName());
@@ -80,7 +80,9 @@ public final class SnapshotJsonWriter {
       w.field("retransmits", s.timerRetransmits());
       w.endObject();
     }
-    w.field("uid", s.uid());
+    if (s.uid() != SocketRecord.ABSENT) {
+      w.field("uid", s.uid());
+    }
     w.field("inode", s.inode());
     if (s.cookie() != SocketRecord.ABSENT) {
       w.field("cookie", s.cookie());

@@ -41,8 +41,8 @@ public final class SnapshotTextWriter {
     for (SocketRecord s : snap.sockets()) {
       row.setLength(0);
       pad(row.append(s.state().ssName()), 11).append(' ');
-      padLeft(Long.toString(s.receiveQueue()), 7).append(' ');
-      padLeft(Long.toString(s.sendQueue()), 7).append(' ');
+      padLeft(queue(s.receiveQueue()), 7).append(' ');
+      padLeft(queue(s.sendQueue()), 7).append(' ');
       int mark = row.length();
       SocketRecord.appendEndpoint(row, s.localAddress(), s.localPort());
       pad(row, mark + 39).append(' ');
@@ -56,6 +56,11 @@ public final class SnapshotTextWriter {
       }
       out.append(row);
     }
+  }
+
+  /** A queue length, or "-" when the source did not report it (the /proc LISTEN backlog). */
+  private static String queue(long v) {
+    return v == SocketRecord.ABSENT ? "-" : Long.toString(v);
   }
 
   private void appendOwner(Snapshot snap, SocketRecord s) {
@@ -78,7 +83,11 @@ public final class SnapshotTextWriter {
 
   /** A second, indented line in the spirit of {@code ss -tie}. */
   private void appendDetails(SocketRecord s) {
-    row.append("\t uid:").append(s.uid()).append(" ino:").append(s.inode());
+    row.append('\t');
+    if (s.uid() != SocketRecord.ABSENT) {
+      row.append(" uid:").append(s.uid());
+    }
+    row.append(" ino:").append(s.inode());
     if (s.cookie() != SocketRecord.ABSENT) {
       row.append(" sk:").append(Long.toHexString(s.cookie()));
     }
