@@ -2,11 +2,11 @@ package io.sockwatch.kernel.sockdiag;
 
 import io.sockwatch.model.IpAddress;
 import io.sockwatch.model.SocketRecord;
+import io.sockwatch.model.TcpState;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.util.ArrayList;
 import java.util.LinkedHashSet;
-import java.util.List;
+import java.util.Locale;
 import java.util.Set;
 
 /**
@@ -21,25 +21,48 @@ final class SsTan {
 
   private SsTan() {}
 
-  /** Tuple keys of {@code ss -tanH [filter...]} in the caller's network namespace. */
-  static Set<String> tupleKeys(String... filter) throws Exception {
-    List<String> command = new ArrayList<>(List.of("ss", "-tanH"));
-    command.addAll(List.of(filter));
-    return parse(run(command.toArray(String[]::new)));
+  /** Tuple keys of {@code ss -tanH} in the caller's network namespace. */
+  static Set<String> tupleKeys() throws Exception {
+    return parse(run("ss", "-tanH"), null);
+  }
+
+  /**
+   * Tuple keys of {@code ss -tanH state NAME}. Filtered to one state, ss leaves out the State
+   * column, so the state is filled in here.
+   */
+  static Set<String> tupleKeys(TcpState state) throws Exception {
+    String name =
+        switch (state) {
+          case LISTEN -> "listening";
+          case FIN_WAIT1 -> "fin-wait-1";
+          case FIN_WAIT2 -> "fin-wait-2";
+          case CLOSE -> "closed";
+          default -> state.name().toLowerCase(Locale.ROOT).replace('_', '-');
+        };
+    return parse(run("ss", "-tanH", "state", name), state);
   }
 
   /** Tuple keys of {@code ss -tan}-style text (header-less lines; extra columns ignored). */
   static Set<String> parse(String text) {
+    return parse(text, null);
+  }
+
+  /**
+   * @param onlyState the state of every line when ss printed no State column, else null
+   */
+  private static Set<String> parse(String text, TcpState onlyState) {
     Set<String> keys = new LinkedHashSet<>();
     for (String line : text.split("\n")) {
       if (line.isBlank() || Character.isWhitespace(line.charAt(0))) {
         continue; // blank, or a continuation line of ss -i
       }
       String[] f = line.trim().split("\\s+");
-      StringBuilder sb = new StringBuilder(64).append(f[0]).append(' ');
-      endpoint(sb, f[3]);
+      int c = onlyState == null ? 1 : 0;
+      StringBuilder sb = new StringBuilder(64);
+      sb.append(onlyState == null ? f[0] : onlyState.ssName()).append(' ');
+      endpoint(sb, f[c + 2]);
       sb.append(' ');
-      endpoint(sb, f[4]);
+      endpoint(sb, f[c + 3]);
       keys.add(sb.toString());
     }
     return keys;
