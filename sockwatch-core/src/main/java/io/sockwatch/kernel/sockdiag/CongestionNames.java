@@ -4,9 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Turns INET_DIAG_CONG payloads into strings, handing out the same String for the same name. A
- * host runs one or two algorithms, so a million sockets share a handful of strings instead of
- * carrying a million copies. The cache is bounded so that hostile input cannot grow it.
+ * Turns INET_DIAG_CONG payloads into strings, handing out the same String for the same name. A host
+ * runs one or two algorithms, so a million sockets share a handful of strings instead of carrying a
+ * million copies. The cache is bounded so that hostile input cannot grow it.
  */
 final class CongestionNames {
 

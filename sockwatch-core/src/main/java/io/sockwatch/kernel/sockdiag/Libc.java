@@ -17,8 +17,8 @@ import java.lang.invoke.VarHandle;
  * takes a capture-state segment first, into which the JVM stores errno right after the call:
  * reading errno later would see whatever the JVM itself did in between.
  *
- * <p>Loading this class fails with a {@link LinkageError} when the JVM denies native access
- * ({@code --illegal-native-access=deny} without {@code --enable-native-access}).
+ * <p>Loading this class fails with a {@link LinkageError} when the JVM denies native access ({@code
+ * --illegal-native-access=deny} without {@code --enable-native-access}).
  */
 final class Libc {
 
@@ -58,7 +58,8 @@ final class Libc {
   static final MethodHandle SENDTO =
       downcall(
           "sendto",
-          FunctionDescriptor.of(JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
+          FunctionDescriptor.of(
+              JAVA_LONG, JAVA_INT, ADDRESS, JAVA_LONG, JAVA_INT, ADDRESS, JAVA_INT));
 
   /** {@code ssize_t recv(int fd, void *buf, size_t len, int flags)}. */
   static final MethodHandle RECV =

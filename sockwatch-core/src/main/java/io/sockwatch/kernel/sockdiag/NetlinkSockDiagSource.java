@@ -21,27 +21,33 @@ import java.util.List;
 
 /**
  * Reads the TCP socket table through netlink sock_diag ({@code SOCK_DIAG_BY_FAMILY} dumps), the
- * interface {@code ss} uses. It is the only source of tcp_info, socket memory, congestion
- * algorithm and socket cookies, and it filters states in the kernel, so a scan for, say, LISTEN
- * sockets costs nothing per established connection.
+ * interface {@code ss} uses. It is the only source of tcp_info, socket memory, congestion algorithm
+ * and socket cookies, and it filters states in the kernel, so a scan for, say, LISTEN sockets costs
+ * nothing per established connection.
  *
- * <p>One dump per family, IPv4 then IPv6. Sockets that talk IPv4 through a dual-stack IPv6
- * socket ({@code ::ffff:a.b.c.d}) appear under {@link AddressFamily#INET6}, as the kernel files
- * them; they are not repeated under IPv4.
+ * <p>One dump per family, IPv4 then IPv6. Sockets that talk IPv4 through a dual-stack IPv6 socket
+ * ({@code ::ffff:a.b.c.d}) appear under {@link AddressFamily#INET6}, as the kernel files them; they
+ * are not repeated under IPv4.
  *
  * <p>Stateless and usable from any thread. Every {@link #read} opens its netlink sockets on the
- * calling thread, so a thread that has entered another network namespace ({@code setns}) reads
- * that namespace's table. Each receive waits at most five seconds, so a wedged kernel reply
- * shows up as an {@link Unavailable} entry rather than a hang.
+ * calling thread, so a platform thread that has entered another network namespace ({@code setns})
+ * reads that namespace's table. (A virtual thread makes its system calls on whichever carrier
+ * thread runs it, so it reads the carrier's namespace.) Each receive waits at most five seconds, so
+ * a wedged kernel reply shows up as an {@link Unavailable} entry rather than a hang.
+ *
+ * <p>Cost: the kernel answers a dump by walking its TCP hash tables, which all namespaces share, so
+ * a dump in a small namespace on a host holding a million sockets elsewhere still takes a large
+ * fraction of a second; asking only for LISTEN skips the connection table entirely. Per socket,
+ * parsing costs well under a microsecond; the kernel's side dominates.
  *
  * <p>Little-endian hosts only (the parser's byte order); elsewhere {@link #read} throws.
  */
 public final class NetlinkSockDiagSource implements SocketTableSource {
 
   /**
-   * Receive buffer per dump. The kernel fills one batch of at most 32 KiB (less its skb
-   * overhead) per receive, however large the buffer; 64 KiB leaves room should a future kernel
-   * batch more, and replies that still do not fit are counted, not silently dropped.
+   * Receive buffer per dump. The kernel fills one batch of at most 32 KiB (less its skb overhead)
+   * per receive, however large the buffer; 64 KiB leaves room should a future kernel batch more,
+   * and replies that still do not fit are counted, not silently dropped.
    */
   static final int DEFAULT_BUFFER_SIZE = 64 * 1024;
 
@@ -103,8 +109,8 @@ public final class NetlinkSockDiagSource implements SocketTableSource {
    * One family's dump into {@code sockets}; problems go to {@code unavailable}.
    *
    * @return why the dump failed, or null if it completed (perhaps with damaged parts)
-   * @throws SourceUnavailableException when no sock_diag socket can be opened: that holds for
-   *     every family alike, so there is nothing to gain by going on
+   * @throws SourceUnavailableException when no sock_diag socket can be opened: that holds for every
+   *     family alike, so there is nothing to gain by going on
    */
   private static String dump(
       SockDiagChannel channel,
@@ -135,8 +141,8 @@ public final class NetlinkSockDiagSource implements SocketTableSource {
   }
 
   /**
-   * The kernel files half-open passive connections as NEW_SYN_RECV but reports them as
-   * SYN_RECV, like {@code ss}; asking for either state therefore asks for both.
+   * The kernel files half-open passive connections as NEW_SYN_RECV but reports them as SYN_RECV,
+   * like {@code ss}; asking for either state therefore asks for both.
    */
   private static int kernelStates(ScanRequest request) {
     int mask = request.kernelStateMask();

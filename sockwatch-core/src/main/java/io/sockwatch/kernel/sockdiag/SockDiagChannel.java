@@ -12,12 +12,12 @@ import java.lang.foreign.MemorySegment;
 import java.time.Duration;
 
 /**
- * The I/O half of a sock_diag read: a netlink socket plus one native receive buffer and one
- * Java copy of it, both reused for every reply. Each {@link #startDump} opens a fresh socket so
- * that a dump abandoned halfway (timeout, bad reply) can never leak messages into the next one.
+ * The I/O half of a sock_diag read: a netlink socket plus one native receive buffer and one Java
+ * copy of it, both reused for every reply. Each {@link #startDump} opens a fresh socket so that a
+ * dump abandoned halfway (timeout, bad reply) can never leak messages into the next one.
  *
- * <p>Sockets are created on the calling thread, so they belong to that thread's network
- * namespace. Confined to the thread that opened it; close it in a finally block.
+ * <p>Sockets are created on the calling thread, so they belong to that thread's network namespace.
+ * Confined to the thread that opened it; close it in a finally block.
  */
 final class SockDiagChannel implements AutoCloseable {
 
@@ -134,10 +134,10 @@ final class SockDiagChannel implements AutoCloseable {
     int errno = errno();
     String what =
         switch (errno) {
-          case Errno.EPERM, 13 -> "netlink sock_diag is not permitted here";
-          case Errno.EAFNOSUPPORT -> "this kernel or sandbox has no netlink sockets";
-          case Errno.EPROTONOSUPPORT -> "this kernel has no sock_diag netlink protocol";
-          default -> "cannot open a netlink sock_diag socket";
+          case Errno.EPERM, 13 -> "Netlink sock_diag is not permitted here";
+          case Errno.EAFNOSUPPORT -> "This kernel or sandbox has no netlink sockets";
+          case Errno.EPROTONOSUPPORT -> "This kernel has no sock_diag netlink protocol";
+          default -> "Cannot open a netlink sock_diag socket";
         };
     throw new SourceUnavailableException(what + ": " + Errno.describe(errno) + ".");
   }
@@ -182,8 +182,7 @@ final class SockDiagChannel implements AutoCloseable {
   private long recv() {
     try {
       return (long)
-          Libc.RECV.invokeExact(
-              capture, fd, nativeBuffer, nativeBuffer.byteSize(), Libc.MSG_TRUNC);
+          Libc.RECV.invokeExact(capture, fd, nativeBuffer, nativeBuffer.byteSize(), Libc.MSG_TRUNC);
     } catch (Throwable t) {
       throw rethrow(t);
     }

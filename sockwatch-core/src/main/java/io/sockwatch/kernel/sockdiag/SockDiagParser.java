@@ -45,15 +45,15 @@ import java.util.Objects;
  * Pure: it reads bytes the caller received and touches nothing else, so it can be tested on
  * recorded dumps and fuzzed.
  *
- * <p>Feed it each {@code recv} in turn with {@link #parse}; it answers whether more replies
- * follow. It trusts no length field: every read is bounds-checked against the message it belongs
- * to and every step moves forward by at least a header, so bad input costs at most one pass
- * over the buffer. What it could not read is counted in {@link #problems()}, never thrown.
+ * <p>Feed it each {@code recv} in turn with {@link #parse}; it answers whether more replies follow.
+ * It trusts no length field: every read is bounds-checked against the message it belongs to and
+ * every step moves forward by at least a header, so bad input costs at most one pass over the
+ * buffer. What it could not read is counted in {@link #problems()}, never thrown.
  *
- * <p>Host-order fields are read as little-endian: the byte order of every host sockwatch
- * supports, and the order {@link TcpInfo} decodes. {@link NetlinkSockDiagSource} refuses to run
- * elsewhere. tcp_info is kept at whatever length the kernel sent, so older (shorter) and newer
- * (longer) kernels both work; fields past the end read as absent.
+ * <p>Host-order fields are read as little-endian: the byte order of every host sockwatch supports,
+ * and the order {@link TcpInfo} decodes. {@link NetlinkSockDiagSource} refuses to run elsewhere.
+ * tcp_info is kept at whatever length the kernel sent, so older (shorter) and newer (longer)
+ * kernels both work; fields past the end read as absent.
  *
  * <p>One instance serves one dump (it keeps small caches and the problem counts); it is not
  * thread-safe.

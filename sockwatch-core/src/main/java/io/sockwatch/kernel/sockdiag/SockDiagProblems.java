@@ -6,8 +6,8 @@ import java.util.List;
 
 /**
  * What went wrong while reading one sock_diag dump, counted rather than thrown, so that a reply
- * with one bad message still yields every good socket and the user learns how many were lost.
- * Not thread-safe: one instance belongs to one dump.
+ * with one bad message still yields every good socket and the user learns how many were lost. Not
+ * thread-safe: one instance belongs to one dump.
  */
 public final class SockDiagProblems {
 

@@ -3,8 +3,8 @@ package io.sockwatch.kernel.sockdiag;
 /**
  * Numbers and offsets of the netlink sock_diag wire format ({@code linux/netlink.h}, {@code
  * linux/sock_diag.h}, {@code linux/inet_diag.h}) shared by the request encoder and the reply
- * parser. Multi-byte fields are in host order, which sockwatch requires to be little-endian;
- * ports and addresses are in network order.
+ * parser. Multi-byte fields are in host order, which sockwatch requires to be little-endian; ports
+ * and addresses are in network order.
  */
 final class SockDiagProtocol {
 

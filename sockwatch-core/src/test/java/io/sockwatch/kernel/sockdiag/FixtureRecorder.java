@@ -18,8 +18,8 @@ import java.time.Duration;
 import java.util.ArrayList;
 
 /**
- * Records the raw sock_diag replies of a real dump (with tcp_info, skmem and congestion) for
- * {@link SockDiagParserTest}, next to what {@code ss} printed right after.
+ * Records the raw sock_diag replies of a real dump (with tcp_info, skmem and congestion) for {@link
+ * SockDiagParserTest}, next to what {@code ss} printed right after.
  *
  * <p>Run it in a fresh network namespace so that the fixture holds only its own sockets:
  *
@@ -30,13 +30,12 @@ import java.util.ArrayList;
  *   sockwatch-core/src/test/resources/io/sockwatch/kernel/sockdiag 6.18'
  * </pre>
  *
- * <p>Sockets: an IPv4 listener with an ESTABLISHED pair (1000 bytes one way, 200 back), a
- * TIME_WAIT and a CLOSE_WAIT/FIN_WAIT2 pair on it; an IPv6 {@code ::1} listener with an
- * ESTABLISHED pair; a dual-stack {@code [::]} listener reached by an IPv4 client (so the server
- * side is {@code ::ffff:127.0.0.1} under AF_INET6). Files: {@code dump-TAG-inet.bin} and {@code
- * dump-TAG-inet6.bin} (the concatenated replies of one family's dump, ending in NLMSG_DONE),
- * {@code dump-TAG.ss-tan.txt} ({@code ss -tanH}) and {@code dump-TAG.ss-tiem.txt} ({@code ss
- * -tanHiem}).
+ * <p>Sockets: an IPv4 listener with an ESTABLISHED pair (1000 bytes one way, 200 back), a TIME_WAIT
+ * and a CLOSE_WAIT/FIN_WAIT2 pair on it; an IPv6 {@code ::1} listener with an ESTABLISHED pair; a
+ * dual-stack {@code [::]} listener reached by an IPv4 client (so the server side is {@code
+ * ::ffff:127.0.0.1} under AF_INET6). Files: {@code dump-TAG-inet.bin} and {@code
+ * dump-TAG-inet6.bin} (the concatenated replies of one family's dump, ending in NLMSG_DONE), {@code
+ * dump-TAG.ss-tan.txt} ({@code ss -tanH}) and {@code dump-TAG.ss-tiem.txt} ({@code ss -tanHiem}).
  */
 public final class FixtureRecorder {
 
@@ -55,8 +54,9 @@ public final class FixtureRecorder {
       Poll.until(
           Duration.ofSeconds(5),
           "TIME-WAIT and FIN-WAIT-2",
-          () -> SsTan.run("ss", "-tanH").contains("TIME-WAIT")
-              && SsTan.run("ss", "-tanH").contains("FIN-WAIT-2"));
+          () ->
+              SsTan.run("ss", "-tanH").contains("TIME-WAIT")
+                  && SsTan.run("ss", "-tanH").contains("FIN-WAIT-2"));
 
       int states = ScanRequest.allWithDetails().kernelStateMask();
       int ext = extBit(INET_DIAG_INFO) | extBit(INET_DIAG_SKMEMINFO) | extBit(INET_DIAG_CONG);

@@ -38,16 +38,22 @@ final class NetlinkBytes {
   /** An rtattr: 4-byte header, payload, padding to 4 bytes. */
   static byte[] attr(int type, byte[] payload) {
     byte[] out = new byte[SockDiagProtocol.align(4 + payload.length)];
-    ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).putShort((short) (4 + payload.length))
-        .putShort((short) type).put(payload);
+    ByteBuffer.wrap(out)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .putShort((short) (4 + payload.length))
+        .putShort((short) type)
+        .put(payload);
     return out;
   }
 
   /** An rtattr whose length field says {@code claimedLength} whatever follows. */
   static byte[] rawAttr(int claimedLength, int type, byte[] payload) {
     byte[] out = new byte[4 + payload.length];
-    ByteBuffer.wrap(out).order(ByteOrder.LITTLE_ENDIAN).putShort((short) claimedLength)
-        .putShort((short) type).put(payload);
+    ByteBuffer.wrap(out)
+        .order(ByteOrder.LITTLE_ENDIAN)
+        .putShort((short) claimedLength)
+        .putShort((short) type)
+        .put(payload);
     return out;
   }
 

@@ -31,8 +31,8 @@ import org.junit.jupiter.api.Test;
 
 /**
  * The netlink source against the real kernel, with {@code ss} and {@code /proc} as ground truth.
- * Each test runs in its own network namespace (see {@link PrivateNetns}), so the socket table
- * holds exactly the loopback sockets the test opened.
+ * Each test runs in its own network namespace (see {@link PrivateNetns}), so the socket table holds
+ * exactly the loopback sockets the test opened.
  */
 class NetlinkSockDiagSourceLiveTest {
 
@@ -81,8 +81,8 @@ class NetlinkSockDiagSourceLiveTest {
             assertThat(keys).doesNotHaveDuplicates().hasSize(18);
             assertThat(keys).containsExactlyInAnyOrderElementsOf(ss);
 
-            String congestion = Files.readString(
-                Path.of("/proc/sys/net/ipv4/tcp_congestion_control")).trim();
+            String congestion =
+                Files.readString(Path.of("/proc/sys/net/ipv4/tcp_congestion_control")).trim();
             int tcpInfoLength = expectedTcpInfoLength();
             for (SocketRecord r : table.sockets()) {
               if (r.state() == TcpState.ESTABLISHED) {
@@ -162,7 +162,8 @@ class NetlinkSockDiagSourceLiveTest {
             () -> {
               try (LoopbackSockets sockets = new LoopbackSockets()) {
                 int port = LoopbackSockets.port(sockets.listen(INET, "127.0.0.1"));
-                SocketTable inside = source.read(new ScanRequest(EnumSet.of(TcpState.LISTEN), false));
+                SocketTable inside =
+                    source.read(new ScanRequest(EnumSet.of(TcpState.LISTEN), false));
                 return only(inside, r -> r.localPort() == port).cookie();
               }
             });

@@ -17,7 +17,8 @@ final class Poll {
     long deadline = System.nanoTime() + timeout.toNanos();
     while (!condition.holds()) {
       if (System.nanoTime() > deadline) {
-        throw new AssertionError("timed out after " + timeout.toMillis() + " ms waiting for " + what);
+        throw new AssertionError(
+            "timed out after " + timeout.toMillis() + " ms waiting for " + what);
       }
       Thread.sleep(10);
     }

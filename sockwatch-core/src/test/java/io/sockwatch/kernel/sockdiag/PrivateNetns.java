@@ -14,11 +14,11 @@ import java.util.concurrent.atomic.AtomicReference;
 import org.opentest4j.TestAbortedException;
 
 /**
- * Runs test code on a fresh platform thread that has unshared its network namespace and brought
- * its loopback up, so that the test sees exactly the sockets it made (the machine may hold a
- * million others) and the reader is exercised from a thread outside the process's namespace.
- * Threads that thread starts, and processes it runs ({@code ss}, {@code ip}), share the new
- * namespace; it disappears when the thread ends and its sockets are closed.
+ * Runs test code on a fresh platform thread that has unshared its network namespace and brought its
+ * loopback up, so that the test sees exactly the sockets it made (the machine may hold a million
+ * others) and the reader is exercised from a thread outside the process's namespace. Threads that
+ * thread starts, and processes it runs ({@code ss}, {@code ip}), share the new namespace; it
+ * disappears when the thread ends and its sockets are closed.
  */
 final class PrivateNetns {
 
@@ -27,8 +27,8 @@ final class PrivateNetns {
   private PrivateNetns() {}
 
   /**
-   * Runs {@code body} in a new network namespace and returns its result, rethrowing what it
-   * threw. Aborts (skips) the test when namespaces cannot be created, e.g. without root.
+   * Runs {@code body} in a new network namespace and returns its result, rethrowing what it threw.
+   * Aborts (skips) the test when namespaces cannot be created, e.g. without root.
    */
   static <T> T call(Duration timeout, Callable<T> body) throws Exception {
     AtomicReference<T> result = new AtomicReference<>();

@@ -15,11 +15,11 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The parser on hostile input: it may only return an outcome and count problems, never throw,
- * never read out of bounds, never loop (a loop shows up as a fuzzer timeout), and every record
- * it emits must be internally consistent. Seeds (the recorded 6.18 dumps and hand-made broken
- * messages) live in {@code SockDiagParserFuzzTestInputs/}; {@code mvn test} replays them, and
- * {@code JAZZER_FUZZ=1} fuzzes.
+ * The parser on hostile input: it may only return an outcome and count problems, never throw, never
+ * read out of bounds, never loop (a loop shows up as a fuzzer timeout), and every record it emits
+ * must be internally consistent. Seeds (the recorded 6.18 dumps and hand-made broken messages) live
+ * in {@code SockDiagParserFuzzTestInputs/}; {@code mvn test} replays them, and {@code
+ * JAZZER_FUZZ=1} fuzzes.
  */
 class SockDiagParserFuzzTest {
 

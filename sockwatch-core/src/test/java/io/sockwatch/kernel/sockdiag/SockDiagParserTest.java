@@ -1,12 +1,11 @@
 package io.sockwatch.kernel.sockdiag;
 
-import static io.sockwatch.kernel.sockdiag.SockDiagProtocol.INET_DIAG_CONG;
-import static io.sockwatch.kernel.sockdiag.SockDiagProtocol.INET_DIAG_INFO;
-import static io.sockwatch.kernel.sockdiag.SockDiagProtocol.INET_DIAG_SKMEMINFO;
 import static io.sockwatch.kernel.sockdiag.NetlinkBytes.attr;
 import static io.sockwatch.kernel.sockdiag.NetlinkBytes.cstring;
 import static io.sockwatch.kernel.sockdiag.NetlinkBytes.rawAttr;
-import static io.sockwatch.kernel.sockdiag.NetlinkBytes.u32s;
+import static io.sockwatch.kernel.sockdiag.SockDiagProtocol.INET_DIAG_CONG;
+import static io.sockwatch.kernel.sockdiag.SockDiagProtocol.INET_DIAG_INFO;
+import static io.sockwatch.kernel.sockdiag.SockDiagProtocol.INET_DIAG_SKMEMINFO;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
@@ -234,7 +233,10 @@ class SockDiagParserTest {
     for (int i = 0; i < length; i++) {
       payload[i] = (byte) (i % 127 + 1);
     }
-    parse(new NetlinkBytes().socket(new NetlinkBytes.Socket(), attr(INET_DIAG_INFO, payload)).bytes());
+    parse(
+        new NetlinkBytes()
+            .socket(new NetlinkBytes.Socket(), attr(INET_DIAG_INFO, payload))
+            .bytes());
 
     TcpInfo t = out.getFirst().tcpInfo();
     assertThat(t.length()).isEqualTo(length);
@@ -261,15 +263,27 @@ class SockDiagParserTest {
     for (int i = 0; i + 4 <= length; i += 4) {
       b.putInt(i, 100 + i / 4);
     }
-    parse(new NetlinkBytes().socket(new NetlinkBytes.Socket(), attr(INET_DIAG_SKMEMINFO, payload)).bytes());
+    parse(
+        new NetlinkBytes()
+            .socket(new NetlinkBytes.Socket(), attr(INET_DIAG_SKMEMINFO, payload))
+            .bytes());
 
     SkMemInfo m = out.getFirst().skMem();
     long[] got = {
-      m.rmemAlloc(), m.rcvBuf(), m.wmemAlloc(), m.sndBuf(), m.fwdAlloc(), m.wmemQueued(),
-      m.optMem(), m.backlog(), m.drops()
+      m.rmemAlloc(),
+      m.rcvBuf(),
+      m.wmemAlloc(),
+      m.sndBuf(),
+      m.fwdAlloc(),
+      m.wmemQueued(),
+      m.optMem(),
+      m.backlog(),
+      m.drops()
     };
     for (int i = 0; i < got.length; i++) {
-      assertThat(got[i]).as("field " + i).isEqualTo((i + 1) * 4 <= length ? 100 + i : TcpInfo.ABSENT);
+      assertThat(got[i])
+          .as("field " + i)
+          .isEqualTo((i + 1) * 4 <= length ? 100 + i : TcpInfo.ABSENT);
     }
   }
 
@@ -326,13 +340,18 @@ class SockDiagParserTest {
       IpAddress remote = IpAddress.parse(p[1]);
       // One family per message, as the kernel sends them: IPv4 in the AF_INET dump only.
       s.family = local.v6() || remote.v6() ? 10 : 2;
-      s.src = s.family == 10 && !local.v6() ? IpAddress.ofV6(0, local.lo()).toBytes() : local.toBytes();
-      s.dst = s.family == 10 && !remote.v6() ? IpAddress.ofV6(0, remote.lo()).toBytes() : remote.toBytes();
+      s.src =
+          s.family == 10 && !local.v6() ? IpAddress.ofV6(0, local.lo()).toBytes() : local.toBytes();
+      s.dst =
+          s.family == 10 && !remote.v6()
+              ? IpAddress.ofV6(0, remote.lo()).toBytes()
+              : remote.toBytes();
       bytes.socket(s);
     }
     parse(bytes.bytes());
 
-    assertThat(out).extracting(r -> r.localAddress() + " " + r.remoteAddress())
+    assertThat(out)
+        .extracting(r -> r.localAddress() + " " + r.remoteAddress())
         .containsExactly("127.0.0.1 127.0.0.1", "127.0.0.1 10.0.0.1", "::1 ::1", "::1 ::");
     assertThat(out.get(1).localAddress()).isSameAs(out.get(0).localAddress());
   }
@@ -341,12 +360,16 @@ class SockDiagParserTest {
   void congestionNameEndsAtNulOrPayloadEndAndIsInterned() {
     NetlinkBytes bytes = new NetlinkBytes();
     bytes.socket(new NetlinkBytes.Socket(), attr(INET_DIAG_CONG, cstring("cubic")));
-    bytes.socket(new NetlinkBytes.Socket(), attr(INET_DIAG_CONG, "cubic".getBytes(StandardCharsets.US_ASCII)));
+    bytes.socket(
+        new NetlinkBytes.Socket(),
+        attr(INET_DIAG_CONG, "cubic".getBytes(StandardCharsets.US_ASCII)));
     bytes.socket(new NetlinkBytes.Socket(), attr(INET_DIAG_CONG, cstring("bbr")));
     bytes.socket(new NetlinkBytes.Socket(), attr(INET_DIAG_CONG, new byte[] {0, 'x'}));
     parse(bytes.bytes());
 
-    assertThat(out).extracting(SocketRecord::congestion).containsExactly("cubic", "cubic", "bbr", "");
+    assertThat(out)
+        .extracting(SocketRecord::congestion)
+        .containsExactly("cubic", "cubic", "bbr", "");
     assertThat(out.get(1).congestion()).isSameAs(out.get(0).congestion());
   }
 
@@ -390,7 +413,11 @@ class SockDiagParserTest {
   void attributeShorterThanItsHeaderStopsTheAttributes() {
     assertTimeoutPreemptively(
         Duration.ofSeconds(2),
-        () -> parse(new NetlinkBytes().socket(new NetlinkBytes.Socket(), rawAttr(0, INET_DIAG_INFO, new byte[8])).bytes()));
+        () ->
+            parse(
+                new NetlinkBytes()
+                    .socket(new NetlinkBytes.Socket(), rawAttr(0, INET_DIAG_INFO, new byte[8]))
+                    .bytes()));
     assertThat(out).hasSize(1);
     assertThat(parser.problems().truncatedAttributes()).isEqualTo(1);
   }
@@ -414,7 +441,8 @@ class SockDiagParserTest {
 
   @Test
   void trailingBytesTooShortForAHeaderCountAsTruncation() {
-    byte[] bytes = Arrays.copyOf(new NetlinkBytes().socket(new NetlinkBytes.Socket()).bytes(), 88 + 10);
+    byte[] bytes =
+        Arrays.copyOf(new NetlinkBytes().socket(new NetlinkBytes.Socket()).bytes(), 88 + 10);
     assertThat(parse(bytes)).isEqualTo(Outcome.MORE);
     assertThat(out).hasSize(1);
     assertThat(parser.problems().truncatedMessages()).isEqualTo(1);
@@ -422,7 +450,8 @@ class SockDiagParserTest {
 
   @Test
   void zeroLengthMessageFailsInsteadOfLooping() {
-    byte[] bytes = new NetlinkBytes().socket(new NetlinkBytes.Socket()).message(0, 20, new byte[100]).bytes();
+    byte[] bytes =
+        new NetlinkBytes().socket(new NetlinkBytes.Socket()).message(0, 20, new byte[100]).bytes();
     Outcome outcome = assertTimeoutPreemptively(Duration.ofSeconds(2), () -> parse(bytes));
 
     assertThat(outcome).isEqualTo(Outcome.FAILED);
@@ -482,7 +511,11 @@ class SockDiagParserTest {
   @Test
   void doneEndsTheDumpAndIgnoresWhatFollows() {
     byte[] bytes =
-        new NetlinkBytes().socket(new NetlinkBytes.Socket()).done(0).socket(new NetlinkBytes.Socket()).bytes();
+        new NetlinkBytes()
+            .socket(new NetlinkBytes.Socket())
+            .done(0)
+            .socket(new NetlinkBytes.Socket())
+            .bytes();
     assertThat(parse(bytes)).isEqualTo(Outcome.DONE);
     assertThat(out).hasSize(1);
     assertThat(parser.problems().isEmpty()).isTrue();
@@ -502,7 +535,8 @@ class SockDiagParserTest {
         .isEqualTo("the kernel refused the dump: Operation not permitted (EPERM)");
     assertThat(parser.problems().toUnavailable("IPv6 sockets"))
         .extracting(Object::toString)
-        .containsExactly("IPv6 sockets: the kernel refused the dump: Operation not permitted (EPERM)");
+        .containsExactly(
+            "IPv6 sockets: the kernel refused the dump: Operation not permitted (EPERM)");
   }
 
   @Test
@@ -519,7 +553,8 @@ class SockDiagParserTest {
 
   @Test
   void errorMessageWithoutItsCodeIsMalformed() {
-    assertThat(parse(new NetlinkBytes().message(16, 2, new byte[0]).bytes())).isEqualTo(Outcome.FAILED);
+    assertThat(parse(new NetlinkBytes().message(16, 2, new byte[0]).bytes()))
+        .isEqualTo(Outcome.FAILED);
     assertThat(parser.problems().malformedMessages()).isEqualTo(1);
   }
 

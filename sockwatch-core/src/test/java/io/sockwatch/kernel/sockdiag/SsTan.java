@@ -13,9 +13,9 @@ import java.util.Set;
  * Ground truth from iproute2: runs {@code ss -tanH} and turns each line into the {@link
  * SocketRecord#tupleKey()} format, so the two can be compared as sets.
  *
- * <p>ss prints a dual-stack IPv6 any-address as {@code *} (and a zero port as {@code *}),
- * brackets IPv6 addresses, and may append {@code %ifname} to a bound address; all of that is
- * normalized here by re-rendering the address through {@link IpAddress}.
+ * <p>ss prints a dual-stack IPv6 any-address as {@code *} (and a zero port as {@code *}), brackets
+ * IPv6 addresses, and may append {@code %ifname} to a bound address; all of that is normalized here
+ * by re-rendering the address through {@link IpAddress}.
  */
 final class SsTan {
 
