@@ -67,7 +67,7 @@ public final class SnapshotReader {
     Path r = root.toAbsolutePath().normalize();
     return new SnapshotReader(
         new NetlinkSockDiagSource(),
-        new ProcNetTcpSource(r.resolve("proc/net")),
+        ProcNetTcpSource.ofRoot(r),
         () -> new SocketOwnerScanner(r).scan(),
         () -> new NodeStatsSource(r).read(),
         r.equals(Path.of("/")),

@@ -211,6 +211,10 @@ public final class SockDiagParser {
       a += align(attrLen);
     }
 
+    SocketTimer timer = SocketTimer.ofCode(buf[m + MSG_TIMER] & 0xff);
+    // TIME_WAIT-shaped sockets (timer 3, including orphaned FIN_WAIT2) keep no owner: the kernel
+    // sends uid 0 for them, which would read as root. Absent, as the /proc source reports it.
+    long uid = timer == SocketTimer.TIME_WAIT ? SocketRecord.ABSENT : unsigned(u32(buf, m + MSG_UID));
     out.add(
         new SocketRecord(
             family,
@@ -221,12 +225,12 @@ public final class SockDiagParser {
             be16(buf, m + MSG_DPORT),
             u32(buf, m + MSG_IF),
             unsigned(u32(buf, m + MSG_COOKIE)) | (long) u32(buf, m + MSG_COOKIE + 4) << 32,
-            SocketTimer.ofCode(buf[m + MSG_TIMER] & 0xff),
+            timer,
             buf[m + MSG_RETRANS] & 0xff,
             unsigned(u32(buf, m + MSG_EXPIRES)),
             unsigned(u32(buf, m + MSG_RQUEUE)),
             unsigned(u32(buf, m + MSG_WQUEUE)),
-            unsigned(u32(buf, m + MSG_UID)),
+            uid,
             unsigned(u32(buf, m + MSG_INODE)),
             tcpInfo,
             skMem,

@@ -8,6 +8,7 @@ import io.sockwatch.kernel.sockdiag.SockDiagParser.Outcome;
 import io.sockwatch.model.AddressFamily;
 import io.sockwatch.model.SkMemInfo;
 import io.sockwatch.model.SocketRecord;
+import io.sockwatch.model.SocketTimer;
 import io.sockwatch.model.TcpInfo;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
@@ -104,9 +105,14 @@ class SockDiagParserFuzzTest {
       assertThat(r.timerRetransmits()).isBetween(0, 255);
       for (long u32 :
           new long[] {
-            r.timerExpiresMillis(), r.receiveQueue(), r.sendQueue(), r.uid(), r.inode()
+            r.timerExpiresMillis(), r.receiveQueue(), r.sendQueue(), r.inode()
           }) {
         assertThat(u32).isBetween(0L, 0xffffffffL);
+      }
+      if (r.timer() == SocketTimer.TIME_WAIT) {
+        assertThat(r.uid()).isEqualTo(SocketRecord.ABSENT);
+      } else {
+        assertThat(r.uid()).isBetween(0L, 0xffffffffL);
       }
       TcpInfo t = r.tcpInfo();
       assertThat(t.length()).isBetween(0, bytes);

@@ -148,6 +148,7 @@ class SockDiagParserTest {
         // ss printed timer:(timewait,58sec,0) just after the dump.
         assertThat(r.timerExpiresMillis()).isBetween(57_000L, 60_000L);
         assertThat(r.inode()).isZero();
+        assertThat(r.uid()).as("no owner, so no uid").isEqualTo(SocketRecord.ABSENT);
         assertThat(r.tcpInfo()).isSameAs(TcpInfo.NONE);
         assertThat(r.skMem()).isSameAs(SkMemInfo.NONE);
         assertThat(r.congestion()).isEmpty();
