@@ -6,9 +6,9 @@ package io.sockwatch.process;
  */
 interface FdTableReader {
   /**
-   * Adds every socket descriptor of {@code pid} to {@code shard} (via {@link
-   * ScanShard#add(long, int)}) and counts the descriptors it saw. On a status other than {@link
-   * FdTableStatus#READ} the caller discards what was added for this pid.
+   * Adds every socket descriptor of {@code pid} to {@code shard} (via {@link ScanShard#add(long,
+   * int)}) and counts the descriptors it saw. On a status other than {@link FdTableStatus#READ} the
+   * caller discards what was added for this pid.
    */
   FdTableStatus read(int pid, ScanShard shard);
 }

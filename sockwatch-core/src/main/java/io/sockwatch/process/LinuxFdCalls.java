@@ -16,14 +16,13 @@ import java.lang.invoke.VarHandle;
  * FFM downcalls to the four libc calls the native descriptor walker needs: {@code openat}, {@code
  * getdents64}, {@code readlinkat}, {@code close}, each capturing {@code errno}. The handles are
  * static finals so the JIT treats them as constants. Class initialization fails (and {@link
- * NativeProcFs#unavailableReason()} says why) where they cannot be linked: no native access, a
- * libc without {@code getdents64} (glibc before 2.30), not Linux, or not 64-bit.
+ * NativeProcFs#unavailableReason()} says why) where they cannot be linked: no native access, a libc
+ * without {@code getdents64} (glibc before 2.30), not Linux, or not 64-bit.
  */
 final class LinuxFdCalls {
   static final int EPERM = 1;
   static final int ENOENT = 2;
   static final int ESRCH = 3;
-  static final int EINTR = 4;
   static final int EACCES = 13;
   static final int ENOTDIR = 20;
 

@@ -18,15 +18,16 @@ import java.util.Arrays;
  * {@code socket:[N]} straight from a reused buffer. Per descriptor it makes no Java object and the
  * kernel walks one path component instead of five.
  *
- * <p>Why it exists, by measurement on the 2-core dev VM at 1M loopback sockets in 53 processes:
- * the kernel work alone (a C loop doing the same calls) takes 3.5-4.7 s on one thread; the readlink
- * of a {@code /proc} fd link costs about 3.5 us in the kernel (dentry lookup, revalidation, {@code
- * d_path}) and getdents about 0.85 us. The NIO walker ({@link NioProcFs}) adds about 20% on top
- * for Path/String garbage; this walker stays within a few percent of the C loop. Two worker
- * threads then roughly halve the time (see {@link SocketOwnerScanner}).
+ * <p>Why it exists, by measurement on the 2-core dev VM at 1M loopback sockets in 53 processes: the
+ * kernel work alone (a C loop doing the same calls) takes 3.4-4.8 s on one thread; the readlink of
+ * a {@code /proc} fd link costs about 3.5 us in the kernel (dentry lookup, revalidation, {@code
+ * d_path}) and getdents about 0.85 us per entry. One thread of this walker used 3.6 s of CPU (4.0 s
+ * wall at best), the NIO walker ({@link NioProcFs}) 4.4 s (4.8 s wall): the difference is its Path
+ * and String objects per descriptor. Following the link with {@code fstatat} instead of readlink
+ * measured no faster in C and could block on a dead network mount, so readlink it is.
  *
- * <p>All native memory comes from one shared {@link Arena} per scan, closed with this object;
- * each worker thread's reader slices its own buffers from it.
+ * <p>All native memory comes from one shared {@link Arena} per scan, closed with this object; each
+ * worker thread's reader slices its own buffers from it.
  */
 final class NativeProcFs implements ProcFs {
   /** getdents64 buffer: about 2,700 fd entries (24 bytes each) per call. */
@@ -106,11 +107,6 @@ final class NativeProcFs implements ProcFs {
   }
 
   @Override
-  public String name() {
-    return "native";
-  }
-
-  @Override
   public int[] pids() throws IOException {
     MemorySegment buffer = arena.allocate(DIRENT_BUFFER, 8);
     MemorySegment errno = arena.allocate(LinuxFdCalls.CAPTURE_LAYOUT);
@@ -148,7 +144,8 @@ final class NativeProcFs implements ProcFs {
   @Override
   public void close() {
     try {
-      int unused = (int) LinuxFdCalls.CLOSE.invokeExact(arena.allocate(LinuxFdCalls.CAPTURE_LAYOUT), procFd);
+      int unused =
+          (int) LinuxFdCalls.CLOSE.invokeExact(arena.allocate(LinuxFdCalls.CAPTURE_LAYOUT), procFd);
     } catch (Throwable t) {
       throw new IllegalStateException(t);
     } finally {

@@ -4,9 +4,6 @@ import java.io.IOException;
 
 /** One scan's view of a proc directory: lists pids and hands out per-thread descriptor readers. */
 interface ProcFs extends AutoCloseable {
-  /** Short name for reports and benchmarks: {@code native} or {@code nio}. */
-  String name();
-
   /** The numeric entries of the proc directory, i.e. the process ids, in directory order. */
   int[] pids() throws IOException;
 

@@ -21,9 +21,9 @@ final class ProcessInfoReader {
   }
 
   /**
-   * Returns the process's info, or null if the process is gone (its comm no longer exists). A
-   * comm or cmdline that exists but cannot be read for another reason (e.g. {@code hidepid}) is
-   * given as empty text: the process held sockets, so it is still reported.
+   * Returns the process's info, or null if the process is gone (its comm no longer exists). A comm
+   * or cmdline that exists but cannot be read for another reason (e.g. {@code hidepid}) is given as
+   * empty text: the process held sockets, so it is still reported.
    */
   ProcessInfo read(int pid) {
     Path dir = procDir.resolve(Integer.toString(pid));
@@ -42,9 +42,7 @@ final class ProcessInfoReader {
       cmdline = new byte[0];
     }
     return new ProcessInfo(
-        pid,
-        ProcessText.comm(comm, comm.length),
-        ProcessText.cmdline(cmdline, cmdline.length));
+        pid, ProcessText.comm(comm, comm.length), ProcessText.cmdline(cmdline, cmdline.length));
   }
 
   private static byte[] readAtMost(Path file, int max) throws IOException {

@@ -4,14 +4,14 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Decodes the raw bytes of {@code /proc/<pid>/comm} and {@code /proc/<pid>/cmdline}. Pure, so it
- * is fuzzed apart from the file reads.
+ * Decodes the raw bytes of {@code /proc/<pid>/comm} and {@code /proc/<pid>/cmdline}. Pure, so it is
+ * fuzzed apart from the file reads.
  */
 final class ProcessText {
   /**
    * Most bytes of a command line that are kept. Command lines can be up to the kernel's ARG_MAX
-   * (megabytes); a table cell needs far less, and reading more than this per process would
-   * dominate attribution time on hosts with many processes.
+   * (megabytes); a table cell needs far less, and reading more than this per process would dominate
+   * attribution time on hosts with many processes.
    */
   static final int MAX_CMDLINE_BYTES = 4096;
 
@@ -27,9 +27,9 @@ final class ProcessText {
   }
 
   /**
-   * The command line with its NUL argument separators turned into spaces and trailing NULs
-   * dropped, as UTF-8 (invalid sequences become U+FFFD). At most {@link #MAX_CMDLINE_BYTES} bytes
-   * are decoded; the caller reads no more than that.
+   * The command line with its NUL argument separators turned into spaces and trailing NULs dropped,
+   * as UTF-8 (invalid sequences become U+FFFD). At most {@link #MAX_CMDLINE_BYTES} bytes are
+   * decoded; the caller reads no more than that.
    */
   static String cmdline(byte[] raw, int len) {
     int end = Math.min(len, MAX_CMDLINE_BYTES);

@@ -40,7 +40,9 @@ final class ScanShard {
     return size;
   }
 
-  /** Drops the pairs recorded after the first {@code newSize}: a process that was not fully read. */
+  /**
+   * Drops the pairs recorded after the first {@code newSize}: a process that was not fully read.
+   */
   void truncate(int newSize) {
     size = newSize;
   }

@@ -8,8 +8,8 @@ import java.util.Objects;
  * pipes, {@code anon_inode:...}, a malformed or empty text) is not a socket and yields {@link
  * #NOT_SOCKET}.
  *
- * <p>Works on bytes so the native walker can parse its readlink buffer without making a String
- * per descriptor.
+ * <p>Works on bytes so the native walker can parse its readlink buffer without making a String per
+ * descriptor.
  */
 final class SocketLinkText {
   /** Returned for any text that is not a well-formed socket link. */
@@ -23,9 +23,9 @@ final class SocketLinkText {
   private SocketLinkText() {}
 
   /**
-   * Returns the socket inode of link text {@code text[off, off+len)}, or {@link #NOT_SOCKET}.
-   * Inode 0 is rejected: the kernel never gives a socket inode 0, and {@link SocketOwners} uses it
-   * as "no socket" (it is the inode {@code sock_diag} reports for TIME_WAIT entries).
+   * Returns the socket inode of link text {@code text[off, off+len)}, or {@link #NOT_SOCKET}. Inode
+   * 0 is rejected: the kernel never gives a socket inode 0, and {@link SocketOwners} uses it as "no
+   * socket" (it is the inode {@code sock_diag} reports for TIME_WAIT entries).
    *
    * @throws IndexOutOfBoundsException if the range lies outside {@code text}
    */

@@ -12,18 +12,19 @@ import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * Finds which processes hold which sockets by walking {@code <root>/proc/<pid>/fd}: every
- * descriptor link of the form {@code socket:[INODE]} attributes that inode to the pid, the same
- * way {@code ss -p} does. Pids are those of the pid namespace that mounted {@code <root>/proc}
- * (the host's, for sockwatch run on the host). Only {@code /proc/<pid>} is walked, never {@code
+ * descriptor link of the form {@code socket:[INODE]} attributes that inode to the pid, the same way
+ * {@code ss -p} does. Pids are those of the pid namespace that mounted {@code <root>/proc} (the
+ * host's, for sockwatch run on the host). Only {@code /proc/<pid>} is walked, never {@code
  * task/<tid>}: threads of a process share one descriptor table.
  *
  * <p>Speed. At 1M sockets the cost is the kernel's: about 3.5 us per readlink of a proc fd link
- * plus 0.85 us per listed descriptor, measured with a C loop on the 2-core dev VM. So the scan uses
- * the FFM walker ({@link NativeProcFs}, no Java objects per descriptor, within a few percent of C)
- * when it links, else the NIO walker ({@link NioProcFs}, about 20% slower), and spreads processes
- * over {@link #DEFAULT_THREADS} platform threads that pull pids from a shared counter (process
- * sizes vary by orders of magnitude, so fixed partitions would leave one thread idle). The
- * syscalls run in parallel in the kernel, so two threads on two cores nearly halve the time.
+ * plus 0.85 us per listed descriptor, measured with a C loop on the 2-core dev VM (3.4-4.8 s per
+ * million on one thread). So the scan uses the FFM walker ({@link NativeProcFs}: no Java object per
+ * descriptor, 3.6 s of CPU per million, at the C floor) when it links, else the NIO walker ({@link
+ * NioProcFs}: 4.4 s, about 20% more), and spreads processes over {@link #DEFAULT_THREADS} platform
+ * threads that pull pids from a shared counter (process sizes vary by orders of magnitude, so fixed
+ * partitions would leave a thread idle). For comparison, {@code ss -tanp} did not finish in 210 s
+ * at 1M sockets.
  *
  * <p>A set of inodes of interest would not make the scan cheaper: a descriptor's inode is only
  * known after its readlink, which is where the time goes; and stopping once every wanted inode is
@@ -38,10 +39,12 @@ public final class SocketOwnerScanner {
   public static final String ITEM = "process attribution";
 
   /**
-   * Worker threads per scan. Measured at 1M sockets on 2 cores: 2 threads cut the time nearly in
-   * half against 1; 3 or 4 gained nothing more, since the work is CPU time in the kernel.
+   * Worker threads per scan: one per core, at most 4. The work is CPU time in the kernel, which
+   * runs in parallel per process, so more threads than cores gain nothing. On the 2-core dev VM at
+   * 1M sockets, 2 threads took 2.7-3.3 s against 4.0 s for 1 when the other core was idle (3.7 s
+   * against 4.0 s when other jobs kept it busy); more than 4 was not measured.
    */
-  static final int DEFAULT_THREADS = 2;
+  static final int DEFAULT_THREADS = Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 4);
 
   /** Which descriptor walker to use; tests and the benchmark force one. */
   enum Walker {
@@ -95,8 +98,8 @@ public final class SocketOwnerScanner {
   }
 
   /**
-   * Scans every process once. Never throws for what it reads: an unreadable proc directory gives
-   * an empty result whose {@link SocketOwners#unavailable()} says why.
+   * Scans every process once. Never throws for what it reads: an unreadable proc directory gives an
+   * empty result whose {@link SocketOwners#unavailable()} says why.
    */
   public SocketOwners scan() {
     Path procDir = root.resolve("proc");
@@ -122,7 +125,9 @@ public final class SocketOwnerScanner {
           Thread.ofPlatform()
               .name("sockwatch-attribution-" + w)
               .daemon()
-              .start(() -> shards[index] = runCatching(fs, procDir, pids, next, taken, failures, index));
+              .start(
+                  () ->
+                      shards[index] = runCatching(fs, procDir, pids, next, taken, failures, index));
     }
     shards[0] = runCatching(fs, procDir, pids, next, taken, failures, 0);
     joinUninterruptibly(helpers);

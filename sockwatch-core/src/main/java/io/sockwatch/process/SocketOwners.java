@@ -12,12 +12,12 @@ import java.util.List;
  * <p>Built for a million sockets: an open-addressing table of primitive {@code long} inodes to
  * {@code int} values (linear probing, load below 2/3, about 25 MB at 1M sockets) instead of a
  * {@code HashMap<Long, List<ProcessInfo>>} (which would box every key and allocate a list per
- * entry, roughly 100 bytes per socket). A value is the index of the single owning process, or,
- * for the rare socket shared by several processes (inherited across fork, pre-fork servers), a
- * negative reference to a small sorted array of owner indices.
+ * entry, roughly 100 bytes per socket). A value is the index of the single owning process, or, for
+ * the rare socket shared by several processes (inherited across fork, pre-fork servers), a negative
+ * reference to a small sorted array of owner indices.
  *
- * <p>At most {@link #MAX_DESCRIPTORS} (inode, process) pairs are kept; a scan that finds more
- * stops there and says so in {@link #unavailable()}, so memory stays bounded on absurd hosts.
+ * <p>At most {@link #MAX_DESCRIPTORS} (inode, process) pairs are kept; a scan that finds more stops
+ * there and says so in {@link #unavailable()}, so memory stays bounded on absurd hosts.
  */
 public final class SocketOwners {
   /**

@@ -13,10 +13,10 @@ import java.util.Set;
 
 /**
  * Child process for {@link SocketOwnerScannerUnprivilegedTest}: opens a listener, scans the host
- * {@code /proc} with each walker and prints one line per walker: {@code walker=<name>
- * sockets=<n> processes=<n> denied=<n> selfListenerOwned=<bool>}, then one line per unavailable
- * reason: {@code unavailable=<item>: <reason>}. Any exception escapes as a stack trace and a
- * non-zero exit, which the test treats as failure.
+ * {@code /proc} with each walker and prints one line per walker: {@code walker=<name> sockets=<n>
+ * processes=<n> denied=<n> selfListenerOwned=<bool>}, then one line per unavailable reason: {@code
+ * unavailable=<item>: <reason>}. Any exception escapes as a stack trace and a non-zero exit, which
+ * the test treats as failure.
  */
 public final class ScanAsMain {
   private ScanAsMain() {}

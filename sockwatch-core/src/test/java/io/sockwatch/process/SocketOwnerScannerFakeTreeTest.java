@@ -8,6 +8,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.Arguments;
@@ -108,6 +109,16 @@ class SocketOwnerScannerFakeTreeTest {
     // pids 100..600 are processes; 300 (no fd/), 500 (no comm) and 600 (a file) vanished.
     // Descriptors read: 7 of 100, 2 of 200, 2 of 400, 1 of 500.
     assertThat(owners.counts()).isEqualTo(new ScanCounts(6, 0, 3, 0, 12, 0));
+  }
+
+  /**
+   * Every other test would still pass through the NIO fallback if the FFM downcalls stopped
+   * linking, so this one pins down that they link on the Linux x86-64 machines the project runs on.
+   */
+  @Test
+  void autoPicksTheNativeWalkerWhereItLinks() {
+    assertThat(NativeProcFs.unavailableReason()).isNull();
+    assertThat(new SocketOwnerScanner(root).walkerName()).isEqualTo("native");
   }
 
   @ParameterizedTest

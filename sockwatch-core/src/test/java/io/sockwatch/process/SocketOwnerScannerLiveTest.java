@@ -29,8 +29,8 @@ import org.junit.jupiter.params.provider.EnumSource;
 
 /**
  * Attribution of real loopback sockets on the live host, checked against {@code ss -tanpe} (which
- * finds owners the same way, independently) and against {@code /proc/self/fd} read directly.
- * Needs root to see other processes' descriptors, as the lead's test script runs it.
+ * finds owners the same way, independently) and against {@code /proc/self/fd} read directly. Needs
+ * root to see other processes' descriptors, as the lead's test script runs it.
  */
 class SocketOwnerScannerLiveTest {
 
@@ -70,7 +70,9 @@ class SocketOwnerScannerLiveTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Walker.class, names = {"NATIVE", "NIO"})
+  @EnumSource(
+      value = Walker.class,
+      names = {"NATIVE", "NIO"})
   void ownSocketsBelongToThisJvmAsSsAndProcSelfSay(Walker walker) throws Exception {
     ServerSocket listener = listen();
     int port = listener.getLocalPort();
@@ -83,8 +85,9 @@ class SocketOwnerScannerLiveTest {
     List<SsOwners.Row> rows = SsOwners.rows("( sport = :" + port + " or dport = :" + port + " )");
 
     List<SsOwners.Row> ours = touching(rows, LOOPBACK + ":" + port);
-    assertThat(ours).extracting(SsOwners.Row::state).containsExactlyInAnyOrder(
-        "LISTEN", "ESTAB", "ESTAB");
+    assertThat(ours)
+        .extracting(SsOwners.Row::state)
+        .containsExactlyInAnyOrder("LISTEN", "ESTAB", "ESTAB");
     Set<Long> selfInodes = ownSocketInodes();
     String comm = Files.readString(Path.of("/proc/self/comm")).strip();
     for (SsOwners.Row row : ours) {
@@ -109,7 +112,9 @@ class SocketOwnerScannerLiveTest {
   }
 
   @ParameterizedTest
-  @EnumSource(value = Walker.class, names = {"NATIVE", "NIO"})
+  @EnumSource(
+      value = Walker.class,
+      names = {"NATIVE", "NIO"})
   void childListenerAndSocketSharedAcrossForkAgreeWithSs(Walker walker) throws Exception {
     ServerSocket listener = listen();
     int port = listener.getLocalPort();
@@ -127,7 +132,11 @@ class SocketOwnerScannerLiveTest {
             List.of(
                 "bash",
                 "-c",
-                "exec 3<>/dev/tcp/" + LOOPBACK + "/" + port + " && { sleep 300 & echo $$ $!; read -r _; }"));
+                "exec 3<>/dev/tcp/"
+                    + LOOPBACK
+                    + "/"
+                    + port
+                    + " && { sleep 300 & echo $$ $!; read -r _; }"));
     String[] shellLine = readLine(shell).split(" ");
     long sleepPid = Long.parseLong(shellLine[1]);
     startedPids.add(sleepPid);
@@ -153,7 +162,9 @@ class SocketOwnerScannerLiveTest {
 
     for (SsOwners.Row row : rows) {
       if (isOurs(row, port, childPort) && row.inode() != 0) {
-        assertThat(pids(owners.ownersOf(row.inode()))).as("owners of %s", row).isEqualTo(row.pids());
+        assertThat(pids(owners.ownersOf(row.inode())))
+            .as("owners of %s", row)
+            .isEqualTo(row.pids());
       }
     }
   }

@@ -42,7 +42,9 @@ class SocketOwnerScannerUnprivilegedTest {
     // the child needs into a world-readable directory.
     Path classes = dir.resolve("classes");
     copyTree(codeSource(SocketOwnerScanner.class), classes);
-    copyTree(codeSource(ScanAsMain.class).resolve("io/sockwatch/process"), classes.resolve("io/sockwatch/process"));
+    copyTree(
+        codeSource(ScanAsMain.class).resolve("io/sockwatch/process"),
+        classes.resolve("io/sockwatch/process"));
     openUp(dir);
 
     Path output = dir.resolve("output.txt");
@@ -76,7 +78,10 @@ class SocketOwnerScannerUnprivilegedTest {
     List<String> lines = text.lines().toList();
     for (String walker : List.of("NATIVE", "NIO")) {
       String summary =
-          lines.stream().filter(l -> l.startsWith("walker=" + walker + " ")).findFirst().orElseThrow();
+          lines.stream()
+              .filter(l -> l.startsWith("walker=" + walker + " "))
+              .findFirst()
+              .orElseThrow();
       assertThat(summary).as(text).contains("selfListenerOwned=true");
       int denied = Integer.parseInt(summary.replaceAll(".* denied=(\\d+) .*", "$1"));
       assertThat(denied).as("root's processes are not readable by nobody").isPositive();

@@ -13,8 +13,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * Ground truth for attribution tests: runs {@code ss -tanpeH <filter>} and parses each row's
- * state, local and peer endpoint (IPv4-mapped addresses unmapped), inode and owning pids.
+ * Ground truth for attribution tests: runs {@code ss -tanpeH <filter>} and parses each row's state,
+ * local and peer endpoint (IPv4-mapped addresses unmapped), inode and owning pids.
  */
 final class SsOwners {
   /** One ss row. */
