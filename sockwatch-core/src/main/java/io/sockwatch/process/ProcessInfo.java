@@ -4,7 +4,7 @@ package io.sockwatch.process;
  * A process that holds socket descriptors.
  *
  * @param pid process id (in the reader's pid namespace)
- * @param comm short command name from {@code /proc/<pid>/comm}
+ * @param comm short command name from {@code /proc/<pid>/comm}; empty when unreadable
  * @param cmdline full command line with NULs replaced by spaces, possibly truncated; empty for
  *     kernel threads or when unreadable
  */
