@@ -225,8 +225,10 @@ public final class SocketOwnerScanner {
                   + denied
                   + " of "
                   + processes
-                  + " processes unreadable (permission denied); run as root for full"
-                  + " attribution"));
+                  + " processes unreadable (permission denied); "
+                  + (runningAsRoot()
+                      ? "denied even to root, so a sandbox or security module hides them"
+                      : "run as root for full attribution")));
     }
     if (failed > 0) {
       unavailable.add(
@@ -273,5 +275,13 @@ public final class SocketOwnerScanner {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
+  }
+
+  /**
+   * Whether the advice "run as root" would help. The JDK sets {@code user.name} from the real
+   * uid, which is what {@code setpriv --reuid} and {@code sudo -u} change.
+   */
+  private static boolean runningAsRoot() {
+    return "root".equals(System.getProperty("user.name"));
   }
 }

@@ -106,8 +106,8 @@ class SocketOwnerScannerLiveTest {
       assertThat(u.item()).isEqualTo(SocketOwnerScanner.ITEM);
       assertThat(u.reason())
           .matches(
-              "partial: \\d+ of \\d+ processes unreadable \\(permission denied\\); run as root"
-                  + " for full attribution");
+              "partial: \\d+ of \\d+ processes unreadable \\(permission denied\\); denied even to"
+                  + " root, so a sandbox or security module hides them");
     }
   }
 
