@@ -1,0 +1,262 @@
+package io.sockwatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sockwatch.testkit.SocketPopulation;
+import io.sockwatch.testkit.SsTable;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.Map;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * {@code sockwatch snapshot} against the real kernel, with {@code ss -tan} as ground truth: a
+ * population from the project's generator (ESTABLISHED, TIME_WAIT, CLOSE_WAIT/FIN_WAIT2 held by
+ * worker processes) plus sockets this test opens itself.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class SnapshotCommandLiveTest {
+
+  private static final long SELF = ProcessHandle.current().pid();
+
+  private SocketPopulation population;
+  private ServerSocket listener;
+  private Socket client;
+  private Socket accepted;
+
+  @BeforeAll
+  void buildPopulation() throws IOException {
+    population =
+        SocketPopulation.builder()
+            .listenBase("127.91")
+            .established(600)
+            .timeWait(150)
+            .closeWait(80)
+            .maxDescriptorsPerWorker(900) // several worker processes, to check attribution per pid
+            .start();
+    listener = new ServerSocket();
+    listener.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+    client = new Socket(InetAddress.getByName("127.0.0.1"), listener.getLocalPort());
+    accepted = listener.accept();
+  }
+
+  @AfterAll
+  void tearDown() throws IOException {
+    for (AutoCloseable c : new AutoCloseable[] {accepted, client, listener, population}) {
+      try {
+        if (c != null) {
+          c.close();
+        }
+      } catch (Exception e) {
+        // keep closing the rest
+      }
+    }
+  }
+
+  /** Sockets of the population or of this test, as "STATE local peer" with multiplicity. */
+  private Map<String, Integer> ours(Map<String, Integer> keys) {
+    Map<String, Integer> out = new HashMap<>();
+    String mine = ":" + listener.getLocalPort();
+    keys.forEach(
+        (k, n) -> {
+          String[] p = k.split(" ");
+          if (population.owns(p[1], p[2]) || p[1].endsWith(mine) || p[2].endsWith(mine)) {
+            out.put(k, n);
+          }
+        });
+    return out;
+  }
+
+  private static Map<String, Integer> tupleKeys(JsonNode snapshot) {
+    Map<String, Integer> keys = new HashMap<>();
+    for (JsonNode s : snapshot.get("sockets")) {
+      keys.merge(key(s), 1, Integer::sum);
+    }
+    return keys;
+  }
+
+  private static String key(JsonNode s) {
+    return ssState(s.get("state").asString()) + " " + endpoint(s.get("local")) + " " + endpoint(s.get("remote"));
+  }
+
+  private static String endpoint(JsonNode e) {
+    String a = e.get("address").asString();
+    return (a.contains(":") ? "[" + a + "]" : a) + ":" + e.get("port").asInt();
+  }
+
+  private static String ssState(String kernelName) {
+    return io.sockwatch.model.TcpState.valueOf(kernelName).ssName();
+  }
+
+  /**
+   * Reads ss, then sockwatch, then ss again, until the two ss readings agree (nothing else on the
+   * machine changed the table meanwhile); bounded.
+   */
+  private Stable readStable(String... args) throws IOException {
+    Instant deadline = Instant.now().plus(Duration.ofSeconds(60));
+    while (true) {
+      Map<String, Integer> before = SsTable.read().tupleKeys();
+      CliRun run = CliRun.of(args);
+      Map<String, Integer> after = SsTable.read().tupleKeys();
+      assertThat(run.exitCode()).as(run.err()).isZero();
+      if (before.equals(after) || Instant.now().isAfter(deadline)) {
+        return new Stable(before, after, run);
+      }
+    }
+  }
+
+  private record Stable(Map<String, Integer> ssBefore, Map<String, Integer> ssAfter, CliRun run) {
+    boolean quiescent() {
+      return ssBefore.equals(ssAfter);
+    }
+  }
+
+  @Test
+  void listingEqualsSsForThePopulationAndTheWholeTable() throws IOException {
+    Stable s = readStable("snapshot", "--output", "json");
+    Map<String, Integer> ss = s.ssBefore();
+    Map<String, Integer> sw = tupleKeys(s.run().json());
+    // The population and this test's sockets are quiescent by construction: always exact.
+    assertThat(ours(sw)).isEqualTo(ours(ss)).isNotEmpty();
+    Map<String, Integer> byState = new HashMap<>();
+    ours(sw).forEach((k, n) -> byState.merge(k.substring(0, k.indexOf(' ')), n, Integer::sum));
+    assertThat(byState)
+        .containsEntry("ESTAB", 2 * 600 + 2)
+        .containsEntry("TIME-WAIT", 150)
+        .containsEntry("CLOSE-WAIT", 80)
+        .containsEntry("FIN-WAIT-2", 80);
+    // The whole table too, whenever ss saw the same table before and after our read.
+    if (s.quiescent()) {
+      assertThat(sw).isEqualTo(ss);
+    }
+  }
+
+  @Test
+  void netlinkAndProcSourcesAgreeOnTheSetOfSockets() throws IOException {
+    for (int attempt = 0; attempt < 20; attempt++) {
+      Map<String, Integer> before = SsTable.read().tupleKeys();
+      CliRun netlink = CliRun.of("snapshot", "--source", "netlink", "--no-processes", "-o", "json");
+      CliRun proc = CliRun.of("snapshot", "--source", "proc", "--no-processes", "-o", "json");
+      Map<String, Integer> after = SsTable.read().tupleKeys();
+      assertThat(netlink.exitCode()).as(netlink.err()).isZero();
+      assertThat(proc.exitCode()).as(proc.err()).isZero();
+      assertThat(netlink.json().get("source").asString()).isEqualTo("netlink");
+      assertThat(proc.json().get("source").asString()).isEqualTo("proc");
+      Map<String, Integer> n = tupleKeys(netlink.json());
+      Map<String, Integer> p = tupleKeys(proc.json());
+      assertThat(ours(p)).isEqualTo(ours(n)).isNotEmpty();
+      if (before.equals(after)) {
+        assertThat(p).isEqualTo(n);
+        return;
+      }
+    }
+    // The machine never held still for long enough; the population comparison above still ran.
+  }
+
+  @Test
+  void attributionNamesThisProcessAndTheWorkers() throws IOException {
+    CliRun run = CliRun.of("snapshot", "--output", "json");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode json = run.json();
+    assertThat(json.get("attributed").asBoolean()).isTrue();
+    String mine = "127.0.0.1:" + listener.getLocalPort();
+    Set<Long> workerPids = new HashSet<>(population.workerPids());
+    int checkedPopulation = 0;
+    int checkedOwn = 0;
+    for (JsonNode s : json.get("sockets")) {
+      String local = endpoint(s.get("local"));
+      String remote = endpoint(s.get("remote"));
+      String state = s.get("state").asString();
+      if (local.equals(mine) || remote.equals(mine)) {
+        assertThat(s.get("ownership").asString()).isEqualTo("process");
+        assertThat(s.get("pids").get(0).asLong()).isEqualTo(SELF);
+        checkedOwn++;
+      } else if (population.owns(local, remote)) {
+        if (state.equals("TIME_WAIT")) {
+          assertThat(s.get("ownership").asString()).isEqualTo("time-wait");
+          assertThat(s.has("pids")).isFalse();
+        } else {
+          assertThat(s.get("ownership").asString()).isEqualTo("process");
+          assertThat(workerPids).contains(s.get("pids").get(0).asLong());
+        }
+        checkedPopulation++;
+      }
+    }
+    assertThat(checkedOwn).isEqualTo(3); // listener, client, accepted
+    assertThat(checkedPopulation).isEqualTo(2 * 600 + 150 + 2 * 80 + population.listenerEndpoints().size());
+    assertThat(json.get("processes").get(Long.toString(SELF)).get("comm").asString()).isNotEmpty();
+  }
+
+  @Test
+  void filtersSelectExactlyWhatTheyName() throws IOException {
+    CliRun cw = CliRun.of("snapshot", "--state", "close-wait", "--src", population.listenBase() + ".0.0/16", "-o", "json");
+    assertThat(cw.exitCode()).as(cw.err()).isZero();
+    assertThat(cw.json().get("socket_count").asInt()).isEqualTo(80);
+
+    CliRun byPid = CliRun.of("snapshot", "--pid", Long.toString(SELF), "--sport", Integer.toString(listener.getLocalPort()), "-o", "json");
+    assertThat(byPid.exitCode()).as(byPid.err()).isZero();
+    // The listener and the accepted socket have the listener's port as local port.
+    assertThat(byPid.json().get("socket_count").asInt()).isEqualTo(2);
+
+    CliRun byDport = CliRun.of("snapshot", "--dport", Integer.toString(population.port()), "--state", "established", "-o", "json");
+    assertThat(byDport.json().get("socket_count").asInt()).isGreaterThanOrEqualTo(600);
+    for (JsonNode s : byDport.json().get("sockets")) {
+      assertThat(s.get("remote").get("port").asInt()).isEqualTo(population.port());
+      assertThat(s.get("state").asString()).isEqualTo("ESTABLISHED");
+    }
+  }
+
+  @Test
+  void summaryCountsMatchTheListing() throws IOException {
+    CliRun run = CliRun.of("snapshot", "--summary", "--src", population.listenBase() + ".0.0/16", "-o", "json");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode summary = run.json().get("summary");
+    assertThat(summary.get("by_state").get("CLOSE_WAIT").asInt()).isEqualTo(80);
+    assertThat(summary.get("by_state").get("TIME_WAIT").asInt()).isEqualTo(150);
+    assertThat(summary.get("by_ownership").get("time-wait").asInt()).isEqualTo(150);
+    // The population's listeners get every inbound connection.
+    int inbound = 0;
+    for (JsonNode g : summary.get("top_listeners")) {
+      inbound += g.get("total").asInt();
+    }
+    assertThat(inbound).isGreaterThan(0);
+    assertThat(summary.get("top_processes").size()).isGreaterThan(1);
+  }
+
+  @Test
+  void textListingHasOneRowPerSocketAndNamesOwners() throws IOException {
+    CliRun run = CliRun.of("snapshot", "--sport", Integer.toString(listener.getLocalPort()));
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    String[] lines = run.out().split("\n");
+    assertThat(lines[0]).startsWith("State").contains("Process");
+    long rows = java.util.Arrays.stream(lines).filter(l -> l.contains(":" + listener.getLocalPort())).count();
+    assertThat(rows).isEqualTo(2);
+    assertThat(run.out()).contains("(" + SELF + ")");
+  }
+
+  @Test
+  void nodeCountersAgreeWithProcNetSockstat() throws IOException {
+    CliRun run = CliRun.of("snapshot", "--node", "--state", "listen", "-o", "json");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    JsonNode node = run.json().get("node");
+    assertThat(node.get("sockstat").get("TCP").get("inuse").asLong()).isPositive();
+    assertThat(node.get("snmp").get("Tcp").has("ActiveOpens")).isTrue();
+    assertThat(node.get("netstat").get("TcpExt").has("ListenOverflows")).isTrue();
+    String range = new String(java.nio.file.Files.readAllBytes(java.nio.file.Path.of("/proc/sys/net/ipv4/ip_local_port_range"))).trim();
+    String[] lohi = range.split("\\s+");
+    assertThat(node.get("sysctl").get("ip_local_port_range").get("low").asInt()).isEqualTo(Integer.parseInt(lohi[0]));
+    assertThat(node.get("sysctl").get("ip_local_port_range").get("high").asInt()).isEqualTo(Integer.parseInt(lohi[1]));
+  }
+}
