@@ -1,0 +1,207 @@
+package io.sockwatch.testkit;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+/**
+ * The parent's handle on one worker JVM: starts it, waits for its one-line readiness report, and
+ * stops it. Only ever signals the process it started itself.
+ *
+ * <p>The worker's stderr is copied line by line to this JVM's {@link System#err} (prefixed with
+ * the worker's subnet) rather than inherited, because a child writing straight into a test
+ * runner's stderr corrupts the runner's channel; the last lines are also kept for error messages.
+ */
+final class WorkerProcess {
+
+  /**
+   * IPv4 sockets (Java would otherwise make dual-stack IPv6 sockets that ss shows as {@code
+   * [::ffff:127.77.1.1]}); small heap, one GC thread, C1 only: 60 of these must fit beside a
+   * million sockets.
+   */
+  static final List<String> JVM_OPTIONS =
+      List.of(
+          "-Djava.net.preferIPv4Stack=true",
+          "-Xmx64m",
+          "-Xss512k",
+          "-XX:+UseSerialGC",
+          "-Xshare:auto",
+          "-XX:TieredStopAtLevel=1",
+          "-XX:-UsePerfData",
+          "-XX:ActiveProcessorCount=1");
+
+  private static final int STDERR_LINES_KEPT = 20;
+
+  private final WorkerPlan plan;
+  private final Process process;
+  private final CompletableFuture<String> firstLine = new CompletableFuture<>();
+  private final Deque<String> lastErrors = new ArrayDeque<>();
+
+  private WorkerProcess(WorkerPlan plan, Process process) {
+    this.plan = plan;
+    this.process = process;
+    Thread.ofVirtual().start(this::readFirstLine);
+    Thread.ofVirtual().start(this::copyStderr);
+  }
+
+  /** Starts a worker JVM for {@code plan} with the same Java and the testkit's classes. */
+  static WorkerProcess launch(WorkerPlan plan) {
+    List<String> cmd = new ArrayList<>();
+    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+    cmd.addAll(JVM_OPTIONS);
+    cmd.add("-cp");
+    cmd.add(classPath());
+    cmd.add(PopulationWorker.class.getName());
+    cmd.addAll(plan.toArgs());
+    try {
+      return new WorkerProcess(plan, new ProcessBuilder(cmd).start());
+    } catch (IOException e) {
+      throw new PopulationException("cannot start a worker JVM: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Where the worker finds {@code PopulationWorker}: the testkit's own jar or classes directory
+   * (it needs nothing else), so it works under test runners and benchmark jars alike; the
+   * current class path when the code source is unknown.
+   */
+  private static String classPath() {
+    var source = PopulationWorker.class.getProtectionDomain().getCodeSource();
+    if (source != null && source.getLocation() != null) {
+      try {
+        return Path.of(source.getLocation().toURI()).toString();
+      } catch (java.net.URISyntaxException | IllegalArgumentException e) {
+        // Not a file location: fall through to the class path.
+      }
+    }
+    return System.getProperty("java.class.path");
+  }
+
+  WorkerPlan plan() {
+    return plan;
+  }
+
+  long pid() {
+    return process.pid();
+  }
+
+  boolean isAlive() {
+    return process.isAlive();
+  }
+
+  /**
+   * Waits for the worker's readiness line.
+   *
+   * @return the number of socket descriptors the worker says it holds
+   * @throws PopulationException when the worker fails, dies or is not ready in time; the worker
+   *     is then killed
+   */
+  int awaitReady(Duration timeout) {
+    String line;
+    try {
+      line = firstLine.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (TimeoutException e) {
+      kill();
+      throw new PopulationException(
+          describe() + " was not ready within " + timeout.toSeconds() + " s" + stderrTail());
+    } catch (InterruptedException e) {
+      kill();
+      Thread.currentThread().interrupt();
+      throw new PopulationException("interrupted while waiting for " + describe());
+    } catch (ExecutionException e) {
+      kill();
+      throw new PopulationException(describe() + ": " + e.getCause().getMessage(), e);
+    }
+    if (line == null) {
+      int status = awaitExit(Duration.ofSeconds(5)) ? process.exitValue() : -1;
+      throw new PopulationException(
+          describe() + " exited (status " + status + ") before it was ready" + stderrTail());
+    }
+    if (line.startsWith("READY ")) {
+      try {
+        return Integer.parseInt(line.substring(6).strip());
+      } catch (NumberFormatException e) {
+        // Fall through: a malformed report is treated like any unexpected line.
+      }
+    }
+    kill();
+    String reason = line.startsWith("FAILED ") ? line.substring(7) : "said '" + line + "'";
+    throw new PopulationException(describe() + " failed: " + reason + stderrTail());
+  }
+
+  /** Asks the worker to exit by closing its stdin; it resets its sockets as it goes. */
+  void stop() {
+    try {
+      process.getOutputStream().close();
+    } catch (IOException e) {
+      // Its stdin is already broken, so the worker is already on its way out.
+    }
+  }
+
+  /** Waits up to {@code timeout} for the worker to exit; true if it has. */
+  boolean awaitExit(Duration timeout) {
+    try {
+      return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS);
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return !process.isAlive();
+    }
+  }
+
+  /** SIGKILLs the worker; its sockets still go away by reset (they have SO_LINGER 0). */
+  void kill() {
+    process.destroyForcibly();
+  }
+
+  private String describe() {
+    return "worker " + plan.subnet() + ".0/24 (pid " + process.pid() + ", "
+        + plan.established() + " established, " + plan.closeWait() + " close-wait, "
+        + plan.timeWait() + " time-wait)";
+  }
+
+  private String stderrTail() {
+    synchronized (lastErrors) {
+      return lastErrors.isEmpty() ? "" : "; its stderr ended with: " + String.join(" | ", lastErrors);
+    }
+  }
+
+  private void readFirstLine() {
+    try {
+      BufferedReader r =
+          new BufferedReader(
+              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+      firstLine.complete(r.readLine());
+    } catch (IOException e) {
+      firstLine.completeExceptionally(e);
+    }
+  }
+
+  private void copyStderr() {
+    try (InputStream err = process.getErrorStream();
+        BufferedReader r = new BufferedReader(new InputStreamReader(err, StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        System.err.println("[worker " + plan.subnet() + "] " + line);
+        synchronized (lastErrors) {
+          if (lastErrors.size() == STDERR_LINES_KEPT) {
+            lastErrors.removeFirst();
+          }
+          lastErrors.addLast(line);
+        }
+      }
+    } catch (IOException e) {
+      // The worker is gone; there is nothing more to copy.
+    }
+  }
+}
