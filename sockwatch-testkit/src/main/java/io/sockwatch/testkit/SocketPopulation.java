@@ -74,7 +74,8 @@ public final class SocketPopulation implements AutoCloseable {
     putIfPositive(counts, "LISTEN", endpoints.size());
     putIfPositive(counts, "TIME-WAIT", timeWait);
     this.expectedCounts = Collections.unmodifiableMap(counts);
-    this.shutdownHook = new Thread(this::killAll, "socket-population-shutdown");
+    // The hook waits for the workers too, so a killed parent is gone only once its sockets are.
+    this.shutdownHook = new Thread(this::stopAll, "socket-population-shutdown");
   }
 
   private static void putIfPositive(Map<String, Integer> m, String state, long n) {
@@ -199,12 +200,6 @@ public final class SocketPopulation implements AutoCloseable {
         w.kill();
         w.awaitExit(Duration.ofSeconds(5));
       }
-    }
-  }
-
-  private void killAll() {
-    synchronized (workers) {
-      workers.forEach(WorkerProcess::kill);
     }
   }
 
