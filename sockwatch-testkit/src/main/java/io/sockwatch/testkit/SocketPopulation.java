@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
@@ -12,6 +13,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
+import java.util.function.Consumer;
 
 /**
  * A quiescent population of loopback TCP sockets in known states, for live tests and benchmarks:
@@ -26,7 +28,9 @@ import java.util.concurrent.Semaphore;
  *
  * <p>When {@link Builder#start()} returns, every worker has reported ready and {@code ss} shows
  * exactly {@link #expectedCounts()} for the population: nothing is still in flight. TIME_WAIT
- * sockets then expire on their own after 60 s; they are not re-created.
+ * sockets are made last (after every held pair) and then expire on their own 60 s after they
+ * were made ({@link #timeWaitStableUntil()}); they are not re-created. The kernel also keeps at
+ * most net.ipv4.tcp_max_tw_buckets of them per network namespace, checked up front.
  *
  * <pre>{@code
  * try (SocketPopulation pop = SocketPopulation.builder().established(200).timeWait(100).start()) {
@@ -42,6 +46,9 @@ public final class SocketPopulation implements AutoCloseable {
 
   private static final Duration STOP_TIMEOUT = Duration.ofSeconds(10);
 
+  /** TCP_TIMEWAIT_LEN: fixed at 60 s in Linux, not a sysctl. */
+  static final Duration TIME_WAIT_LIFETIME = Duration.ofSeconds(60);
+
   private final String listenBase;
   private final int port;
   private final List<WorkerProcess> workers;
@@ -50,6 +57,7 @@ public final class SocketPopulation implements AutoCloseable {
   private final Thread shutdownHook;
   private Duration buildTime = Duration.ZERO;
   private Duration verifyTime = Duration.ZERO;
+  private Instant timeWaitStart = Instant.now();
   private boolean closed;
 
   private SocketPopulation(String listenBase, int port, List<WorkerPlan> plans) {
@@ -160,6 +168,14 @@ public final class SocketPopulation implements AutoCloseable {
     return SsTable.read(ssFilter()).filter(this::owns);
   }
 
+  /**
+   * Until when the TIME_WAIT part of {@link #expectedCounts()} holds: the kernel expires each
+   * TIME_WAIT socket 60 s after it was made, and the first were made at this instant minus 60 s.
+   */
+  public Instant timeWaitStableUntil() {
+    return timeWaitStart.plus(TIME_WAIT_LIFETIME);
+  }
+
   /** Wall time from the first worker launch until every worker reported ready. */
   public Duration buildTime() {
     return buildTime;
@@ -203,13 +219,42 @@ public final class SocketPopulation implements AutoCloseable {
     }
   }
 
+  /**
+   * Builds in two phases, each with at most {@code parallelism} workers busy: every worker
+   * first builds its held pairs; only then do all make their TIME_WAIT connections, which
+   * expire 60 s after they are made and would not survive a long first phase.
+   */
   private void launchAll(List<WorkerPlan> plans, int parallelism, Duration timeout) {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
+    long t0 = System.nanoTime();
+    inParallel(
+        plans,
+        parallelism,
+        plan -> {
+          WorkerProcess w = WorkerProcess.launch(plan);
+          workers.add(w);
+          long pairs = (long) plan.established() + plan.closeWait();
+          w.awaitHeld(timeout != null ? timeout : defaultTimeout(pairs));
+        });
+    sortWorkers(plans);
+    timeWaitStart = Instant.now();
+    inParallel(
+        workers(),
+        parallelism,
+        info -> {
+          WorkerProcess w = worker(info.pid());
+          w.finish();
+          w.awaitReady(timeout != null ? timeout : defaultTimeout(w.plan().timeWait()));
+        });
+    buildTime = Duration.ofNanos(System.nanoTime() - t0);
+  }
+
+  /** Runs {@code step} for every item, {@code parallelism} at a time; stops at the first failure. */
+  private <T> void inParallel(List<T> items, int parallelism, Consumer<T> step) {
     Semaphore slots = new Semaphore(parallelism);
     List<PopulationException> failures = Collections.synchronizedList(new ArrayList<>());
     List<Thread> threads = new ArrayList<>();
-    long t0 = System.nanoTime();
-    for (WorkerPlan plan : plans) {
+    for (T item : items) {
       threads.add(
           Thread.ofVirtual()
               .start(
@@ -217,9 +262,7 @@ public final class SocketPopulation implements AutoCloseable {
                     slots.acquireUninterruptibly();
                     try {
                       if (failures.isEmpty()) {
-                        WorkerProcess w = WorkerProcess.launch(plan);
-                        workers.add(w);
-                        w.awaitReady(timeout == null ? defaultTimeout(plan) : timeout);
+                        step.accept(item);
                       }
                     } catch (PopulationException e) {
                       failures.add(e);
@@ -237,13 +280,17 @@ public final class SocketPopulation implements AutoCloseable {
         throw new PopulationException("interrupted while starting the workers");
       }
     }
-    buildTime = Duration.ofNanos(System.nanoTime() - t0);
-    sortWorkers(plans);
     if (!failures.isEmpty()) {
       close();
       PopulationException first = failures.getFirst();
       failures.stream().skip(1).forEach(first::addSuppressed);
       throw first;
+    }
+  }
+
+  private WorkerProcess worker(long pid) {
+    synchronized (workers) {
+      return workers.stream().filter(w -> w.pid() == pid).findFirst().orElseThrow();
     }
   }
 
@@ -254,8 +301,7 @@ public final class SocketPopulation implements AutoCloseable {
   }
 
   /** 20 s for the JVM and its listeners, plus 2 ms per connection: 10x what loopback needs. */
-  private static Duration defaultTimeout(WorkerPlan p) {
-    long connections = (long) p.established() + p.closeWait() + p.timeWait();
+  private static Duration defaultTimeout(long connections) {
     return Duration.ofSeconds(20).plusMillis(2 * connections);
   }
 
@@ -284,9 +330,10 @@ public final class SocketPopulation implements AutoCloseable {
       if (System.nanoTime() > deadline) {
         close();
         throw new PopulationException(
-            "the workers are ready but after " + SETTLE_TIMEOUT.toSeconds() + " s ss shows "
-                + seen + " instead of " + expectedCounts
-                + " (TIME-WAIT short? check net.ipv4.tcp_max_tw_buckets and dmesg)");
+            "the workers were ready after " + buildTime.toSeconds() + " s, but "
+                + SETTLE_TIMEOUT.toSeconds() + " s later ss shows " + seen + " instead of "
+                + expectedCounts + " (TIME-WAIT short? other processes may have filled"
+                + " net.ipv4.tcp_max_tw_buckets meanwhile; see /proc/net/sockstat)");
       }
       try {
         Thread.sleep(50);

@@ -4,6 +4,7 @@ import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
+import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -11,14 +12,13 @@ import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * The parent's handle on one worker JVM: starts it, waits for its one-line readiness report, and
- * stops it. Only ever signals the process it started itself.
+ * The parent's handle on one worker JVM: starts it, follows its line protocol (see {@link
+ * PopulationWorker}) and stops it. Only ever signals the process it started itself.
  *
  * <p>The worker's stderr is copied line by line to this JVM's {@link System#err} (prefixed with
  * the worker's subnet) rather than inherited, because a child writing straight into a test
@@ -44,15 +44,19 @@ final class WorkerProcess {
 
   private static final int STDERR_LINES_KEPT = 20;
 
+  /** Marks the end of the worker's stdout in {@link #lines}; a distinct object, compared by ==. */
+  private static final String END = new String("end of output");
+
   private final WorkerPlan plan;
   private final Process process;
-  private final CompletableFuture<String> firstLine = new CompletableFuture<>();
+  /** Lines the worker printed; {@link #END} once its stdout closed. */
+  private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
   private final Deque<String> lastErrors = new ArrayDeque<>();
 
   private WorkerProcess(WorkerPlan plan, Process process) {
     this.plan = plan;
     this.process = process;
-    Thread.ofVirtual().start(this::readFirstLine);
+    Thread.ofVirtual().start(this::readLines);
     Thread.ofVirtual().start(this::copyStderr);
   }
 
@@ -102,36 +106,59 @@ final class WorkerProcess {
   }
 
   /**
-   * Waits for the worker's readiness line.
+   * Waits until the worker holds its pairs ({@code HELD}).
    *
    * @return the number of socket descriptors the worker says it holds
-   * @throws PopulationException when the worker fails, dies or is not ready in time; the worker
-   *     is then killed
+   * @throws PopulationException when the worker fails, dies or is late; it is then killed
+   */
+  int awaitHeld(Duration timeout) {
+    return awaitReport("HELD", timeout);
+  }
+
+  /** Tells a worker that holds its pairs to make its time-wait connections. */
+  void finish() {
+    try {
+      OutputStream in = process.getOutputStream();
+      in.write("finish\n".getBytes(StandardCharsets.US_ASCII));
+      in.flush();
+    } catch (IOException e) {
+      throw new PopulationException(describe() + " is gone: " + e.getMessage(), e);
+    }
+  }
+
+  /**
+   * Waits until the worker has made its time-wait connections too ({@code READY}).
+   *
+   * @return the number of socket descriptors the worker says it holds
+   * @throws PopulationException when the worker fails, dies or is late; it is then killed
    */
   int awaitReady(Duration timeout) {
+    return awaitReport("READY", timeout);
+  }
+
+  private int awaitReport(String word, Duration timeout) {
     String line;
     try {
-      line = firstLine.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
-    } catch (TimeoutException e) {
-      kill();
-      throw new PopulationException(
-          describe() + " was not ready within " + timeout.toSeconds() + " s" + stderrTail());
+      line = lines.poll(timeout.toMillis(), TimeUnit.MILLISECONDS);
     } catch (InterruptedException e) {
       kill();
       Thread.currentThread().interrupt();
       throw new PopulationException("interrupted while waiting for " + describe());
-    } catch (ExecutionException e) {
-      kill();
-      throw new PopulationException(describe() + ": " + e.getCause().getMessage(), e);
     }
     if (line == null) {
+      kill();
+      throw new PopulationException(
+          describe() + " did not report " + word + " within " + timeout.toSeconds() + " s"
+              + stderrTail());
+    }
+    if (line == END) {
       int status = awaitExit(Duration.ofSeconds(5)) ? process.exitValue() : -1;
       throw new PopulationException(
-          describe() + " exited (status " + status + ") before it was ready" + stderrTail());
+          describe() + " exited (status " + status + ") before " + word + stderrTail());
     }
-    if (line.startsWith("READY ")) {
+    if (line.startsWith(word + ' ')) {
       try {
-        return Integer.parseInt(line.substring(6).strip());
+        return Integer.parseInt(line.substring(word.length() + 1).strip());
       } catch (NumberFormatException e) {
         // Fall through: a malformed report is treated like any unexpected line.
       }
@@ -177,15 +204,17 @@ final class WorkerProcess {
     }
   }
 
-  private void readFirstLine() {
-    try {
-      BufferedReader r =
-          new BufferedReader(
-              new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
-      firstLine.complete(r.readLine());
+  private void readLines() {
+    try (BufferedReader r =
+        new BufferedReader(
+            new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8))) {
+      for (String line; (line = r.readLine()) != null; ) {
+        lines.add(line);
+      }
     } catch (IOException e) {
-      firstLine.completeExceptionally(e);
+      // Treated like the end of output: the worker is gone or going.
     }
+    lines.add(END);
   }
 
   private void copyStderr() {

@@ -49,10 +49,21 @@ final class WorkerSockets {
     this.plan = plan;
   }
 
-  /** Creates the whole share; on failure the message says which step, addresses and count. */
-  void build() throws IOException {
+  /**
+   * Creates the held pairs (established and close-wait); on failure the message says which step,
+   * which addresses and how many descriptors were held.
+   */
+  void buildHeld() throws IOException {
     make(Kind.ESTABLISHED, plan.established());
     make(Kind.CLOSE_WAIT, plan.closeWait());
+  }
+
+  /**
+   * Creates the time-wait connections. Kept separate because TIME_WAIT lasts only 60 s: the
+   * parent asks for them once every worker holds its pairs, so none has expired by the time a
+   * long build completes.
+   */
+  void buildTimeWait() throws IOException {
     make(Kind.TIME_WAIT, plan.timeWait());
   }
 

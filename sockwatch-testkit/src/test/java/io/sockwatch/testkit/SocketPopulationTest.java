@@ -10,6 +10,7 @@ import java.nio.channels.ServerSocketChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -47,6 +48,7 @@ class SocketPopulationTest {
 
     SsTable all = SsTable.read();
     SsTable mine = all.filter(population::owns);
+    assertThat(Instant.now()).isBefore(population.timeWaitStableUntil());
 
     assertThat(all.ignoredLines()).isZero();
     assertThat(mine.countsByState())
