@@ -4,12 +4,12 @@ import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 
 /**
- * Turns an endpoint as {@code ss} prints it ({@code 127.0.0.1:80}, {@code [::1]:80}, {@code
- * *:80}, {@code 127.0.0.53%lo:53}, {@code [::]:*}) into one canonical string, so ground truth
- * compares equal to sockwatch's own tuple keys: dotted quad for IPv4, RFC 5952 lower case in
- * brackets for IPv6 (IPv4-mapped as {@code ::ffff:a.b.c.d}), {@code *} address as {@code [::]}
- * (ss prints a dual-stack IPv6 wildcard that way), {@code *} port as 0, and the {@code %ifname}
- * of a device-bound socket dropped.
+ * Turns an endpoint as {@code ss} prints it ({@code 127.0.0.1:80}, {@code [::1]:80}, {@code *:80},
+ * {@code 127.0.0.53%lo:53}, {@code [::]:*}) into one canonical string, so ground truth compares
+ * equal to sockwatch's own tuple keys: dotted quad for IPv4, RFC 5952 lower case in brackets for
+ * IPv6 (IPv4-mapped as {@code ::ffff:a.b.c.d}), {@code *} address as {@code [::]} (ss prints a
+ * dual-stack IPv6 wildcard that way), {@code *} port as 0, and the {@code %ifname} of a
+ * device-bound socket dropped.
  *
  * <p>Works on bytes with one reusable buffer because it runs twice per line of a million-line
  * table. Not thread-safe.

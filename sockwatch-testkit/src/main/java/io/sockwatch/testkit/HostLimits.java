@@ -5,9 +5,9 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The kernel limits that decide whether a population fits, read from /proc before anything is
- * built so a population that cannot fit fails with a reason instead of hanging or falling short
- * half-way. A value that could not be read is -1 (absent), and checks on it are skipped.
+ * The kernel limits that decide whether a population fits, read from /proc before anything is built
+ * so a population that cannot fit fails with a reason instead of hanging or falling short half-way.
+ * A value that could not be read is -1 (absent), and checks on it are skipped.
  *
  * @param openFilesSoft RLIMIT_NOFILE soft limit of this process (workers inherit it)
  * @param fileMax fs.file-max, the system-wide open-file limit
@@ -52,7 +52,8 @@ record HostLimits(
 
   /** Ports a client can get when it binds to one source address with port 0. */
   long portRangeSize() {
-    return portRangeLow < 0 || portRangeHigh < portRangeLow ? ABSENT
+    return portRangeLow < 0 || portRangeHigh < portRangeLow
+        ? ABSENT
         : portRangeHigh - portRangeLow + 1;
   }
 
@@ -108,8 +109,8 @@ record HostLimits(
   }
 
   /**
-   * Reads a /proc file as a stream. Not {@code Files.readString}: for /proc/sys files (size 0)
-   * it returned only the first byte on this JDK and kernel ("2" for fs.file-max 2466183).
+   * Reads a /proc file as a stream. Not {@code Files.readString}: for /proc/sys files (size 0) it
+   * returned only the first byte on this JDK and kernel ("2" for fs.file-max 2466183).
    */
   private static String slurp(String path) {
     try (FileInputStream in = new FileInputStream(path)) {

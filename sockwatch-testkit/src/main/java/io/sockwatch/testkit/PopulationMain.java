@@ -11,8 +11,8 @@ import java.util.stream.Collectors;
 
 /**
  * Command line for benchmarks: builds a {@link SocketPopulation}, prints one JSON line describing
- * it on stdout, holds it until SIGTERM, end of stdin or {@code --hold} seconds, then tears it
- * down. Errors go to stderr with exit status 2.
+ * it on stdout, holds it until SIGTERM, end of stdin or {@code --hold} seconds, then tears it down.
+ * Errors go to stderr with exit status 2.
  *
  * <p>A stdin that is {@code /dev/null} (a background job of a script) is not watched, since its
  * immediate end-of-file would tear the population down before anyone could measure it.
@@ -31,7 +31,8 @@ public final class PopulationMain {
         --listen-base B   all addresses in B.0.0/16 (default 127.77)
         --port P          listening port (default: a free one)
         --parallelism J   workers built at once (default: CPUs, 2..4)
-      Prints one JSON line when the population is complete.""";
+      Prints one JSON line when the population is complete.\
+      """;
 
   private PopulationMain() {}
 

@@ -43,7 +43,9 @@ final class PopulationPlanner {
     int pairsPerWorker = (maxDescriptors - MAX_LISTENERS) / 2;
     if (pairsPerWorker < 1) {
       throw new PopulationException(
-          "a worker may hold only " + maxDescriptors + " descriptors; it needs at least "
+          "a worker may hold only "
+              + maxDescriptors
+              + " descriptors; it needs at least "
               + (MAX_LISTENERS + 2));
     }
     long pairs = (long) established + closeWait;
@@ -51,8 +53,14 @@ final class PopulationPlanner {
         Math.max(ceilDiv(pairs, pairsPerWorker), ceilDiv(timeWait, TIME_WAIT_PER_WORKER));
     if (workers > MAX_WORKERS) {
       throw new PopulationException(
-          "the population needs " + workers + " worker processes of at most " + pairsPerWorker
-              + " pairs each, but " + listenBase + ".0.0/16 has room for " + MAX_WORKERS
+          "the population needs "
+              + workers
+              + " worker processes of at most "
+              + pairsPerWorker
+              + " pairs each, but "
+              + listenBase
+              + ".0.0/16 has room for "
+              + MAX_WORKERS
               + ": raise ulimit -n or build fewer sockets");
     }
     int n = (int) workers;

@@ -7,11 +7,11 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * Entry point of a worker JVM that {@link SocketPopulation} starts. It talks to its parent in
- * lines: it builds its held pairs and prints {@code HELD <descriptors>}; on {@code finish} it
- * makes its time-wait connections and prints {@code READY <descriptors>}; then it holds its
- * sockets until {@code stop} or end of stdin. Any failure is reported as {@code FAILED <reason>}
- * and ends the worker. End of stdin also comes when the parent dies, so an orphaned worker never
- * outlives its parent.
+ * lines: it builds its held pairs and prints {@code HELD <descriptors>}; on {@code finish} it makes
+ * its time-wait connections and prints {@code READY <descriptors>}; then it holds its sockets until
+ * {@code stop} or end of stdin. Any failure is reported as {@code FAILED <reason>} and ends the
+ * worker. End of stdin also comes when the parent dies, so an orphaned worker never outlives its
+ * parent.
  *
  * <p>It leaves by {@link Runtime#halt}: every held socket already has SO_LINGER 0, so the kernel
  * resets them all as the process exits, with no TIME_WAIT and no Java-side close loop.
@@ -52,7 +52,9 @@ public final class PopulationWorker {
     long limit = HostLimits.readOpenFilesSoft();
     if (limit != HostLimits.ABSENT && plan.peakDescriptors() > limit) {
       throw new IllegalArgumentException(
-          "needs " + plan.peakDescriptors() + " descriptors but this process's ulimit -n is "
+          "needs "
+              + plan.peakDescriptors()
+              + " descriptors but this process's ulimit -n is "
               + limit);
     }
   }

@@ -3,9 +3,9 @@ package io.sockwatch.testkit;
 import java.util.List;
 
 /**
- * Checks a planned population against the host's limits before any socket exists, so a
- * population that cannot fit fails at once with the limit and the remedy, never half-built or
- * hung. Pure: it judges the {@link HostLimits} it is given.
+ * Checks a planned population against the host's limits before any socket exists, so a population
+ * that cannot fit fails at once with the limit and the remedy, never half-built or hung. Pure: it
+ * judges the {@link HostLimits} it is given.
  */
 final class Preflight {
 
@@ -13,8 +13,8 @@ final class Preflight {
   static final int DESCRIPTOR_HEADROOM = 1000;
 
   /**
-   * Kernel memory per held socket (sock, file, inode, idle buffers). A 1M population measured
-   * about 2 KiB on 6.18; 5 KiB leaves room for kernels and configurations that use more.
+   * Kernel memory per held socket (sock, file, inode, idle buffers). A 1M population measured about
+   * 2 KiB on 6.18; 5 KiB leaves room for kernels and configurations that use more.
    */
   static final long KIB_PER_HELD_SOCKET = 5;
 
@@ -38,7 +38,10 @@ final class Preflight {
     long usable = Math.min(soft, Integer.MAX_VALUE) - DESCRIPTOR_HEADROOM;
     if (usable < PopulationPlanner.MAX_LISTENERS + 2) {
       throw new PopulationException(
-          "ulimit -n is " + soft + ": a worker needs more than " + DESCRIPTOR_HEADROOM
+          "ulimit -n is "
+              + soft
+              + ": a worker needs more than "
+              + DESCRIPTOR_HEADROOM
               + " descriptors; raise it");
     }
     return (int) usable;
@@ -60,7 +63,9 @@ final class Preflight {
       if (limits.openFilesSoft() != HostLimits.ABSENT
           && p.peakDescriptors() > limits.openFilesSoft()) {
         throw new PopulationException(
-            "a worker would need " + p.peakDescriptors() + " descriptors but ulimit -n is "
+            "a worker would need "
+                + p.peakDescriptors()
+                + " descriptors but ulimit -n is "
                 + limits.openFilesSoft());
       }
     }
@@ -69,27 +74,41 @@ final class Preflight {
         && limits.filesAllocated() != HostLimits.ABSENT
         && limits.filesAllocated() + held + workerFiles > limits.fileMax()) {
       throw new PopulationException(
-          "the population needs " + (held + workerFiles) + " more open files but fs.file-max is "
-              + limits.fileMax() + " with " + limits.filesAllocated() + " in use: raise it"
+          "the population needs "
+              + (held + workerFiles)
+              + " more open files but fs.file-max is "
+              + limits.fileMax()
+              + " with "
+              + limits.filesAllocated()
+              + " in use: raise it"
               + " (sysctl -w fs.file-max=N) or build fewer sockets");
     }
     if (timeWait > 0
         && limits.timeWaitMax() != HostLimits.ABSENT
         && Math.max(0, limits.timeWaitNow()) + timeWait > limits.timeWaitMax()) {
       throw new PopulationException(
-          "--time-wait " + timeWait + " (+" + Math.max(0, limits.timeWaitNow())
-              + " TIME_WAIT already) exceeds net.ipv4.tcp_max_tw_buckets=" + limits.timeWaitMax()
+          "--time-wait "
+              + timeWait
+              + " (+"
+              + Math.max(0, limits.timeWaitNow())
+              + " TIME_WAIT already) exceeds net.ipv4.tcp_max_tw_buckets="
+              + limits.timeWaitMax()
               + "; the kernel would silently drop the excess: sysctl -w "
-              + "net.ipv4.tcp_max_tw_buckets=" + 2 * (timeWait + Math.max(0, limits.timeWaitNow())));
+              + "net.ipv4.tcp_max_tw_buckets="
+              + 2 * (timeWait + Math.max(0, limits.timeWaitNow())));
     }
     long needKib =
         held * KIB_PER_HELD_SOCKET + timeWait * KIB_PER_TIME_WAIT + plans.size() * KIB_PER_WORKER;
     if (limits.memAvailableKib() != HostLimits.ABSENT
         && needKib > limits.memAvailableKib() * 9 / 10) {
       throw new PopulationException(
-          "the population needs about " + needKib / 1024 + " MiB (" + plans.size()
+          "the population needs about "
+              + needKib / 1024
+              + " MiB ("
+              + plans.size()
               + " worker JVMs and the kernel's socket memory) but only "
-              + limits.memAvailableKib() / 1024 + " MiB are available");
+              + limits.memAvailableKib() / 1024
+              + " MiB are available");
     }
   }
 }

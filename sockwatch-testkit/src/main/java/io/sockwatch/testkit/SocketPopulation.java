@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collections;
+import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -21,16 +22,16 @@ import java.util.function.Consumer;
  * their FIN_WAIT2 peers, held by worker JVMs this object starts and stops.
  *
  * <p>Everything lives in {@code 127.B.0.0/16} (the listen base, {@code 127.77} by default): worker
- * {@code w} listens on {@code 127.B.w.1..3} and connects from {@code 127.B.w.10+}, so each
- * worker's sockets are its own and one port identifies the whole population. Every one of its
- * sockets has a listener endpoint as its local or its peer address, which is how {@link
- * #owns(SsEntry)} selects exactly them from a full socket table.
+ * {@code w} listens on {@code 127.B.w.1..3} and connects from {@code 127.B.w.10+}, so each worker's
+ * sockets are its own and one port identifies the whole population. Every one of its sockets has a
+ * listener endpoint as its local or its peer address, which is how {@link #owns(SsEntry)} selects
+ * exactly them from a full socket table.
  *
  * <p>When {@link Builder#start()} returns, every worker has reported ready and {@code ss} shows
  * exactly {@link #expectedCounts()} for the population: nothing is still in flight. TIME_WAIT
- * sockets are made last (after every held pair) and then expire on their own 60 s after they
- * were made ({@link #timeWaitStableUntil()}); they are not re-created. The kernel also keeps at
- * most net.ipv4.tcp_max_tw_buckets of them per network namespace, checked up front.
+ * sockets are made last (after every held pair) and then expire on their own 60 s after they were
+ * made ({@link #timeWaitStableUntil()}); they are not re-created. The kernel also keeps at most
+ * net.ipv4.tcp_max_tw_buckets of them per network namespace, checked up front.
  *
  * <pre>{@code
  * try (SocketPopulation pop = SocketPopulation.builder().established(200).timeWait(100).start()) {
@@ -154,13 +155,12 @@ public final class SocketPopulation implements AutoCloseable {
 
   /**
    * An ss filter (one word per element) the kernel applies cheaply, matching a superset of this
-   * population; narrow it with {@link #owns}: {@code SsTable.read(pop.ssFilter()).filter(pop::owns)}.
+   * population; narrow it with {@link #owns}: {@code
+   * SsTable.read(pop.ssFilter()).filter(pop::owns)}.
    */
   public String[] ssFilter() {
-    return new String[] {
-      "src", listenBase + ".0.0/16", "and", "(", "sport", "=", ":" + port, "or", "dport", "=",
-      ":" + port, ")"
-    };
+    String expr = "src %s.0.0/16 and ( sport = :%d or dport = :%d )";
+    return expr.formatted(listenBase, port, port).split(" ");
   }
 
   /** This population's sockets as ss sees them now (a kernel-filtered, hence cheap, read). */
@@ -170,7 +170,7 @@ public final class SocketPopulation implements AutoCloseable {
 
   /**
    * Until when the TIME_WAIT part of {@link #expectedCounts()} holds: the kernel expires each
-   * TIME_WAIT socket 60 s after it was made, and the first were made at this instant minus 60 s.
+   * TIME_WAIT socket 60 s after it was made, and none was made before the TIME_WAIT phase began.
    */
   public Instant timeWaitStableUntil() {
     return timeWaitStart.plus(TIME_WAIT_LIFETIME);
@@ -220,9 +220,9 @@ public final class SocketPopulation implements AutoCloseable {
   }
 
   /**
-   * Builds in two phases, each with at most {@code parallelism} workers busy: every worker
-   * first builds its held pairs; only then do all make their TIME_WAIT connections, which
-   * expire 60 s after they are made and would not survive a long first phase.
+   * Builds in two phases, each with at most {@code parallelism} workers busy: every worker first
+   * builds its held pairs; only then do all make their TIME_WAIT connections, which expire 60 s
+   * after they are made and would not survive a long first phase.
    */
   private void launchAll(List<WorkerPlan> plans, int parallelism, Duration timeout) {
     Runtime.getRuntime().addShutdownHook(shutdownHook);
@@ -236,20 +236,25 @@ public final class SocketPopulation implements AutoCloseable {
           long pairs = (long) plan.established() + plan.closeWait();
           w.awaitHeld(timeout != null ? timeout : defaultTimeout(pairs));
         });
-    sortWorkers(plans);
+    List<WorkerProcess> holding;
+    synchronized (workers) {
+      workers.sort(Comparator.comparingInt(w -> plans.indexOf(w.plan())));
+      holding = List.copyOf(workers);
+    }
     timeWaitStart = Instant.now();
     inParallel(
-        workers(),
+        holding,
         parallelism,
-        info -> {
-          WorkerProcess w = worker(info.pid());
+        w -> {
           w.finish();
           w.awaitReady(timeout != null ? timeout : defaultTimeout(w.plan().timeWait()));
         });
     buildTime = Duration.ofNanos(System.nanoTime() - t0);
   }
 
-  /** Runs {@code step} for every item, {@code parallelism} at a time; stops at the first failure. */
+  /**
+   * Runs {@code step} for every item, {@code parallelism} at a time; stops at the first failure.
+   */
   private <T> void inParallel(List<T> items, int parallelism, Consumer<T> step) {
     Semaphore slots = new Semaphore(parallelism);
     List<PopulationException> failures = Collections.synchronizedList(new ArrayList<>());
@@ -288,18 +293,6 @@ public final class SocketPopulation implements AutoCloseable {
     }
   }
 
-  private WorkerProcess worker(long pid) {
-    synchronized (workers) {
-      return workers.stream().filter(w -> w.pid() == pid).findFirst().orElseThrow();
-    }
-  }
-
-  private void sortWorkers(List<WorkerPlan> plans) {
-    synchronized (workers) {
-      workers.sort(java.util.Comparator.comparingInt(w -> plans.indexOf(w.plan())));
-    }
-  }
-
   /** 20 s for the JVM and its listeners, plus 2 ms per connection: 10x what loopback needs. */
   private static Duration defaultTimeout(long connections) {
     return Duration.ofSeconds(20).plusMillis(2 * connections);
@@ -310,9 +303,12 @@ public final class SocketPopulation implements AutoCloseable {
     SsTable existing = readOwn();
     if (existing.size() > 0) {
       throw new PopulationException(
-          existing.size() + " sockets already use the population's endpoints on port " + port
-              + " (e.g. '" + existing.entries().getFirst().key() + "'; TIME_WAIT left by an"
-              + " earlier run lasts 60 s): choose another port or listen base");
+          existing.size()
+              + " sockets already use the population's endpoints on port "
+              + port
+              + " (e.g. '"
+              + existing.entries().getFirst().key()
+              + "'; TIME_WAIT left by an earlier run lasts 60 s): choose another port");
     }
   }
 
@@ -330,9 +326,15 @@ public final class SocketPopulation implements AutoCloseable {
       if (System.nanoTime() > deadline) {
         close();
         throw new PopulationException(
-            "the workers were ready after " + buildTime.toSeconds() + " s, but "
-                + SETTLE_TIMEOUT.toSeconds() + " s later ss shows " + seen + " instead of "
-                + expectedCounts + " (TIME-WAIT short? other processes may have filled"
+            "the workers were ready after "
+                + buildTime.toSeconds()
+                + " s, but "
+                + SETTLE_TIMEOUT.toSeconds()
+                + " s later ss shows "
+                + seen
+                + " instead of "
+                + expectedCounts
+                + " (TIME-WAIT short? other processes may have filled"
                 + " net.ipv4.tcp_max_tw_buckets meanwhile; see /proc/net/sockstat)");
       }
       try {
@@ -397,8 +399,8 @@ public final class SocketPopulation implements AutoCloseable {
     }
 
     /**
-     * {@code pairs} pairs whose client shut down its output and whose server never closes:
-     * {@code pairs} CLOSE_WAIT (server side) plus {@code pairs} FIN_WAIT2 (client side).
+     * {@code pairs} pairs whose client shut down its output and whose server never closes: {@code
+     * pairs} CLOSE_WAIT (server side) plus {@code pairs} FIN_WAIT2 (client side).
      */
     public Builder closeWait(int pairs) {
       closeWait = nonNegative(pairs, "closeWait");
@@ -408,7 +410,9 @@ public final class SocketPopulation implements AutoCloseable {
     /** First two octets of all population addresses, {@code 127.N}; default {@code 127.77}. */
     public Builder listenBase(String base) {
       String[] o = base.split("\\.", -1);
-      if (o.length != 2 || !o[0].equals("127") || !o[1].matches("\\d{1,3}")
+      if (o.length != 2
+          || !o[0].equals("127")
+          || !o[1].matches("\\d{1,3}")
           || Integer.parseInt(o[1]) > 255) {
         throw new IllegalArgumentException("listen base must be 127.N (0-255), not '" + base + "'");
       }
@@ -456,20 +460,25 @@ public final class SocketPopulation implements AutoCloseable {
     }
 
     /**
-     * Checks the host's limits, starts the workers, waits until each has built its share and
-     * until ss shows exactly the expected population.
+     * Checks the host's limits, starts the workers, waits until each has built its share and until
+     * ss shows exactly the expected population.
      *
      * @return the running population; close it to tear it down
-     * @throws PopulationException with the reason when a limit would be exceeded, a worker fails
-     *     or times out, or ss disagrees; nothing of the population is left running then
+     * @throws PopulationException with the reason when a limit would be exceeded, a worker fails or
+     *     times out, or ss disagrees; nothing of the population is left running then
      */
     public SocketPopulation start() {
       HostLimits limits = HostLimits.read();
       int ceiling = Preflight.descriptorsPerWorker(limits);
       if (maxDescriptorsPerWorker > ceiling) {
         throw new PopulationException(
-            "maxDescriptorsPerWorker " + maxDescriptorsPerWorker + " exceeds what ulimit -n "
-                + limits.openFilesSoft() + " allows (" + ceiling + ")");
+            "maxDescriptorsPerWorker "
+                + maxDescriptorsPerWorker
+                + " exceeds what ulimit -n "
+                + limits.openFilesSoft()
+                + " allows ("
+                + ceiling
+                + ")");
       }
       int usedPort = port != 0 ? port : freePort();
       List<WorkerPlan> plans =

@@ -18,9 +18,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
 
 /**
- * Ground truth: the TCP socket table as {@code ss -tanH} reports it, parsed into normalised
- * {@link SsEntry} rows. Tests compare sockwatch's view against this, so it deliberately relies on
- * an independent implementation (iproute2) rather than on any sockwatch code.
+ * Ground truth: the TCP socket table as {@code ss -tanH} reports it, parsed into normalised {@link
+ * SsEntry} rows. Tests compare sockwatch's view against this, so it deliberately relies on an
+ * independent implementation (iproute2) rather than on any sockwatch code.
  *
  * <p>ss's output is read as a byte stream and parsed line by line, so a table of a million sockets
  * takes one pass and no intermediate copy of the whole output.
@@ -44,8 +44,8 @@ public final class SsTable {
    * Runs {@code ss -tanH [filter...]} in the current network namespace.
    *
    * @param filter an optional ss filter expression, one word per argument (e.g. {@code "src",
-   *     "127.77.0.0/16"}); it is applied in the kernel, which makes a filtered read cheap even
-   *     when the machine holds a million other sockets
+   *     "127.77.0.0/16"}); it is applied in the kernel, which makes a filtered read cheap even when
+   *     the machine holds a million other sockets
    * @throws IOException when ss cannot be run, fails, or takes longer than two minutes
    */
   public static SsTable read(String... filter) throws IOException {
@@ -153,8 +153,8 @@ public final class SsTable {
     try {
       p = new ProcessBuilder(cmd).start();
     } catch (IOException e) {
-      throw new IOException("cannot run " + cmd.getFirst() + " (is iproute2 installed?): "
-          + e.getMessage(), e);
+      throw new IOException(
+          "cannot run " + cmd.getFirst() + " (is iproute2 installed?): " + e.getMessage(), e);
     }
     ByteArrayOutputStream err = new ByteArrayOutputStream();
     Thread errDrain = Thread.ofVirtual().start(() -> drain(p.getErrorStream(), err));
@@ -175,8 +175,12 @@ public final class SsTable {
         throw new IOException(String.join(" ", cmd) + " did not finish within " + TIMEOUT);
       }
       if (code != 0) {
-        throw new IOException(String.join(" ", cmd) + " exited with status " + code + ": "
-            + err.toString(StandardCharsets.UTF_8).strip());
+        throw new IOException(
+            String.join(" ", cmd)
+                + " exited with status "
+                + code
+                + ": "
+                + err.toString(StandardCharsets.UTF_8).strip());
       }
     } catch (InterruptedException e) {
       Thread.currentThread().interrupt();

@@ -7,11 +7,11 @@ import java.util.List;
  * What one worker process builds, and where. It travels from parent to worker as command-line
  * arguments, so both sides derive the same addresses from one definition.
  *
- * <p>Worker {@code w} owns the /24 {@code subnet} (e.g. {@code 127.77.5}): its listeners are
- * {@code .1} (established), {@code .2} (close-wait) and {@code .3} (time-wait), all on {@code
- * port}; its clients bind to {@code .10} upwards with port 0, {@code perSource} connections per
- * address, so the kernel picks each source port from a nearly empty per-address port space
- * instead of the shared ephemeral range.
+ * <p>Worker {@code w} owns the /24 {@code subnet} (e.g. {@code 127.77.5}): its listeners are {@code
+ * .1} (established), {@code .2} (close-wait) and {@code .3} (time-wait), all on {@code port}; its
+ * clients bind to {@code .10} upwards with port 0, {@code perSource} connections per address, so
+ * the kernel picks each source port from a nearly empty per-address port space instead of the
+ * shared ephemeral range.
  *
  * @param subnet the first three octets of the worker's addresses, e.g. {@code 127.77.5}
  * @param port the listening port of all the population's listeners
@@ -57,8 +57,8 @@ record WorkerPlan(
   }
 
   /**
-   * Descriptors needed at the peak of building: held ones, the two ends of one time-wait
-   * connection being made, and the JVM's own.
+   * Descriptors needed at the peak of building: held ones, the two ends of one time-wait connection
+   * being made, and the JVM's own.
    */
   int peakDescriptors() {
     return heldDescriptors() + (timeWait > 0 ? 2 : 0) + JVM_DESCRIPTORS;

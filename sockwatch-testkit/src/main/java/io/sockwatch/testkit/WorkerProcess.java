@@ -20,9 +20,9 @@ import java.util.concurrent.TimeUnit;
  * The parent's handle on one worker JVM: starts it, follows its line protocol (see {@link
  * PopulationWorker}) and stops it. Only ever signals the process it started itself.
  *
- * <p>The worker's stderr is copied line by line to this JVM's {@link System#err} (prefixed with
- * the worker's subnet) rather than inherited, because a child writing straight into a test
- * runner's stderr corrupts the runner's channel; the last lines are also kept for error messages.
+ * <p>The worker's stderr is copied line by line to this JVM's {@link System#err} (prefixed with the
+ * worker's subnet) rather than inherited: that way it passes through where test runners capture
+ * output, and its last lines can be quoted when the worker fails.
  */
 final class WorkerProcess {
 
@@ -49,8 +49,10 @@ final class WorkerProcess {
 
   private final WorkerPlan plan;
   private final Process process;
+
   /** Lines the worker printed; {@link #END} once its stdout closed. */
   private final BlockingQueue<String> lines = new LinkedBlockingQueue<>();
+
   private final Deque<String> lastErrors = new ArrayDeque<>();
 
   private WorkerProcess(WorkerPlan plan, Process process) {
@@ -77,9 +79,9 @@ final class WorkerProcess {
   }
 
   /**
-   * Where the worker finds {@code PopulationWorker}: the testkit's own jar or classes directory
-   * (it needs nothing else), so it works under test runners and benchmark jars alike; the
-   * current class path when the code source is unknown.
+   * Where the worker finds {@code PopulationWorker}: the testkit's own jar or classes directory (it
+   * needs nothing else), so it works under test runners and benchmark jars alike; the current class
+   * path when the code source is unknown.
    */
   private static String classPath() {
     var source = PopulationWorker.class.getProtectionDomain().getCodeSource();
@@ -148,7 +150,12 @@ final class WorkerProcess {
     if (line == null) {
       kill();
       throw new PopulationException(
-          describe() + " did not report " + word + " within " + timeout.toSeconds() + " s"
+          describe()
+              + " did not report "
+              + word
+              + " within "
+              + timeout.toSeconds()
+              + " s"
               + stderrTail());
     }
     if (line == END) {
@@ -193,14 +200,24 @@ final class WorkerProcess {
   }
 
   private String describe() {
-    return "worker " + plan.subnet() + ".0/24 (pid " + process.pid() + ", "
-        + plan.established() + " established, " + plan.closeWait() + " close-wait, "
-        + plan.timeWait() + " time-wait)";
+    return "worker "
+        + plan.subnet()
+        + ".0/24 (pid "
+        + process.pid()
+        + ", "
+        + plan.established()
+        + " established, "
+        + plan.closeWait()
+        + " close-wait, "
+        + plan.timeWait()
+        + " time-wait)";
   }
 
   private String stderrTail() {
     synchronized (lastErrors) {
-      return lastErrors.isEmpty() ? "" : "; its stderr ended with: " + String.join(" | ", lastErrors);
+      return lastErrors.isEmpty()
+          ? ""
+          : "; its stderr ended with: " + String.join(" | ", lastErrors);
     }
   }
 

@@ -14,11 +14,11 @@ import java.util.List;
  * Builds and holds one worker's share of a population, inside the worker process. Both ends of
  * every connection live here, so the worker alone decides when its sockets change state.
  *
- * <p>Each connection is made and finished before the next starts (connect, accept, then the
- * kind's closing steps), and each step that depends on the peer waits for the peer's effect to
- * be visible (the FIN read as end-of-stream) rather than assuming it, so the worker is quiescent
- * when {@link #build()} returns. Held sockets get SO_LINGER 0 at once, so however the worker
- * ends, even by SIGKILL, the kernel resets them instead of leaving TIME_WAIT behind.
+ * <p>Each connection is made and finished before the next starts (connect, accept, then the kind's
+ * closing steps), and each step that depends on the peer waits for the peer's effect to be visible
+ * (the FIN read as end-of-stream) rather than assuming it, so the worker is quiescent when {@link
+ * #build()} returns. Held sockets get SO_LINGER 0 at once, so however the worker ends, even by
+ * SIGKILL, the kernel resets them instead of leaving TIME_WAIT behind.
  */
 final class WorkerSockets {
 
@@ -58,9 +58,9 @@ final class WorkerSockets {
   }
 
   /**
-   * Creates the time-wait connections. Kept separate because TIME_WAIT lasts only 60 s: the
-   * parent asks for them once every worker holds its pairs, so none has expired by the time a
-   * long build completes.
+   * Creates the time-wait connections. Kept separate because TIME_WAIT lasts only 60 s: the parent
+   * asks for them once every worker holds its pairs, so none has expired by the time a long build
+   * completes.
    */
   void buildTimeWait() throws IOException {
     make(Kind.TIME_WAIT, plan.timeWait());

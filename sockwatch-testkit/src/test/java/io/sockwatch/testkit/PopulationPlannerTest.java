@@ -38,8 +38,7 @@ class PopulationPlannerTest {
 
   @Test
   void tooManyWorkersFailsWithTheRemedy() {
-    assertThatThrownBy(
-            () -> PopulationPlanner.plan("127.77", 9000, 1_000_000, 0, 0, 1_000, 16_000))
+    assertThatThrownBy(() -> PopulationPlanner.plan("127.77", 9000, 1_000_000, 0, 0, 1_000, 16_000))
         .isInstanceOf(PopulationException.class)
         .hasMessageContaining("raise ulimit -n");
   }

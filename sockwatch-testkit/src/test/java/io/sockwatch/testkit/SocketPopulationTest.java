@@ -97,8 +97,7 @@ class SocketPopulationTest {
   void refusesMoreTimeWaitThanTheKernelKeeps() {
     long max = HostLimits.read().timeWaitMax();
 
-    assertThatThrownBy(
-            () -> SocketPopulation.builder().timeWait(Math.toIntExact(max + 1)).start())
+    assertThatThrownBy(() -> SocketPopulation.builder().timeWait(Math.toIntExact(max + 1)).start())
         .isInstanceOf(PopulationException.class)
         .hasMessageContaining("tcp_max_tw_buckets");
   }

@@ -90,7 +90,8 @@ class SsTableTest {
             ESTAB 0 0 127.0.0.1:3
             ESTAB 0 0 300.0.0.1:3 127.0.0.1:4
 
-            ESTAB 0 0 127.0.0.1:5 127.0.0.1:6""");
+            ESTAB 0 0 127.0.0.1:5 127.0.0.1:6\
+            """);
 
     assertThat(t.ignoredLines()).isEqualTo(6);
     assertThat(t.entries()).containsExactly(new SsEntry("ESTAB", "127.0.0.1:5", "127.0.0.1:6"));
@@ -142,7 +143,8 @@ class SsTableTest {
 
     assertThat(t.ignoredLines()).isZero();
     assertThat(t.size()).isPositive();
-    assertThat(t.entries().stream().map(SsEntry::state)).allMatch(List.of(SsLineParser.STATES)::contains);
+    assertThat(t.entries().stream().map(SsEntry::state))
+        .allMatch(List.of(SsLineParser.STATES)::contains);
   }
 
   @Test
