@@ -32,14 +32,22 @@ record HostLimits(
 
   /** Reads the limits of this process and its network namespace. */
   static HostLimits read() {
+    return read(null);
+  }
+
+  /**
+   * Reads the limits of this process, with the per-namespace ones (TIME_WAIT buckets and count,
+   * port range) taken from network namespace {@code netns} (null: this process's own).
+   */
+  static HostLimits read(String netns) {
     String fileNr = slurp("/proc/sys/fs/file-nr");
-    String range = slurp("/proc/sys/net/ipv4/ip_local_port_range");
+    String range = slurp(netns, "/proc/sys/net/ipv4/ip_local_port_range");
     return new HostLimits(
         readOpenFilesSoft(),
         field(slurp("/proc/sys/fs/file-max"), 0),
         field(fileNr, 0),
-        field(slurp("/proc/sys/net/ipv4/tcp_max_tw_buckets"), 0),
-        sockstatTimeWait(slurp("/proc/net/sockstat")),
+        field(slurp(netns, "/proc/sys/net/ipv4/tcp_max_tw_buckets"), 0),
+        sockstatTimeWait(slurp(netns, "/proc/net/sockstat")),
         field(range, 0),
         field(range, 1),
         memAvailableKib(slurp("/proc/meminfo")));
@@ -105,6 +113,27 @@ record HostLimits(
       return v < 0 ? ABSENT : v;
     } catch (NumberFormatException e) {
       return ABSENT;
+    }
+  }
+
+  /**
+   * Reads a /proc file as seen from network namespace {@code netns} (by running {@code cat} in it),
+   * or from this process's own when {@code netns} is null; "" when it cannot be read.
+   */
+  private static String slurp(String netns, String path) {
+    if (netns == null) {
+      return slurp(path);
+    }
+    try {
+      Process p = new ProcessBuilder("ip", "netns", "exec", netns, "cat", path).start();
+      p.getErrorStream().close();
+      String text = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+      return p.waitFor() == 0 ? text : "";
+    } catch (IOException e) {
+      return "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      return "";
     }
   }
 

@@ -22,7 +22,7 @@ public final class PopulationMain {
   private static final String USAGE =
       """
       usage: PopulationMain [--established N] [--time-wait M] [--close-wait K] [--hold SECONDS]
-                            [--listen-base 127.B] [--port P] [--parallelism J]
+                            [--listen-base 127.B] [--port P] [--parallelism J] [--netns NAME]
         --established N   N connected pairs (2N ESTABLISHED sockets), held open
         --time-wait M     M connections closed client-first: M TIME_WAIT sockets (they expire
                           after 60 s and are not re-created)
@@ -31,6 +31,7 @@ public final class PopulationMain {
         --listen-base B   all addresses in B.0.0/16 (default 127.77)
         --port P          listening port (default: a free one)
         --parallelism J   workers built at once (default: CPUs, 2..4)
+        --netns NAME      build inside network namespace NAME (must exist, lo up; needs root)
       Prints one JSON line when the population is complete.\
       """;
 
@@ -58,6 +59,7 @@ public final class PopulationMain {
           case "--listen-base" -> builder.listenBase(v);
           case "--port" -> builder.port(number(opt, v));
           case "--parallelism" -> builder.parallelism(number(opt, v));
+          case "--netns" -> builder.netns(v);
           default -> throw new IllegalArgumentException("unknown option " + opt);
         }
       }
@@ -101,11 +103,12 @@ public final class PopulationMain {
     Map<String, Integer> c = pop.expectedCounts();
     return String.format(
         Locale.ROOT,
-        "{\"pid\":%d,\"listen_base\":\"%s\",\"port\":%d,\"established_pairs\":%d,"
+        "{\"pid\":%d,\"netns\":%s,\"listen_base\":\"%s\",\"port\":%d,\"established_pairs\":%d,"
             + "\"established_sockets\":%d,\"time_wait\":%d,\"close_wait\":%d,\"fin_wait2\":%d,"
             + "\"listeners\":%d,\"sockets\":%d,\"workers\":%d,\"worker_pids\":[%s],"
             + "\"build_s\":%.2f,\"verify_s\":%.2f,\"setup_s\":%.2f,\"hold_s\":%d}",
         ProcessHandle.current().pid(),
+        pop.netns() == null ? "null" : '"' + pop.netns() + '"',
         pop.listenBase(),
         pop.port(),
         c.getOrDefault("ESTAB", 0) / 2,

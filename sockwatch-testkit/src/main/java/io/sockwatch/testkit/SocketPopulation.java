@@ -14,6 +14,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.Semaphore;
+import java.util.concurrent.ThreadLocalRandom;
 import java.util.function.Consumer;
 
 /**
@@ -50,6 +51,7 @@ public final class SocketPopulation implements AutoCloseable {
   /** TCP_TIMEWAIT_LEN: fixed at 60 s in Linux, not a sysctl. */
   static final Duration TIME_WAIT_LIFETIME = Duration.ofSeconds(60);
 
+  private final String netns;
   private final String listenBase;
   private final int port;
   private final List<WorkerProcess> workers;
@@ -61,7 +63,8 @@ public final class SocketPopulation implements AutoCloseable {
   private Instant timeWaitStart = Instant.now();
   private boolean closed;
 
-  private SocketPopulation(String listenBase, int port, List<WorkerPlan> plans) {
+  private SocketPopulation(String netns, String listenBase, int port, List<WorkerPlan> plans) {
+    this.netns = netns;
     this.listenBase = listenBase;
     this.port = port;
     this.workers = Collections.synchronizedList(new ArrayList<>(plans.size()));
@@ -95,6 +98,11 @@ public final class SocketPopulation implements AutoCloseable {
 
   public static Builder builder() {
     return new Builder();
+  }
+
+  /** The network namespace the population lives in, or null for this process's own. */
+  public String netns() {
+    return netns;
   }
 
   /** The first two octets of every population address, e.g. {@code 127.77}. */
@@ -163,9 +171,13 @@ public final class SocketPopulation implements AutoCloseable {
     return expr.formatted(listenBase, port, port).split(" ");
   }
 
-  /** This population's sockets as ss sees them now (a kernel-filtered, hence cheap, read). */
+  /**
+   * This population's sockets as ss sees them now, in the population's network namespace (a
+   * kernel-filtered, hence cheap, read).
+   */
   public SsTable snapshot() throws IOException {
-    return SsTable.read(ssFilter()).filter(this::owns);
+    SsTable t = netns == null ? SsTable.read(ssFilter()) : SsTable.readInNetns(netns, ssFilter());
+    return t.filter(this::owns);
   }
 
   /**
@@ -231,7 +243,7 @@ public final class SocketPopulation implements AutoCloseable {
         plans,
         parallelism,
         plan -> {
-          WorkerProcess w = WorkerProcess.launch(plan);
+          WorkerProcess w = WorkerProcess.launch(plan, netns);
           workers.add(w);
           long pairs = (long) plan.established() + plan.closeWait();
           w.awaitHeld(timeout != null ? timeout : defaultTimeout(pairs));
@@ -378,6 +390,7 @@ public final class SocketPopulation implements AutoCloseable {
     private int established;
     private int timeWait;
     private int closeWait;
+    private String netns;
     private String listenBase = "127.77";
     private int port;
     private int parallelism = Math.clamp(Runtime.getRuntime().availableProcessors(), 2, 4);
@@ -417,6 +430,16 @@ public final class SocketPopulation implements AutoCloseable {
         throw new IllegalArgumentException("listen base must be 127.N (0-255), not '" + base + "'");
       }
       listenBase = base;
+      return this;
+    }
+
+    /**
+     * Builds the population inside network namespace {@code name} (letters, digits, {@code _ . -};
+     * it must exist with {@code lo} up; needs root), isolating it from other users of this host's
+     * loopback, TIME_WAIT buckets and port space. Default: this process's own namespace.
+     */
+    public Builder netns(String name) {
+      netns = SsTable.requireNetnsName(name);
       return this;
     }
 
@@ -468,7 +491,7 @@ public final class SocketPopulation implements AutoCloseable {
      *     times out, or ss disagrees; nothing of the population is left running then
      */
     public SocketPopulation start() {
-      HostLimits limits = HostLimits.read();
+      HostLimits limits = HostLimits.read(netns);
       int ceiling = Preflight.descriptorsPerWorker(limits);
       if (maxDescriptorsPerWorker > ceiling) {
         throw new PopulationException(
@@ -491,15 +514,22 @@ public final class SocketPopulation implements AutoCloseable {
               maxDescriptorsPerWorker > 0 ? maxDescriptorsPerWorker : ceiling,
               Preflight.perSource(limits));
       Preflight.check(limits, plans);
-      SocketPopulation pop = new SocketPopulation(listenBase, usedPort, plans);
+      SocketPopulation pop = new SocketPopulation(netns, listenBase, usedPort, plans);
       pop.requireUnused();
       pop.launchAll(plans, parallelism, workerTimeout);
       pop.awaitExpectedCounts();
       return pop;
     }
 
-    /** A port the kernel considers free on the first listener address. */
+    /**
+     * A port the kernel considers free on the first listener address. In another namespace this
+     * process cannot ask the kernel, so it takes a random one below the usual ephemeral range; the
+     * start-up check for sockets already on it still applies.
+     */
     private int freePort() {
+      if (netns != null) {
+        return ThreadLocalRandom.current().nextInt(20_000, 32_000);
+      }
       try (ServerSocket probe = new ServerSocket()) {
         probe.bind(new InetSocketAddress(listenBase + ".1.1", 0));
         return probe.getLocalPort();

@@ -16,6 +16,7 @@ import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.function.Predicate;
+import java.util.regex.Pattern;
 
 /**
  * Ground truth: the TCP socket table as {@code ss -tanH} reports it, parsed into normalised {@link
@@ -31,6 +32,8 @@ public final class SsTable {
   static final Duration TIMEOUT = Duration.ofSeconds(120);
 
   private static final int MAX_LINE = 64 * 1024;
+
+  private static final Pattern NETNS_NAME = Pattern.compile("[A-Za-z0-9_-][A-Za-z0-9_.-]{0,254}");
 
   private final List<SsEntry> entries;
   private final int ignoredLines;
@@ -56,12 +59,23 @@ public final class SsTable {
 
   /** Runs {@code ip netns exec NETNS ss -tanH [filter...]}; see {@link #read(String...)}. */
   public static SsTable readInNetns(String netns, String... filter) throws IOException {
-    if (netns.isEmpty() || netns.indexOf('/') >= 0 || netns.startsWith(".")) {
-      throw new IllegalArgumentException("not a network namespace name: '" + netns + "'");
-    }
+    requireNetnsName(netns);
     List<String> cmd = new ArrayList<>(List.of("ip", "netns", "exec", netns, "ss", "-tanH"));
     cmd.addAll(Arrays.asList(filter));
     return run(cmd);
+  }
+
+  /**
+   * Accepts the network namespace names this testkit uses: letters, digits, {@code _ . -}, not
+   * starting with a dot (so never a path, and safe to print in JSON).
+   *
+   * @throws IllegalArgumentException for anything else
+   */
+  static String requireNetnsName(String name) {
+    if (!NETNS_NAME.matcher(name).matches()) {
+      throw new IllegalArgumentException("not a network namespace name: '" + name + "'");
+    }
+    return name;
   }
 
   /** Parses recorded {@code ss -tanH} output; lines that are not sockets are counted, not kept. */

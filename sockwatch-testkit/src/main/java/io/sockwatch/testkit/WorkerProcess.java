@@ -62,9 +62,16 @@ final class WorkerProcess {
     Thread.ofVirtual().start(this::copyStderr);
   }
 
-  /** Starts a worker JVM for {@code plan} with the same Java and the testkit's classes. */
-  static WorkerProcess launch(WorkerPlan plan) {
+  /**
+   * Starts a worker JVM for {@code plan} with the same Java and the testkit's classes, in network
+   * namespace {@code netns} (null: this process's own). {@code ip netns exec} execs the JVM in
+   * place, so the process started is the worker itself.
+   */
+  static WorkerProcess launch(WorkerPlan plan, String netns) {
     List<String> cmd = new ArrayList<>();
+    if (netns != null) {
+      cmd.addAll(List.of("ip", "netns", "exec", netns));
+    }
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(JVM_OPTIONS);
     cmd.add("-cp");

@@ -19,15 +19,32 @@ import org.junit.jupiter.api.Test;
 class PopulationMainTest {
 
   private final List<Process> started = new ArrayList<>();
+  private TestNetns netns;
 
   @AfterEach
-  void killWhatWeStarted() {
-    started.forEach(Process::destroyForcibly);
+  void cleanUp() throws Exception {
+    for (Process p : started) {
+      p.destroyForcibly();
+      p.waitFor(20, TimeUnit.SECONDS);
+    }
+    if (netns != null) {
+      netns.close();
+    }
   }
 
   @Test
   void printsOneJsonLineAndTearsDownAtEndOfStdin() throws Exception {
-    Process main = start("--established", "30", "--close-wait", "5", "--time-wait", "7");
+    netns = TestNetns.create("swpop-main");
+    Process main =
+        start(
+            "--netns",
+            netns.name(),
+            "--established",
+            "30",
+            "--close-wait",
+            "5",
+            "--time-wait",
+            "7");
     String json = firstLine(main);
     List<Long> workers = workerPids(json);
 
@@ -35,7 +52,8 @@ class PopulationMainTest {
         .startsWith("{")
         .endsWith("}")
         .contains("\"established_sockets\":60", "\"close_wait\":5", "\"fin_wait2\":5")
-        .contains("\"time_wait\":7", "\"listeners\":3", "\"workers\":1");
+        .contains("\"time_wait\":7", "\"listeners\":3", "\"workers\":1")
+        .contains("\"netns\":\"" + netns.name() + "\"");
     assertThat(workers).hasSize(1).allMatch(PopulationMainTest::alive);
 
     main.getOutputStream().close();

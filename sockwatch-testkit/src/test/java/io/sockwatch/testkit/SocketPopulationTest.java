@@ -23,18 +23,28 @@ import org.junit.jupiter.api.Test;
 class SocketPopulationTest {
 
   private SocketPopulation population;
+  private TestNetns netns;
 
   @AfterEach
-  void tearDown() {
+  void tearDown() throws IOException {
     if (population != null) {
       population.close();
     }
+    if (netns != null) {
+      netns.close();
+    }
   }
 
+  /**
+   * Runs in a namespace of its own so that other users of this host (which may fill the TIME_WAIT
+   * buckets or the socket table) cannot change the counts.
+   */
   @Test
   void buildsExactCountsAcrossWorkersAndTearsDown() throws IOException {
+    netns = TestNetns.create("swpop-test");
     population =
         SocketPopulation.builder()
+            .netns(netns.name())
             .established(200)
             .timeWait(100)
             .closeWait(50)
@@ -46,7 +56,7 @@ class SocketPopulationTest {
     assertThat(workers).hasSize(2);
     assertThat(population.listenerEndpoints()).hasSize(5);
 
-    SsTable all = SsTable.read();
+    SsTable all = SsTable.readInNetns(netns.name());
     SsTable mine = all.filter(population::owns);
     assertThat(Instant.now()).isBefore(population.timeWaitStableUntil());
 
@@ -91,6 +101,25 @@ class SocketPopulationTest {
     assertThat(mine.filter(e -> e.state().equals("ESTAB")).entries())
         .filteredOn(e -> population.listenerEndpoints().contains(e.local()))
         .hasSize(200);
+  }
+
+  /** The default: the current namespace, whose socket table other processes share. */
+  @Test
+  void buildsHeldPairsInTheCurrentNamespace() throws IOException {
+    population =
+        SocketPopulation.builder()
+            .established(300)
+            .closeWait(20)
+            .maxDescriptorsPerWorker(400)
+            .start();
+
+    assertThat(population.workerPids()).hasSize(2);
+    assertThat(SsTable.read().filter(population::owns).countsByState())
+        .isEqualTo(Map.of("ESTAB", 600, "CLOSE-WAIT", 20, "FIN-WAIT-2", 20, "LISTEN", 3));
+
+    population.close();
+
+    assertThat(population.snapshot().size()).isZero();
   }
 
   @Test
