@@ -17,8 +17,9 @@ import java.util.List;
  * <p>Each connection is made and finished before the next starts (connect, accept, then the kind's
  * closing steps), and each step that depends on the peer waits for the peer's effect to be visible
  * (the FIN read as end-of-stream) rather than assuming it, so the worker is quiescent when {@link
- * #build()} returns. Held sockets get SO_LINGER 0 at once, so however the worker ends, even by
- * SIGKILL, the kernel resets them instead of leaving TIME_WAIT behind.
+ * #buildHeld()} and {@link #buildTimeWait()} return. Held sockets get SO_LINGER 0 at once, so
+ * however the worker ends, even by SIGKILL, the kernel resets them instead of leaving TIME_WAIT
+ * behind.
  */
 final class WorkerSockets {
 
