@@ -56,10 +56,13 @@ class NetlinkSockDiagSourceLiveTest {
     LoopbackSockets.exchange(sockets.connect(dualStack, INET, "127.0.0.1"));
     Poll.until(
         Duration.ofSeconds(5),
-        "TIME-WAIT and CLOSE-WAIT in ss",
+        "TIME-WAIT, CLOSE-WAIT and FIN-WAIT-2 (the peer's FIN acknowledged) in ss",
         () -> {
           String ss = SsTan.run("ss", "-tanH");
-          return ss.contains("TIME-WAIT") && ss.contains("CLOSE-WAIT");
+          return ss.contains("TIME-WAIT")
+              && ss.contains("CLOSE-WAIT")
+              && ss.contains("FIN-WAIT-2")
+              && !ss.contains("FIN-WAIT-1");
         });
     return LoopbackSockets.port(listener4);
   }

@@ -1,0 +1,38 @@
+package io.sockwatch.bench;
+
+import java.util.Locale;
+
+/**
+ * Benchmark entry point (not a test): {@code scan [SIZES]} and {@code attribution [SIZE]}; see
+ * scripts/bench.sh, which builds everything, makes a network namespace and runs this inside it.
+ */
+public final class BenchMain {
+  private BenchMain() {}
+
+  public static void main(String[] args) throws Exception {
+    String launcher = System.getProperty("sockwatch.launcher", "./sockwatch");
+    int rounds = Integer.getInteger("bench.rounds", 5);
+    if (args.length == 0) {
+      System.err.println("usage: BenchMain scan [10k,100k] | attribution [1m]");
+      System.exit(2);
+    }
+    System.out.printf(Locale.ROOT, "sockwatch benchmark, %d rounds per contender, medians; %d CPUs%n", rounds,
+        Runtime.getRuntime().availableProcessors());
+    switch (args[0]) {
+      case "scan" -> {
+        for (int size : ScanBenchmark.parseSizes(args.length > 1 ? args[1] : "10k,100k")) {
+          new ScanBenchmark(launcher, rounds).run(size);
+        }
+      }
+      case "attribution" -> {
+        for (int size : ScanBenchmark.parseSizes(args.length > 1 ? args[1] : "1m")) {
+          new AttributionBenchmark(launcher, Math.max(1, Math.min(rounds, 3))).run(size);
+        }
+      }
+      default -> {
+        System.err.println("unknown benchmark: " + args[0]);
+        System.exit(2);
+      }
+    }
+  }
+}
