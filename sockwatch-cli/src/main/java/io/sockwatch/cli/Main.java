@@ -1,29 +1,31 @@
 package io.sockwatch.cli;
 
+import io.sockwatch.cli.args.ParsedArgs;
+import io.sockwatch.cli.args.UsageException;
 import java.io.BufferedWriter;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
+import java.io.IOException;
 import java.io.OutputStreamWriter;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import picocli.CommandLine;
-import picocli.CommandLine.Command;
+import java.util.Arrays;
+import java.util.List;
 
 /**
  * Entry point. Every failure ends as one line on stderr and a non-zero exit code; stack traces
  * are shown only with {@code SOCKWATCH_DEBUG=1}, because an on-call engineer needs the reason,
  * not the frames.
  */
-@Command(
-    name = "sockwatch",
-    mixinStandardHelpOptions = true,
-    versionProvider = Main.Version.class,
-    description = "TCP socket-health doctor: what is wrong with the TCP stack, who causes it, how close the limit is.",
-    subcommands = {SnapshotCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
   /** Exit code for usage errors and for "could not tell" (node-problem-detector's Unknown). */
   public static final int EXIT_ERROR = 2;
+
+  private static final List<Command> COMMANDS = List.of(new SnapshotCommand());
+
+  private Main() {}
 
   public static void main(String[] args) {
     // System.out is a synchronized, auto-flushing PrintStream; listings of a million rows go
@@ -42,33 +44,94 @@ public final class Main {
 
   /** Runs a command line with the given streams and returns the exit code (tests call this). */
   public static int run(PrintWriter out, PrintWriter err, String... args) {
-    CommandLine cl = new CommandLine(new Main());
-    cl.setOut(out);
-    cl.setErr(err);
-    cl.setExecutionExceptionHandler(
-        (ex, cmd, parseResult) -> {
-          if (isBrokenPipe(ex)) {
-            return 0;
-          }
-          cmd.getErr().println("sockwatch: " + describe(ex));
-          if ("1".equals(System.getenv("SOCKWATCH_DEBUG"))) {
-            ex.printStackTrace(cmd.getErr());
-          }
-          return EXIT_ERROR;
-        });
-    cl.setParameterExceptionHandler(
-        (ex, a) -> {
-          CommandLine cmd = ex.getCommandLine();
-          cmd.getErr().println("sockwatch: " + ex.getMessage());
-          cmd.getErr().println("Try '" + cmd.getCommandSpec().qualifiedName() + " --help'.");
-          return EXIT_ERROR;
-        });
-    return cl.execute(args);
+    if (args.length == 0) {
+      err.print(usage());
+      err.flush();
+      return EXIT_ERROR;
+    }
+    String first = args[0];
+    switch (first) {
+      case "--help", "-h" -> {
+        out.print(usage());
+        out.flush();
+        return 0;
+      }
+      case "--version", "-V" -> {
+        String v = Main.class.getPackage().getImplementationVersion();
+        out.println("sockwatch " + (v == null ? "dev" : v));
+        out.flush();
+        return 0;
+      }
+      case "help" -> {
+        Command c = args.length > 1 ? find(args[1]) : null;
+        out.print(c == null ? usage() : c.spec().help());
+        out.flush();
+        return 0;
+      }
+      default -> {
+        // a subcommand
+      }
+    }
+    Command command = find(first);
+    if (command == null) {
+      return fail(err, "unknown command '" + first + "'", "sockwatch --help");
+    }
+    try {
+      ParsedArgs parsed = command.spec().parse(Arrays.asList(args).subList(1, args.length));
+      if (parsed.flag("--help")) {
+        out.print(command.spec().help());
+        out.flush();
+        return 0;
+      }
+      int code = command.run(parsed, out, err);
+      out.flush();
+      return code;
+    } catch (UsageException e) {
+      return fail(err, e.getMessage(), "sockwatch " + command.spec().name() + " --help");
+    } catch (Exception e) {
+      out.flush();
+      if (isBrokenPipe(e)) {
+        return 0;
+      }
+      err.println("sockwatch: " + describe(e));
+      if ("1".equals(System.getenv("SOCKWATCH_DEBUG"))) {
+        e.printStackTrace(err);
+      }
+      err.flush();
+      return EXIT_ERROR;
+    }
+  }
+
+  private static Command find(String name) {
+    for (Command c : COMMANDS) {
+      if (c.spec().name().equals(name)) {
+        return c;
+      }
+    }
+    return null;
+  }
+
+  private static int fail(PrintWriter err, String message, String helpCommand) {
+    err.println("sockwatch: " + message);
+    err.println("Try '" + helpCommand + "'.");
+    err.flush();
+    return EXIT_ERROR;
+  }
+
+  private static String usage() {
+    StringBuilder sb = new StringBuilder("Usage: sockwatch COMMAND [OPTIONS]\n");
+    sb.append("TCP socket-health doctor: what is wrong with the TCP stack, who causes it, how close the limit is.\n\n");
+    sb.append("Commands:\n");
+    for (Command c : COMMANDS) {
+      sb.append(String.format("  %-10s %s%n", c.spec().name(), c.spec().description().getFirst()));
+    }
+    sb.append("\n'sockwatch COMMAND --help' shows a command's options. --version prints the version.\n");
+    return sb.toString();
   }
 
   private static boolean isBrokenPipe(Throwable t) {
     for (Throwable c = t; c != null; c = c.getCause()) {
-      if (c instanceof java.io.IOException && String.valueOf(c.getMessage()).contains("Broken pipe")) {
+      if (c instanceof IOException && String.valueOf(c.getMessage()).contains("Broken pipe")) {
         return true;
       }
     }
@@ -77,18 +140,11 @@ public final class Main {
 
   private static String describe(Throwable t) {
     String m = t.getMessage();
-    if (t instanceof java.io.UncheckedIOException && t.getCause() != null) {
+    if (t instanceof UncheckedIOException && t.getCause() != null) {
       m = t.getCause().getMessage();
     }
-    return m == null || m.isBlank() ? "internal error (" + t.getClass().getSimpleName() + "); rerun with SOCKWATCH_DEBUG=1" : m;
-  }
-
-  /** Reports the version from the jar manifest. */
-  static final class Version implements CommandLine.IVersionProvider {
-    @Override
-    public String[] getVersion() {
-      String v = Main.class.getPackage().getImplementationVersion();
-      return new String[] {"sockwatch " + (v == null ? "dev" : v)};
-    }
+    return m == null || m.isBlank()
+        ? "internal error (" + t.getClass().getSimpleName() + "); rerun with SOCKWATCH_DEBUG=1"
+        : m;
   }
 }

@@ -1,5 +1,12 @@
 package io.sockwatch.cli;
 
+import static io.sockwatch.cli.args.OptionSpec.flag;
+import static io.sockwatch.cli.args.OptionSpec.list;
+import static io.sockwatch.cli.args.OptionSpec.value;
+
+import io.sockwatch.cli.args.CommandSpec;
+import io.sockwatch.cli.args.ParsedArgs;
+import io.sockwatch.cli.args.UsageException;
 import io.sockwatch.cli.output.JsonWriter;
 import io.sockwatch.cli.output.SnapshotJsonWriter;
 import io.sockwatch.cli.output.SnapshotTextWriter;
@@ -17,100 +24,63 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.concurrent.Callable;
-import picocli.CommandLine.Command;
-import picocli.CommandLine.Option;
-import picocli.CommandLine.ParameterException;
-import picocli.CommandLine.Spec;
-import picocli.CommandLine.Model.CommandSpec;
+import java.util.function.Function;
 
 /** {@code sockwatch snapshot}: one reading of the TCP socket table, like {@code ss -tanp}. */
-@Command(
-    name = "snapshot",
-    mixinStandardHelpOptions = true,
-    sortOptions = false,
-    description = {
-      "List TCP sockets with their owning processes, like 'ss -tanp', plus summaries and node counters.",
-      "Everything that could not be read is listed under 'Unavailable' with the reason."
-    })
-final class SnapshotCommand implements Callable<Integer> {
+final class SnapshotCommand implements Command {
 
-  @Spec CommandSpec spec;
-
-  @Option(names = "--source", paramLabel = "auto|netlink|proc", defaultValue = "auto",
-      description = "Socket table reader. auto: netlink sock_diag, falling back to /proc/net/tcp with the reason. Default: ${DEFAULT-VALUE}.")
-  String source;
-
-  @Option(names = "--state", split = ",", paramLabel = "STATE",
-      description = "Only these states (repeat or comma-separate), e.g. established,time-wait,close-wait,listen.")
-  List<String> states = List.of();
-
-  @Option(names = "--sport", paramLabel = "PORT[-PORT]", description = "Only local ports in this range.")
-  String sport;
-
-  @Option(names = "--dport", paramLabel = "PORT[-PORT]", description = "Only peer ports in this range.")
-  String dport;
-
-  @Option(names = "--src", paramLabel = "ADDR[/LEN]", description = "Only local addresses in this network.")
-  String src;
-
-  @Option(names = "--dst", paramLabel = "ADDR[/LEN]", description = "Only peer addresses in this network.")
-  String dst;
-
-  @Option(names = "--pid", split = ",", paramLabel = "PID", description = "Only sockets held by these processes.")
-  List<Integer> pids = List.of();
-
-  @Option(names = "--comm", split = ",", paramLabel = "NAME", description = "Only sockets held by processes with this command name.")
-  List<String> comms = List.of();
-
-  @Option(names = {"-i", "--info"}, description = "Show tcp_info, socket memory, timers and congestion per socket (netlink).")
-  boolean info;
-
-  @Option(names = "--no-processes", negatable = false, description = "Skip process attribution (faster on huge tables).")
-  boolean noProcesses;
-
-  @Option(names = {"-s", "--summary"}, description = "Print counts by state, owner, process, destination and listener instead of the listing.")
-  boolean summary;
-
-  @Option(names = "--list", description = "With --summary or --node: print the listing as well.")
-  boolean list;
-
-  @Option(names = "--top", defaultValue = "10", paramLabel = "N", description = "Rows in each top list. Default: ${DEFAULT-VALUE}.")
-  int top;
-
-  @Option(names = "--node", description = "Print node counters: sockstat, snmp Tcp, netstat TcpExt, TCP sysctls, conntrack.")
-  boolean node;
-
-  @Option(names = {"-o", "--output"}, defaultValue = "text", paramLabel = "text|json", description = "Output format. Default: ${DEFAULT-VALUE}.")
-  String output;
-
-  @Option(names = "--root", defaultValue = "/", paramLabel = "DIR",
-      description = "Read /proc under this directory (recorded trees, tests). Default: ${DEFAULT-VALUE}.")
-  Path root;
+  private static final CommandSpec SPEC =
+      new CommandSpec(
+          "snapshot",
+          List.of(
+              "List TCP sockets with their owning processes (like 'ss -tanp'), summaries and node counters.",
+              "Everything that could not be read is listed under 'Unavailable' with the reason."),
+          List.of(
+              value("auto|netlink|proc", "auto",
+                  "Socket table reader; auto uses netlink sock_diag and falls back to /proc/net/tcp, saying why.", "--source"),
+              list("STATE[,STATE]", "Only these states: established, syn-sent, syn-recv, fin-wait-1, fin-wait-2, time-wait, close, close-wait, last-ack, listen, closing.", "--state"),
+              value("PORT[-PORT]", null, "Only local ports in this range.", "--sport"),
+              value("PORT[-PORT]", null, "Only peer ports in this range.", "--dport"),
+              value("ADDR[/LEN]", null, "Only local addresses in this network (IPv4 also matches ::ffff: forms).", "--src"),
+              value("ADDR[/LEN]", null, "Only peer addresses in this network.", "--dst"),
+              list("PID[,PID]", "Only sockets held by these processes.", "--pid"),
+              list("NAME[,NAME]", "Only sockets held by processes with this command name.", "--comm"),
+              flag("Per socket: tcp_info (rtt, retransmits, last send/receive), socket memory, timer, congestion.", "--info", "-i"),
+              flag("Counts by state, owner, process, destination and listener instead of the listing.", "--summary", "-s"),
+              flag("With --summary or --node: print the listing as well.", "--list"),
+              value("N", "10", "Rows in each top list.", "--top"),
+              flag("Node counters: sockstat, snmp Tcp, netstat TcpExt, TCP sysctls, conntrack.", "--node"),
+              flag("Skip process attribution (faster on huge tables).", "--no-processes"),
+              value("text|json", "text", "Output format.", "--output", "-o"),
+              value("DIR", "/", "Read /proc under this directory (recorded trees, tests).", "--root")));
 
   @Override
-  public Integer call() throws Exception {
-    SocketFilter filter = buildFilter();
-    boolean json = parseOutput();
-    if (top < 1 || top > 10_000) {
-      throw new ParameterException(spec.commandLine(), "--top must be between 1 and 10000");
-    }
-    var options = new SnapshotReader.Options(SourceChoice.parse(source), !noProcesses, node, info || json);
-    Snapshot snap;
-    try {
-      snap = SnapshotReader.forRoot(root).read(filter, options);
-    } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
-    }
+  public CommandSpec spec() {
+    return SPEC;
+  }
+
+  @Override
+  public int run(ParsedArgs args, PrintWriter out, PrintWriter err) throws Exception {
+    SocketFilter filter = filter(args);
+    boolean json = switch (args.value("--output")) {
+      case "json" -> true;
+      case "text" -> false;
+      default -> throw new UsageException("--output must be text or json, not '" + args.value("--output") + "'");
+    };
+    int top = args.intValue("--top", 1, 10_000);
+    boolean summary = args.flag("--summary");
+    boolean node = args.flag("--node");
+    boolean info = args.flag("--info");
+    SourceChoice source = parse(SourceChoice::parse, args.value("--source"));
+    var options = new SnapshotReader.Options(source, !args.flag("--no-processes"), node, info || json);
+    Snapshot snap = SnapshotReader.forRoot(Path.of(args.value("--root"))).read(filter, options);
     Summary sum = summary ? Summary.of(snap, top) : null;
-    PrintWriter out = spec.commandLine().getOut();
     if (json) {
-      JsonWriter w = new JsonWriter(out);
-      SnapshotJsonWriter.write(w, snap, sum);
+      SnapshotJsonWriter.write(new JsonWriter(out), snap, sum);
       out.write('\n');
     } else {
       SnapshotTextWriter text = new SnapshotTextWriter(out);
-      if ((!summary && !node) || list) {
+      if ((!summary && !node) || args.flag("--list")) {
         text.writeListing(snap, info);
       }
       if (sum != null) {
@@ -125,37 +95,41 @@ final class SnapshotCommand implements Callable<Integer> {
     return 0;
   }
 
-  private boolean parseOutput() {
-    return switch (output) {
-      case "json" -> true;
-      case "text" -> false;
-      default -> throw new ParameterException(spec.commandLine(), "--output must be text or json, not '" + output + "'");
-    };
+  private static SocketFilter filter(ParsedArgs args) {
+    Set<TcpState> states = EnumSet.noneOf(TcpState.class);
+    for (String s : args.list("--state")) {
+      TcpState t = TcpState.parse(s);
+      if (t == null) {
+        throw new UsageException(
+            "unknown state '" + s + "' (try established, syn-sent, syn-recv, fin-wait-1, fin-wait-2,"
+                + " time-wait, close, close-wait, last-ack, listen, closing)");
+      }
+      states.add(t);
+      if (t == TcpState.SYN_RECV) {
+        states.add(TcpState.NEW_SYN_RECV); // ss shows both as SYN-RECV
+      }
+    }
+    return new SocketFilter(
+        states,
+        optional(args, "--sport", SocketFilter::parsePorts),
+        optional(args, "--dport", SocketFilter::parsePorts),
+        optional(args, "--src", AddressMatcher::parse),
+        optional(args, "--dst", AddressMatcher::parse),
+        new HashSet<>(args.intList("--pid")),
+        new HashSet<>(args.list("--comm")));
   }
 
-  private SocketFilter buildFilter() {
+  private static <T> Optional<T> optional(ParsedArgs args, String name, Function<String, T> parser) {
+    String v = args.value(name);
+    return v == null ? Optional.empty() : Optional.of(parse(parser, v));
+  }
+
+  /** Turns a parser's IllegalArgumentException into a usage error with its message. */
+  private static <T> T parse(Function<String, T> parser, String text) {
     try {
-      Set<TcpState> st = EnumSet.noneOf(TcpState.class);
-      for (String s : states) {
-        TcpState t = TcpState.parse(s);
-        if (t == null) {
-          throw new IllegalArgumentException("unknown state '" + s + "' (try established, syn-sent, syn-recv, fin-wait-1, fin-wait-2, time-wait, close, close-wait, last-ack, listen, closing)");
-        }
-        st.add(t);
-        if (t == TcpState.SYN_RECV) {
-          st.add(TcpState.NEW_SYN_RECV); // ss shows both as SYN-RECV
-        }
-      }
-      return new SocketFilter(
-          st,
-          Optional.ofNullable(sport).map(SocketFilter::parsePorts),
-          Optional.ofNullable(dport).map(SocketFilter::parsePorts),
-          Optional.ofNullable(src).map(AddressMatcher::parse),
-          Optional.ofNullable(dst).map(AddressMatcher::parse),
-          new HashSet<>(pids),
-          new HashSet<>(comms));
+      return parser.apply(text);
     } catch (IllegalArgumentException e) {
-      throw new ParameterException(spec.commandLine(), e.getMessage());
+      throw new UsageException(e.getMessage());
     }
   }
 }
