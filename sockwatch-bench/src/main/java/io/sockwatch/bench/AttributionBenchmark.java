@@ -28,11 +28,22 @@ final class AttributionBenchmark {
     int closeWait = size / 40;
     long t0 = System.nanoTime();
     try (SocketPopulation pop =
-        SocketPopulation.builder().listenBase("127.89").established(pairs).timeWait(timeWait).closeWait(closeWait).start()) {
+        SocketPopulation.builder()
+            .listenBase("127.89")
+            .established(pairs)
+            .timeWait(timeWait)
+            .closeWait(closeWait)
+            .start()) {
       double build = (System.nanoTime() - t0) / 1e9;
       System.out.printf(
-          Locale.ROOT, "%n== attribution: population of %,d ESTAB pairs, %,d TIME-WAIT, %,d CLOSE-WAIT pairs in %d worker processes (built in %.1f s)%n",
-          pairs, timeWait, closeWait, pop.workerPids().size(), build);
+          Locale.ROOT,
+          "%n== attribution: population of %,d ESTAB pairs, %,d TIME-WAIT, %,d CLOSE-WAIT pairs in"
+              + " %d worker processes (built in %.1f s)%n",
+          pairs,
+          timeWait,
+          closeWait,
+          pop.workerPids().size(),
+          build);
       Timed inProcess = new Timed("in-process attribution scan (all processes)", rounds);
       Timed cli = new Timed("sockwatch snapshot --summary (cold, table + attribution)", rounds);
       Timed ss = new Timed("ss -tan (no attribution, reference)", rounds);
@@ -44,13 +55,26 @@ final class AttributionBenchmark {
         cli.add(Commands.time(List.of(launcher, "snapshot", "--summary")));
         ss.add(Commands.time(List.of("ss", "-tan")));
       }
-      System.out.printf(Locale.ROOT, "attributed %,d socket inodes to %,d processes (%,d descriptors walked)%n",
-          last.socketCount(), last.processCount(), last.counts().descriptors());
+      System.out.printf(
+          Locale.ROOT,
+          "attributed %,d socket inodes to %,d processes (%,d descriptors walked)%n",
+          last.socketCount(),
+          last.processCount(),
+          last.counts().descriptors());
       for (Timed t : List.of(inProcess, cli, ss)) {
-        System.out.printf(Locale.ROOT, "%-60s median %.2f s (min %.2f, max %.2f)%n", t.name, t.median(), t.min(), t.max());
+        System.out.printf(
+            Locale.ROOT,
+            "%-60s median %.2f s (min %.2f, max %.2f)%n",
+            t.name,
+            t.median(),
+            t.min(),
+            t.max());
       }
-      System.out.printf(Locale.ROOT, "target: full attribution of 1M sockets under 10 s: in-process median %.2f s %s%n",
-          inProcess.median(), inProcess.median() < 10 ? "MET" : "NOT MET");
+      System.out.printf(
+          Locale.ROOT,
+          "target: full attribution of 1M sockets under 10 s: in-process median %.2f s %s%n",
+          inProcess.median(),
+          inProcess.median() < 10 ? "MET" : "NOT MET");
     }
   }
 }

@@ -16,7 +16,10 @@ public final class BenchMain {
       System.err.println("usage: BenchMain scan [10k,100k] | attribution [1m]");
       System.exit(2);
     }
-    System.out.printf(Locale.ROOT, "sockwatch benchmark, %d rounds per contender, medians; %d CPUs%n", rounds,
+    System.out.printf(
+        Locale.ROOT,
+        "sockwatch benchmark, %d rounds per contender, medians; %d CPUs%n",
+        rounds,
         Runtime.getRuntime().availableProcessors());
     switch (args[0]) {
       case "scan" -> {

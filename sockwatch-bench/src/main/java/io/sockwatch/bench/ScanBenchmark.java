@@ -9,8 +9,8 @@ import java.util.List;
 import java.util.Locale;
 
 /**
- * Whole-process scan benchmark: for each population size, times {@code ss -tan}, {@code ss
- * -tani}, the cold {@code sockwatch snapshot} CLI (with and without process attribution) and a warm
+ * Whole-process scan benchmark: for each population size, times {@code ss -tan}, {@code ss -tani},
+ * the cold {@code sockwatch snapshot} CLI (with and without process attribution) and a warm
  * in-process netlink scan (with and without tcp_info), interleaved round by round so that machine
  * noise hits every contender alike, and prints sockets/s and ratios to {@code ss}.
  *
@@ -33,14 +33,25 @@ final class ScanBenchmark {
     int closeWait = size / 20;
     long t0 = System.nanoTime();
     try (SocketPopulation pop =
-        SocketPopulation.builder().listenBase("127.88").established(pairs).timeWait(timeWait).closeWait(closeWait).start()) {
+        SocketPopulation.builder()
+            .listenBase("127.88")
+            .established(pairs)
+            .timeWait(timeWait)
+            .closeWait(closeWait)
+            .start()) {
       double build = (System.nanoTime() - t0) / 1e9;
       NetlinkSockDiagSource netlink = new NetlinkSockDiagSource();
       int sockets = netlink.read(ScanRequest.all()).sockets().size();
       System.out.printf(
           Locale.ROOT,
-          "%n== %,d sockets in the table (population: %,d ESTAB pairs, %,d TIME-WAIT, %,d CLOSE-WAIT pairs; built in %.1f s, %d workers)%n",
-          sockets, pairs, timeWait, closeWait, build, pop.workerPids().size());
+          "%n== %,d sockets in the table (population: %,d ESTAB pairs, %,d TIME-WAIT, %,d"
+              + " CLOSE-WAIT pairs; built in %.1f s, %d workers)%n",
+          sockets,
+          pairs,
+          timeWait,
+          closeWait,
+          build,
+          pop.workerPids().size());
       Timed ssTan = new Timed("ss -tan", rounds);
       Timed ssTani = new Timed("ss -tani", rounds);
       Timed cliBare = new Timed("sockwatch snapshot --no-processes (cold process)", rounds);
@@ -59,7 +70,15 @@ final class ScanBenchmark {
         warm.add(timeScan(netlink, ScanRequest.all()));
         warmInfo.add(timeScan(netlink, ScanRequest.allWithDetails()));
       }
-      System.out.printf(Locale.ROOT, "%-55s %9s %9s %9s %12s  %s%n", "contender", "median s", "min s", "max s", "sockets/s", "speed vs ss");
+      System.out.printf(
+          Locale.ROOT,
+          "%-55s %9s %9s %9s %12s  %s%n",
+          "contender",
+          "median s",
+          "min s",
+          "max s",
+          "sockets/s",
+          "speed vs ss");
       print(ssTan, sockets, null);
       print(ssTani, sockets, null);
       print(cliBare, sockets, ssTan);
@@ -68,7 +87,8 @@ final class ScanBenchmark {
       print(warmInfo, sockets, ssTani);
       System.out.printf(
           Locale.ROOT,
-          "targets: warm scan with tcp_info >= 1.5x ss -tani: %.2fx %s; cold CLI within 2x of ss -tan: %.2fx the time %s%n",
+          "targets: warm scan with tcp_info >= 1.5x ss -tani: %.2fx %s; cold CLI within 2x of ss"
+              + " -tan: %.2fx the time %s%n",
           ssTani.median() / warmInfo.median(),
           ssTani.median() / warmInfo.median() >= 1.5 ? "MET" : "NOT MET",
           cliBare.median() / ssTan.median(),
@@ -76,16 +96,27 @@ final class ScanBenchmark {
     }
   }
 
-  private static double timeScan(NetlinkSockDiagSource source, ScanRequest request) throws SourceUnavailableException {
+  private static double timeScan(NetlinkSockDiagSource source, ScanRequest request)
+      throws SourceUnavailableException {
     long t0 = System.nanoTime();
     source.read(request);
     return (System.nanoTime() - t0) / 1e9;
   }
 
   private static void print(Timed t, int sockets, Timed baseline) {
-    String ratio = baseline == null ? "(baseline)" : String.format(Locale.ROOT, "%.2fx %s", baseline.median() / t.median(), baseline.name);
+    String ratio =
+        baseline == null
+            ? "(baseline)"
+            : String.format(Locale.ROOT, "%.2fx %s", baseline.median() / t.median(), baseline.name);
     System.out.printf(
-        Locale.ROOT, "%-55s %9.3f %9.3f %9.3f %,12.0f  %s%n", t.name, t.median(), t.min(), t.max(), sockets / t.median(), ratio);
+        Locale.ROOT,
+        "%-55s %9.3f %9.3f %9.3f %,12.0f  %s%n",
+        t.name,
+        t.median(),
+        t.min(),
+        t.max(),
+        sockets / t.median(),
+        ratio);
   }
 
   static List<Integer> parseSizes(String text) {

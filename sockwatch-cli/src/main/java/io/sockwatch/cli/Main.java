@@ -14,9 +14,9 @@ import java.util.Arrays;
 import java.util.List;
 
 /**
- * Entry point. Every failure ends as one line on stderr and a non-zero exit code; stack traces
- * are shown only with {@code SOCKWATCH_DEBUG=1}, because an on-call engineer needs the reason,
- * not the frames.
+ * Entry point. Every failure ends as one line on stderr and a non-zero exit code; stack traces are
+ * shown only with {@code SOCKWATCH_DEBUG=1}, because an on-call engineer needs the reason, not the
+ * frames.
  */
 public final class Main {
 
@@ -33,10 +33,12 @@ public final class Main {
     PrintWriter out =
         new PrintWriter(
             new BufferedWriter(
-                new OutputStreamWriter(new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8),
+                new OutputStreamWriter(
+                    new FileOutputStream(FileDescriptor.out), StandardCharsets.UTF_8),
                 1 << 16),
             false);
-    PrintWriter err = new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
+    PrintWriter err =
+        new PrintWriter(new OutputStreamWriter(System.err, StandardCharsets.UTF_8), true);
     int code = run(out, err, args);
     out.flush();
     System.exit(code);
@@ -120,12 +122,15 @@ public final class Main {
 
   private static String usage() {
     StringBuilder sb = new StringBuilder("Usage: sockwatch COMMAND [OPTIONS]\n");
-    sb.append("TCP socket-health doctor: what is wrong with the TCP stack, who causes it, how close the limit is.\n\n");
+    sb.append(
+        "TCP socket-health doctor: what is wrong with the TCP stack, who causes it, how close the"
+            + " limit is.\n\n");
     sb.append("Commands:\n");
     for (Command c : COMMANDS) {
       sb.append(String.format("  %-10s %s%n", c.spec().name(), c.spec().description().getFirst()));
     }
-    sb.append("\n'sockwatch COMMAND --help' shows a command's options. --version prints the version.\n");
+    sb.append(
+        "\n'sockwatch COMMAND --help' shows a command's options. --version prints the version.\n");
     return sb.toString();
   }
 

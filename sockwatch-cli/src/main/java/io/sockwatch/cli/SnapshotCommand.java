@@ -33,26 +33,56 @@ final class SnapshotCommand implements Command {
       new CommandSpec(
           "snapshot",
           List.of(
-              "List TCP sockets with their owning processes (like 'ss -tanp'), summaries and node counters.",
+              "List TCP sockets with their owning processes (like 'ss -tanp'), summaries and node"
+                  + " counters.",
               "Everything that could not be read is listed under 'Unavailable' with the reason."),
           List.of(
-              value("auto|netlink|proc", "auto",
-                  "Socket table reader; auto uses netlink sock_diag and falls back to /proc/net/tcp, saying why.", "--source"),
-              list("STATE[,STATE]", "Only these states: established, syn-sent, syn-recv, fin-wait-1, fin-wait-2, time-wait, close, close-wait, last-ack, listen, closing.", "--state"),
+              value(
+                  "auto|netlink|proc",
+                  "auto",
+                  "Socket table reader; auto uses netlink sock_diag and falls back to"
+                      + " /proc/net/tcp, saying why.",
+                  "--source"),
+              list(
+                  "STATE[,STATE]",
+                  "Only these states: established, syn-sent, syn-recv, fin-wait-1, fin-wait-2,"
+                      + " time-wait, close, close-wait, last-ack, listen, closing.",
+                  "--state"),
               value("PORT[-PORT]", null, "Only local ports in this range.", "--sport"),
               value("PORT[-PORT]", null, "Only peer ports in this range.", "--dport"),
-              value("ADDR[/LEN]", null, "Only local addresses in this network (IPv4 also matches ::ffff: forms).", "--src"),
+              value(
+                  "ADDR[/LEN]",
+                  null,
+                  "Only local addresses in this network (IPv4 also matches ::ffff: forms).",
+                  "--src"),
               value("ADDR[/LEN]", null, "Only peer addresses in this network.", "--dst"),
               list("PID[,PID]", "Only sockets held by these processes.", "--pid"),
-              list("NAME[,NAME]", "Only sockets held by processes with this command name.", "--comm"),
-              flag("Per socket: tcp_info (rtt, retransmits, last send/receive), socket memory, timer, congestion.", "--info", "-i"),
-              flag("Counts by state, owner, process, destination and listener instead of the listing.", "--summary", "-s"),
+              list(
+                  "NAME[,NAME]",
+                  "Only sockets held by processes with this command name.",
+                  "--comm"),
+              flag(
+                  "Per socket: tcp_info (rtt, retransmits, last send/receive), socket memory,"
+                      + " timer, congestion.",
+                  "--info",
+                  "-i"),
+              flag(
+                  "Counts by state, owner, process, destination and listener instead of the"
+                      + " listing.",
+                  "--summary",
+                  "-s"),
               flag("With --summary or --node: print the listing as well.", "--list"),
               value("N", "10", "Rows in each top list.", "--top"),
-              flag("Node counters: sockstat, snmp Tcp, netstat TcpExt, TCP sysctls, conntrack.", "--node"),
+              flag(
+                  "Node counters: sockstat, snmp Tcp, netstat TcpExt, TCP sysctls, conntrack.",
+                  "--node"),
               flag("Skip process attribution (faster on huge tables).", "--no-processes"),
               value("text|json", "text", "Output format.", "--output", "-o"),
-              value("DIR", "/", "Read /proc under this directory (recorded trees, tests).", "--root")));
+              value(
+                  "DIR",
+                  "/",
+                  "Read /proc under this directory (recorded trees, tests).",
+                  "--root")));
 
   @Override
   public CommandSpec spec() {
@@ -62,17 +92,21 @@ final class SnapshotCommand implements Command {
   @Override
   public int run(ParsedArgs args, PrintWriter out, PrintWriter err) throws Exception {
     SocketFilter filter = filter(args);
-    boolean json = switch (args.value("--output")) {
-      case "json" -> true;
-      case "text" -> false;
-      default -> throw new UsageException("--output must be text or json, not '" + args.value("--output") + "'");
-    };
+    boolean json =
+        switch (args.value("--output")) {
+          case "json" -> true;
+          case "text" -> false;
+          default ->
+              throw new UsageException(
+                  "--output must be text or json, not '" + args.value("--output") + "'");
+        };
     int top = args.intValue("--top", 1, 10_000);
     boolean summary = args.flag("--summary");
     boolean node = args.flag("--node");
     boolean info = args.flag("--info");
     SourceChoice source = parse(SourceChoice::parse, args.value("--source"));
-    var options = new SnapshotReader.Options(source, !args.flag("--no-processes"), node, info || json);
+    var options =
+        new SnapshotReader.Options(source, !args.flag("--no-processes"), node, info || json);
     Snapshot snap = SnapshotReader.forRoot(Path.of(args.value("--root"))).read(filter, options);
     Summary sum = summary ? Summary.of(snap, top) : null;
     if (json) {
@@ -101,7 +135,9 @@ final class SnapshotCommand implements Command {
       TcpState t = TcpState.parse(s);
       if (t == null) {
         throw new UsageException(
-            "unknown state '" + s + "' (try established, syn-sent, syn-recv, fin-wait-1, fin-wait-2,"
+            "unknown state '"
+                + s
+                + "' (try established, syn-sent, syn-recv, fin-wait-1, fin-wait-2,"
                 + " time-wait, close, close-wait, last-ack, listen, closing)");
       }
       states.add(t);
@@ -119,7 +155,8 @@ final class SnapshotCommand implements Command {
         new HashSet<>(args.list("--comm")));
   }
 
-  private static <T> Optional<T> optional(ParsedArgs args, String name, Function<String, T> parser) {
+  private static <T> Optional<T> optional(
+      ParsedArgs args, String name, Function<String, T> parser) {
     String v = args.value(name);
     return v == null ? Optional.empty() : Optional.of(parse(parser, v));
   }

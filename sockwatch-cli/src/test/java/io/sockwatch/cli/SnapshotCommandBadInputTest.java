@@ -16,11 +16,14 @@ import tools.jackson.databind.JsonNode;
 class SnapshotCommandBadInputTest {
 
   private static final String TCP_HEADER =
-      "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n";
+      "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout"
+          + " inode\n";
   private static final String LISTEN_ROW =
-      "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0 4242 1 0000000000000000 100 0 0 10 0\n";
+      "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0        0"
+          + " 4242 1 0000000000000000 100 0 0 10 0\n";
   private static final String ESTAB_ROW =
-      "   1: 0100007F:1F90 0100007F:C350 01 00000000:00000000 00:00000000 00000000  1000        0 4243 1 0000000000000000 20 4 30 10 -1\n";
+      "   1: 0100007F:1F90 0100007F:C350 01 00000000:00000000 00:00000000 00000000  1000        0"
+          + " 4243 1 0000000000000000 20 4 30 10 -1\n";
 
   @TempDir Path root;
 
@@ -32,10 +35,13 @@ class SnapshotCommandBadInputTest {
 
   @Test
   void damagedTreeGivesPartialResultWithReasons() throws IOException {
-    write("proc/net/tcp", TCP_HEADER + LISTEN_ROW + "   2: garbage line that is not a socket\n" + ESTAB_ROW);
+    write(
+        "proc/net/tcp",
+        TCP_HEADER + LISTEN_ROW + "   2: garbage line that is not a socket\n" + ESTAB_ROW);
     // tcp6 missing (IPv6 disabled), sockstat truncated mid-line, snmp random bytes.
     write("proc/net/sockstat", "sockets: used 10\nTCP: inuse 2 orph");
-    Files.write(root.resolve("proc/net/snmp"), new byte[] {0x00, (byte) 0xff, 0x13, 0x37, '\n', 'x'});
+    Files.write(
+        root.resolve("proc/net/snmp"), new byte[] {0x00, (byte) 0xff, 0x13, 0x37, '\n', 'x'});
     Files.createDirectories(root.resolve("proc/net/netstat")); // a directory where a file should be
     write("proc/sys/net/ipv4/tcp_mem", "not numbers\n");
     write("proc/sys/net/ipv4/ip_local_port_range", "32768\t60999\n");
@@ -55,7 +61,8 @@ class SnapshotCommandBadInputTest {
         .contains("netstat")
         .contains("tcp_mem")
         .contains("tcp_info"); // the proc source says what it lacks
-    assertThat(json.get("node").get("sysctl").get("ip_local_port_range").get("low").asInt()).isEqualTo(32768);
+    assertThat(json.get("node").get("sysctl").get("ip_local_port_range").get("low").asInt())
+        .isEqualTo(32768);
     assertThat(json.get("node").get("sysctl").has("tcp_mem")).isFalse(); // absent, not zero
   }
 
@@ -98,7 +105,11 @@ class SnapshotCommandBadInputTest {
         }) {
       CliRun run = CliRun.of(args);
       assertThat(run.exitCode()).as(String.join(" ", args)).isEqualTo(2);
-      assertThat(run.err()).as(String.join(" ", args)).startsWith("sockwatch: ").doesNotContain("Exception").doesNotContain("\tat ");
+      assertThat(run.err())
+          .as(String.join(" ", args))
+          .startsWith("sockwatch: ")
+          .doesNotContain("Exception")
+          .doesNotContain("\tat ");
       assertThat(run.out()).isEmpty();
     }
   }

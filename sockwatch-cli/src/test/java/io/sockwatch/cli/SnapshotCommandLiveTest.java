@@ -88,7 +88,11 @@ class SnapshotCommandLiveTest {
   }
 
   private static String key(JsonNode s) {
-    return ssState(s.get("state").asString()) + " " + endpoint(s.get("local")) + " " + endpoint(s.get("remote"));
+    return ssState(s.get("state").asString())
+        + " "
+        + endpoint(s.get("local"))
+        + " "
+        + endpoint(s.get("remote"));
   }
 
   private static String endpoint(JsonNode e) {
@@ -196,22 +200,47 @@ class SnapshotCommandLiveTest {
       }
     }
     assertThat(checkedOwn).isEqualTo(3); // listener, client, accepted
-    assertThat(checkedPopulation).isEqualTo(2 * 600 + 150 + 2 * 80 + population.listenerEndpoints().size());
+    assertThat(checkedPopulation)
+        .isEqualTo(2 * 600 + 150 + 2 * 80 + population.listenerEndpoints().size());
     assertThat(json.get("processes").get(Long.toString(SELF)).get("comm").asString()).isNotEmpty();
   }
 
   @Test
   void filtersSelectExactlyWhatTheyName() throws IOException {
-    CliRun cw = CliRun.of("snapshot", "--state", "close-wait", "--src", population.listenBase() + ".0.0/16", "-o", "json");
+    CliRun cw =
+        CliRun.of(
+            "snapshot",
+            "--state",
+            "close-wait",
+            "--src",
+            population.listenBase() + ".0.0/16",
+            "-o",
+            "json");
     assertThat(cw.exitCode()).as(cw.err()).isZero();
     assertThat(cw.json().get("socket_count").asInt()).isEqualTo(80);
 
-    CliRun byPid = CliRun.of("snapshot", "--pid", Long.toString(SELF), "--sport", Integer.toString(listener.getLocalPort()), "-o", "json");
+    CliRun byPid =
+        CliRun.of(
+            "snapshot",
+            "--pid",
+            Long.toString(SELF),
+            "--sport",
+            Integer.toString(listener.getLocalPort()),
+            "-o",
+            "json");
     assertThat(byPid.exitCode()).as(byPid.err()).isZero();
     // The listener and the accepted socket have the listener's port as local port.
     assertThat(byPid.json().get("socket_count").asInt()).isEqualTo(2);
 
-    CliRun byDport = CliRun.of("snapshot", "--dport", Integer.toString(population.port()), "--state", "established", "-o", "json");
+    CliRun byDport =
+        CliRun.of(
+            "snapshot",
+            "--dport",
+            Integer.toString(population.port()),
+            "--state",
+            "established",
+            "-o",
+            "json");
     assertThat(byDport.json().get("socket_count").asInt()).isGreaterThanOrEqualTo(600);
     for (JsonNode s : byDport.json().get("sockets")) {
       assertThat(s.get("remote").get("port").asInt()).isEqualTo(population.port());
@@ -221,7 +250,9 @@ class SnapshotCommandLiveTest {
 
   @Test
   void summaryCountsMatchTheListing() throws IOException {
-    CliRun run = CliRun.of("snapshot", "--summary", "--src", population.listenBase() + ".0.0/16", "-o", "json");
+    CliRun run =
+        CliRun.of(
+            "snapshot", "--summary", "--src", population.listenBase() + ".0.0/16", "-o", "json");
     assertThat(run.exitCode()).as(run.err()).isZero();
     JsonNode summary = run.json().get("summary");
     assertThat(summary.get("by_state").get("CLOSE_WAIT").asInt()).isEqualTo(80);
@@ -242,7 +273,10 @@ class SnapshotCommandLiveTest {
     assertThat(run.exitCode()).as(run.err()).isZero();
     String[] lines = run.out().split("\n");
     assertThat(lines[0]).startsWith("State").contains("Process");
-    long rows = java.util.Arrays.stream(lines).filter(l -> l.contains(":" + listener.getLocalPort())).count();
+    long rows =
+        java.util.Arrays.stream(lines)
+            .filter(l -> l.contains(":" + listener.getLocalPort()))
+            .count();
     assertThat(rows).isEqualTo(2);
     assertThat(run.out()).contains("(" + SELF + ")");
   }
@@ -261,7 +295,9 @@ class SnapshotCommandLiveTest {
       range = new String(in.readAllBytes(), java.nio.charset.StandardCharsets.US_ASCII).trim();
     }
     String[] lohi = range.split("\\s+");
-    assertThat(node.get("sysctl").get("ip_local_port_range").get("low").asInt()).isEqualTo(Integer.parseInt(lohi[0]));
-    assertThat(node.get("sysctl").get("ip_local_port_range").get("high").asInt()).isEqualTo(Integer.parseInt(lohi[1]));
+    assertThat(node.get("sysctl").get("ip_local_port_range").get("low").asInt())
+        .isEqualTo(Integer.parseInt(lohi[0]));
+    assertThat(node.get("sysctl").get("ip_local_port_range").get("high").asInt())
+        .isEqualTo(Integer.parseInt(lohi[1]));
   }
 }

@@ -15,8 +15,8 @@ public interface SocketTableSource {
    * Reads the table. Partial failures (one file unreadable, a truncated dump) are reported in
    * {@link SocketTable#unavailable()}; only a source that cannot work at all throws.
    *
-   * @throws SourceUnavailableException when this source cannot read anything here, with the
-   *     reason in plain words (e.g. "netlink sock_diag not permitted: Operation not permitted")
+   * @throws SourceUnavailableException when this source cannot read anything here, with the reason
+   *     in plain words (e.g. "netlink sock_diag not permitted: Operation not permitted")
    */
   SocketTable read(ScanRequest request) throws SourceUnavailableException;
 }

@@ -1,8 +1,8 @@
 package io.sockwatch.kernel;
 
 /**
- * A source cannot read anything in this environment. The message is a complete sentence fit to
- * show a user, since {@code --source auto} prints it when it falls back.
+ * A source cannot read anything in this environment. The message is a complete sentence fit to show
+ * a user, since {@code --source auto} prints it when it falls back.
  */
 public final class SourceUnavailableException extends Exception {
   public SourceUnavailableException(String message) {

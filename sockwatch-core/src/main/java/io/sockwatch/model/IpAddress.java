@@ -1,12 +1,12 @@
 package io.sockwatch.model;
 
 /**
- * An IPv4 or IPv6 address held as two longs, so that a table of a million sockets does not
- * carry a million {@code InetAddress} objects and comparisons are cheap.
+ * An IPv4 or IPv6 address held as two longs, so that a table of a million sockets does not carry a
+ * million {@code InetAddress} objects and comparisons are cheap.
  *
- * <p>IPv4 addresses keep the 32-bit value in {@code lo} (network order read as an unsigned
- * number, so 127.0.0.1 is {@code 0x7f000001}) and {@code hi == 0}. IPv6 addresses keep the first
- * eight bytes in {@code hi} and the last eight in {@code lo}, both big-endian.
+ * <p>IPv4 addresses keep the 32-bit value in {@code lo} (network order read as an unsigned number,
+ * so 127.0.0.1 is {@code 0x7f000001}) and {@code hi == 0}. IPv6 addresses keep the first eight
+ * bytes in {@code hi} and the last eight in {@code lo}, both big-endian.
  *
  * @param hi first eight bytes of an IPv6 address; 0 for IPv4
  * @param lo last eight bytes of an IPv6 address, or the IPv4 address
@@ -35,7 +35,8 @@ public record IpAddress(long hi, long lo, boolean v6) implements Comparable<IpAd
   /** An address from 4 or 16 raw bytes in network order. */
   public static IpAddress ofBytes(byte[] b) {
     if (b.length == 4) {
-      return ofV4(((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff));
+      return ofV4(
+          ((b[0] & 0xff) << 24) | ((b[1] & 0xff) << 16) | ((b[2] & 0xff) << 8) | (b[3] & 0xff));
     }
     if (b.length == 16) {
       long h = 0;

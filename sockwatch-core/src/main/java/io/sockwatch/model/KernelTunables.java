@@ -5,8 +5,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /**
- * The sysctls that bound TCP resources, read from {@code /proc/sys}. Anything the kernel does
- * not expose here (no conntrack module, an older kernel) is empty, and the reason is in {@link
+ * The sysctls that bound TCP resources, read from {@code /proc/sys}. Anything the kernel does not
+ * expose here (no conntrack module, an older kernel) is empty, and the reason is in {@link
  * NodeStats#unavailable()}.
  */
 public record KernelTunables(

@@ -5,9 +5,9 @@ import java.util.Map;
 import java.util.OptionalLong;
 
 /**
- * Node (network-namespace) counters: {@code /proc/net/sockstat{,6}}, {@code /proc/net/snmp},
- * {@code /proc/net/netstat} and the TCP sysctls. Counter maps keep every field by the kernel's
- * own name in file order, so fields added by newer kernels come along without code changes.
+ * Node (network-namespace) counters: {@code /proc/net/sockstat{,6}}, {@code /proc/net/snmp}, {@code
+ * /proc/net/netstat} and the TCP sysctls. Counter maps keep every field by the kernel's own name in
+ * file order, so fields added by newer kernels come along without code changes.
  *
  * @param sockstat section ("sockets", "TCP", "TCP6", ...) to field ("inuse", "tw", "mem", ...)
  * @param snmp protocol ("Tcp", "Ip", ...) to counter ("ActiveOpens", ...)
@@ -31,7 +31,9 @@ public record NodeStats(
 
   private static Map<String, Map<String, Long>> copy(Map<String, Map<String, Long>> m) {
     var out = new java.util.LinkedHashMap<String, Map<String, Long>>();
-    m.forEach((k, v) -> out.put(k, java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(v))));
+    m.forEach(
+        (k, v) ->
+            out.put(k, java.util.Collections.unmodifiableMap(new java.util.LinkedHashMap<>(v))));
     return java.util.Collections.unmodifiableMap(out);
   }
 

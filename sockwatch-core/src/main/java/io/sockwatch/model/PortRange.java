@@ -1,8 +1,8 @@
 package io.sockwatch.model;
 
 /**
- * An inclusive port range such as {@code ip_local_port_range} (32768 60999) or one entry of
- * {@code ip_local_reserved_ports}.
+ * An inclusive port range such as {@code ip_local_port_range} (32768 60999) or one entry of {@code
+ * ip_local_reserved_ports}.
  */
 public record PortRange(int low, int high) {
   public PortRange {

@@ -10,7 +10,8 @@ import java.util.List;
  * @param sockets the sockets, in kernel order
  * @param unavailable what the source lacked or failed to read (never silently zero)
  */
-public record SocketTable(String source, List<SocketRecord> sockets, List<Unavailable> unavailable) {
+public record SocketTable(
+    String source, List<SocketRecord> sockets, List<Unavailable> unavailable) {
   public SocketTable {
     sockets = List.copyOf(sockets);
     unavailable = List.copyOf(unavailable);

@@ -1,9 +1,9 @@
 package io.sockwatch.model;
 
 /**
- * The timer pending on a socket, as the kernel reports it in {@code idiag_timer} and in the
- * {@code tr} column of {@code /proc/net/tcp} (both use the same numbers). A keepalive timer is
- * how we know SO_KEEPALIVE is on for an idle connection.
+ * The timer pending on a socket, as the kernel reports it in {@code idiag_timer} and in the {@code
+ * tr} column of {@code /proc/net/tcp} (both use the same numbers). A keepalive timer is how we know
+ * SO_KEEPALIVE is on for an idle connection.
  */
 public enum SocketTimer {
   OFF(0, "off"),

@@ -5,11 +5,11 @@ import java.util.Arrays;
 /**
  * Immutable copy of one socket's {@code struct tcp_info} as the kernel sent it.
  *
- * <p>The raw bytes are kept (not unpacked into ~55 longs) because the struct grows with every
- * few kernel releases and a table of a million sockets must stay small: 280 bytes per socket on
- * 6.18 instead of ~500. Fields are decoded on access, little-endian as on every Linux host
- * sockwatch supports, and only when the payload is long enough to hold them; otherwise the
- * accessor returns {@link #ABSENT}. Absent is never reported as zero.
+ * <p>The raw bytes are kept (not unpacked into ~55 longs) because the struct grows with every few
+ * kernel releases and a table of a million sockets must stay small: 280 bytes per socket on 6.18
+ * instead of ~500. Fields are decoded on access, little-endian as on every Linux host sockwatch
+ * supports, and only when the payload is long enough to hold them; otherwise the accessor returns
+ * {@link #ABSENT}. Absent is never reported as zero.
  */
 public final class TcpInfo {
 

@@ -1,11 +1,11 @@
 package io.sockwatch.model;
 
 /**
- * The fields of the kernel's {@code struct tcp_info} that sockwatch reads, with their byte
- * offsets and widths. Offsets were checked with {@code offsetof} against the 6.1 uapi headers;
- * the fields from {@code rcv_wnd} on come from 6.7 and later kernels. A field is present in a
- * given payload only if {@code offset + width <= payload length}; older kernels send shorter
- * structs, newer ones longer, and neither is an error.
+ * The fields of the kernel's {@code struct tcp_info} that sockwatch reads, with their byte offsets
+ * and widths. Offsets were checked with {@code offsetof} against the 6.1 uapi headers; the fields
+ * from {@code rcv_wnd} on come from 6.7 and later kernels. A field is present in a given payload
+ * only if {@code offset + width <= payload length}; older kernels send shorter structs, newer ones
+ * longer, and neither is an error.
  */
 public enum TcpInfoField {
   STATE("state", 0, 1, ""),

@@ -52,8 +52,8 @@ public enum TcpState {
   }
 
   /**
-   * Parses a state given by kernel name ({@code TIME_WAIT}), {@code ss} name ({@code
-   * time-wait}) or lower-case kernel name; returns null when nothing matches.
+   * Parses a state given by kernel name ({@code TIME_WAIT}), {@code ss} name ({@code time-wait}) or
+   * lower-case kernel name; returns null when nothing matches.
    */
   public static TcpState parse(String text) {
     String t = text.trim().toUpperCase(java.util.Locale.ROOT).replace('-', '_');

@@ -278,8 +278,8 @@ public final class SocketOwnerScanner {
   }
 
   /**
-   * Whether the advice "run as root" would help. The JDK sets {@code user.name} from the real
-   * uid, which is what {@code setpriv --reuid} and {@code sudo -u} change.
+   * Whether the advice "run as root" would help. The JDK sets {@code user.name} from the real uid,
+   * which is what {@code setpriv --reuid} and {@code sudo -u} change.
    */
   private static boolean runningAsRoot() {
     return "root".equals(System.getProperty("user.name"));

@@ -3,9 +3,9 @@ package io.sockwatch.snapshot;
 import io.sockwatch.model.IpAddress;
 
 /**
- * Matches addresses against a network given as {@code ADDR} or {@code ADDR/PREFIX}. An IPv4
- * network also matches the IPv4-mapped form {@code ::ffff:a.b.c.d} that dual-stack sockets show,
- * because users think of such peers as IPv4 hosts.
+ * Matches addresses against a network given as {@code ADDR} or {@code ADDR/PREFIX}. An IPv4 network
+ * also matches the IPv4-mapped form {@code ::ffff:a.b.c.d} that dual-stack sockets show, because
+ * users think of such peers as IPv4 hosts.
  */
 public record AddressMatcher(IpAddress network, int prefixLength) {
 
@@ -38,7 +38,12 @@ public record AddressMatcher(IpAddress network, int prefixLength) {
 
   public boolean matches(IpAddress a) {
     if (network.v6() == a.v6()) {
-      return prefixMatch(network.hi(), network.lo(), a.hi(), a.lo(), network.v6() ? prefixLength : prefixLength + 96);
+      return prefixMatch(
+          network.hi(),
+          network.lo(),
+          a.hi(),
+          a.lo(),
+          network.v6() ? prefixLength : prefixLength + 96);
     }
     if (!network.v6() && a.isV4Mapped()) {
       return prefixMatch(0, network.lo(), 0, a.lo() & 0xffffffffL, prefixLength + 96);

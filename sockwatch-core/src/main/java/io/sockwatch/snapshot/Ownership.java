@@ -5,8 +5,8 @@ import io.sockwatch.model.TcpState;
 
 /**
  * Why a socket does or does not have a process attached. The kernel keeps sockets that no
- * descriptor refers to (TIME_WAIT, request sockets, orphans after close), and a user hunting a
- * leak must not confuse those with sockets sockwatch simply failed to attribute.
+ * descriptor refers to (TIME_WAIT, request sockets, orphans after close), and a user hunting a leak
+ * must not confuse those with sockets sockwatch simply failed to attribute.
  */
 public enum Ownership {
   /** Held by one or more processes found through {@code /proc/<pid>/fd}. */

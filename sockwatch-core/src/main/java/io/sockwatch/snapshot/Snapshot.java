@@ -10,8 +10,8 @@ import java.util.List;
 import java.util.Optional;
 
 /**
- * One consistent-enough moment of a network namespace: the (filtered) sockets, who holds them,
- * the node counters if asked for, and everything that could not be read.
+ * One consistent-enough moment of a network namespace: the (filtered) sockets, who holds them, the
+ * node counters if asked for, and everything that could not be read.
  *
  * @param takenAt when the socket table was read
  * @param source the socket-table source that produced the rows ({@code netlink} or {@code proc})

@@ -20,9 +20,9 @@ import java.util.Optional;
 import java.util.function.Supplier;
 
 /**
- * Assembles a {@link Snapshot}: picks the socket-table source (falling back from netlink to
- * /proc with the reason recorded), applies the filter, attributes sockets to processes and reads
- * node counters. It owns no I/O itself; every read goes through the sources it is given.
+ * Assembles a {@link Snapshot}: picks the socket-table source (falling back from netlink to /proc
+ * with the reason recorded), applies the filter, attributes sockets to processes and reads node
+ * counters. It owns no I/O itself; every read goes through the sources it is given.
  */
 public final class SnapshotReader {
 
@@ -60,8 +60,8 @@ public final class SnapshotReader {
 
   /**
    * A reader of the kernel the calling thread sees, with /proc under {@code root}. When {@code
-   * root} is not {@code /} (a recorded tree), netlink cannot describe it, so {@code auto} uses
-   * the /proc source.
+   * root} is not {@code /} (a recorded tree), netlink cannot describe it, so {@code auto} uses the
+   * /proc source.
    */
   public static SnapshotReader forRoot(Path root) {
     Path r = root.toAbsolutePath().normalize();
@@ -120,17 +120,21 @@ public final class SnapshotReader {
     return new Snapshot(takenAt, table.source(), kept, owners, attribute, node, unavailable);
   }
 
-  private SocketTable readAuto(io.sockwatch.kernel.ScanRequest request, List<Unavailable> unavailable)
+  private SocketTable readAuto(
+      io.sockwatch.kernel.ScanRequest request, List<Unavailable> unavailable)
       throws SourceUnavailableException {
     if (!liveKernel) {
       unavailable.add(
-          new Unavailable("netlink sock_diag", "not used with a --root other than /; read /proc/net/tcp under the root"));
+          new Unavailable(
+              "netlink sock_diag",
+              "not used with a --root other than /; read /proc/net/tcp under the root"));
       return proc.read(request);
     }
     try {
       return netlink.read(request);
     } catch (SourceUnavailableException e) {
-      unavailable.add(new Unavailable("netlink sock_diag", e.getMessage() + "; fell back to /proc/net/tcp"));
+      unavailable.add(
+          new Unavailable("netlink sock_diag", e.getMessage() + "; fell back to /proc/net/tcp"));
       return proc.read(request);
     }
   }

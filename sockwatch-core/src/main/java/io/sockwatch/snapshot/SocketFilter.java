@@ -11,9 +11,9 @@ import java.util.Optional;
 import java.util.Set;
 
 /**
- * Which sockets a listing shows. Empty sets and empty optionals mean "any". States are pushed
- * down to the kernel through {@link #toScanRequest}; the rest is applied per socket, with
- * process criteria evaluated against the attributed owners.
+ * Which sockets a listing shows. Empty sets and empty optionals mean "any". States are pushed down
+ * to the kernel through {@link #toScanRequest}; the rest is applied per socket, with process
+ * criteria evaluated against the attributed owners.
  */
 public record SocketFilter(
     Set<TcpState> states,
@@ -26,7 +26,13 @@ public record SocketFilter(
 
   public static final SocketFilter ALL =
       new SocketFilter(
-          Set.of(), Optional.empty(), Optional.empty(), Optional.empty(), Optional.empty(), Set.of(), Set.of());
+          Set.of(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Set.of(),
+          Set.of());
 
   public SocketFilter {
     states = Set.copyOf(states);
@@ -68,7 +74,8 @@ public record SocketFilter(
       return true;
     }
     for (ProcessInfo p : owners) {
-      if ((pids.isEmpty() || pids.contains(p.pid())) && (comms.isEmpty() || comms.contains(p.comm()))) {
+      if ((pids.isEmpty() || pids.contains(p.pid()))
+          && (comms.isEmpty() || comms.contains(p.comm()))) {
         return true;
       }
     }
@@ -88,7 +95,8 @@ public record SocketFilter(
         int p = Integer.parseInt(t);
         return new PortRange(p, p);
       }
-      return new PortRange(Integer.parseInt(t.substring(0, dash)), Integer.parseInt(t.substring(dash + 1)));
+      return new PortRange(
+          Integer.parseInt(t.substring(0, dash)), Integer.parseInt(t.substring(dash + 1)));
     } catch (NumberFormatException e) {
       throw new IllegalArgumentException("not a port or port range (0-65535): " + text);
     } catch (IllegalArgumentException e) {

@@ -14,7 +14,8 @@ public enum SourceChoice {
     try {
       return valueOf(text.trim().toUpperCase(Locale.ROOT));
     } catch (IllegalArgumentException e) {
-      throw new IllegalArgumentException("--source must be auto, netlink or proc, not '" + text + "'");
+      throw new IllegalArgumentException(
+          "--source must be auto, netlink or proc, not '" + text + "'");
     }
   }
 }

@@ -14,14 +14,14 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * Counts that answer "what is there and who has it": by state, by ownership, the top processes,
- * the top outbound destinations and the busiest listening endpoints. Pure function of a {@link
+ * Counts that answer "what is there and who has it": by state, by ownership, the top processes, the
+ * top outbound destinations and the busiest listening endpoints. Pure function of a {@link
  * Snapshot}.
  *
- * <p>A connection is <em>inbound</em> when its local port is a port some LISTEN socket in the
- * table uses; otherwise it is <em>outbound</em> and grouped by its peer (address, port). This is
- * how a reader tells "clients of my server" from "my connections to others" without the kernel
- * telling it, and it keeps the destination list free of clients' ephemeral ports.
+ * <p>A connection is <em>inbound</em> when its local port is a port some LISTEN socket in the table
+ * uses; otherwise it is <em>outbound</em> and grouped by its peer (address, port). This is how a
+ * reader tells "clients of my server" from "my connections to others" without the kernel telling
+ * it, and it keeps the destination list free of clients' ephemeral ports.
  *
  * @param total sockets counted
  * @param byState counts per state, in kernel order, zero states omitted
@@ -64,7 +64,9 @@ public record Summary(
       byState.merge(s.state(), 1, Integer::sum);
       byOwnership.merge(snapshot.ownershipOf(s), 1, Integer::sum);
       for (ProcessInfo p : snapshot.ownersOf(s)) {
-        processes.computeIfAbsent(p.comm() + "(" + p.pid() + ")", k -> new Counter()).add(s.state());
+        processes
+            .computeIfAbsent(p.comm() + "(" + p.pid() + ")", k -> new Counter())
+            .add(s.state());
       }
       if (s.state() == TcpState.LISTEN) {
         continue;

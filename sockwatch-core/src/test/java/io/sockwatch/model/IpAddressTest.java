@@ -32,7 +32,18 @@ class IpAddressTest {
   }
 
   @ParameterizedTest
-  @ValueSource(strings = {"", "1.2.3", "1.2.3.4.5", "256.1.1.1", "1::2::3", "12345::", "g::1", "1:2:3:4:5:6:7:8:9", "a.b.c.d"})
+  @ValueSource(
+      strings = {
+        "",
+        "1.2.3",
+        "1.2.3.4.5",
+        "256.1.1.1",
+        "1::2::3",
+        "12345::",
+        "g::1",
+        "1:2:3:4:5:6:7:8:9",
+        "a.b.c.d"
+      })
   void rejectsNonAddressesWithAMessage(String bad) {
     assertThatThrownBy(() -> IpAddress.parse(bad))
         .isInstanceOf(IllegalArgumentException.class)

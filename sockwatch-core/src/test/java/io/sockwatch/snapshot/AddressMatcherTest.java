@@ -34,6 +34,7 @@ class AddressMatcherTest {
   @ParameterizedTest
   @ValueSource(strings = {"10.0.0.0/33", "::/129", "10.0.0.0/", "10.0.0.0/x", "host.example"})
   void rejectsBadNetworks(String bad) {
-    assertThatThrownBy(() -> AddressMatcher.parse(bad)).isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> AddressMatcher.parse(bad))
+        .isInstanceOf(IllegalArgumentException.class);
   }
 }

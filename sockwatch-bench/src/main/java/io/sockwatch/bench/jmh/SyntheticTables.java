@@ -44,12 +44,21 @@ final class SyntheticTables {
   /** {@code rows} lines of /proc/net/tcp (IPv4, ESTABLISHED and TIME_WAIT mixed). */
   static byte[] procNetTcp(int rows) {
     StringBuilder sb = new StringBuilder(rows * 150 + 200);
-    sb.append("  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout inode\n");
+    sb.append(
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout"
+            + " inode\n");
     for (int i = 0; i < rows; i++) {
       boolean tw = i % 5 == 0;
-      sb.append(String.format(
-          "%4d: 0100007F:%04X 0200007F:1F90 %s 00000000:00000000 %s 00000000  %4d        0 %d 1 0000000000000000 20 4 30 10 -1%n",
-          i, 10000 + i % 50000, tw ? "06" : "01", tw ? "03:00001770" : "00:00000000", tw ? 0 : 1000, tw ? 0 : 100000 + i));
+      sb.append(
+          String.format(
+              "%4d: 0100007F:%04X 0200007F:1F90 %s 00000000:00000000 %s 00000000  %4d        0 %d 1"
+                  + " 0000000000000000 20 4 30 10 -1%n",
+              i,
+              10000 + i % 50000,
+              tw ? "06" : "01",
+              tw ? "03:00001770" : "00:00000000",
+              tw ? 0 : 1000,
+              tw ? 0 : 100000 + i));
     }
     return sb.toString().getBytes(StandardCharsets.US_ASCII);
   }

@@ -9,11 +9,11 @@ import java.util.Map;
 /**
  * A subcommand's name, description and options, with the parser and the help text.
  *
- * <p>sockwatch parses its own options instead of using picocli: a CLI that is run once per
- * question pays for its start-up every time, and picocli's reflective model costs about 100 ms
- * of a cold JVM's start (measured on this machine kind: 0.05 s for an empty main in the same jar,
- * 0.15 s for {@code --version} through picocli), which alone would put {@code snapshot} over 2x
- * the time of {@code ss -tan} at 100k sockets.
+ * <p>sockwatch parses its own options instead of using picocli: a CLI that is run once per question
+ * pays for its start-up every time, and picocli's reflective model costs about 100 ms of a cold
+ * JVM's start (measured on this machine kind: 0.05 s for an empty main in the same jar, 0.15 s for
+ * {@code --version} through picocli), which alone would put {@code snapshot} over 2x the time of
+ * {@code ss -tan} at 100k sockets.
  */
 public record CommandSpec(String name, List<String> description, List<OptionSpec> options) {
 
@@ -80,7 +80,8 @@ public record CommandSpec(String name, List<String> description, List<OptionSpec
     description.forEach(d -> sb.append(d).append('\n'));
     sb.append('\n');
     for (OptionSpec o : options) {
-      String left = "  " + String.join(", ", o.names()) + (o.takesValue() ? " " + o.paramLabel() : "");
+      String left =
+          "  " + String.join(", ", o.names()) + (o.takesValue() ? " " + o.paramLabel() : "");
       sb.append(left);
       sb.append(" ".repeat(Math.max(2, 34 - left.length())));
       if (left.length() >= 34) {

@@ -12,7 +12,11 @@ import java.util.List;
  * @param description one line of help
  */
 public record OptionSpec(
-    List<String> names, String paramLabel, String defaultValue, boolean repeatable, String description) {
+    List<String> names,
+    String paramLabel,
+    String defaultValue,
+    boolean repeatable,
+    String description) {
 
   public OptionSpec {
     names = List.copyOf(names);
@@ -24,7 +28,8 @@ public record OptionSpec(
   }
 
   /** An option with one value, such as {@code --top 10}. */
-  public static OptionSpec value(String paramLabel, String defaultValue, String description, String... names) {
+  public static OptionSpec value(
+      String paramLabel, String defaultValue, String description, String... names) {
     return new OptionSpec(List.of(names), paramLabel, defaultValue, false, description);
   }
 

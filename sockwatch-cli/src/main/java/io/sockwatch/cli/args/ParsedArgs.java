@@ -52,7 +52,8 @@ public final class ParsedArgs {
     } catch (NumberFormatException | NullPointerException e) {
       // fall through to the message
     }
-    throw new UsageException(name + " must be a whole number from " + min + " to " + max + ", not '" + v + "'");
+    throw new UsageException(
+        name + " must be a whole number from " + min + " to " + max + ", not '" + v + "'");
   }
 
   /** Integers of a repeatable option. */

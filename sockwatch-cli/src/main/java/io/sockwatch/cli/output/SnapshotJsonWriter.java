@@ -20,8 +20,8 @@ import java.util.OptionalLong;
 
 /**
  * Writes a snapshot as JSON, schema {@value #SCHEMA}, documented in {@code docs/snapshot-json.md}.
- * Fields the kernel did not report are omitted rather than written as zero, and the reason
- * appears under {@code unavailable}.
+ * Fields the kernel did not report are omitted rather than written as zero, and the reason appears
+ * under {@code unavailable}.
  */
 public final class SnapshotJsonWriter {
 
@@ -65,12 +65,21 @@ public final class SnapshotJsonWriter {
     w.endObject();
   }
 
-  private static void writeSocket(JsonWriter w, Snapshot snap, SocketRecord s, Map<Integer, ProcessInfo> processes) {
+  private static void writeSocket(
+      JsonWriter w, Snapshot snap, SocketRecord s, Map<Integer, ProcessInfo> processes) {
     w.beginObject();
     w.field("family", s.family().name().toLowerCase(java.util.Locale.ROOT));
     w.field("state", s.state().name());
-    w.name("local").beginObject().field("address", s.localAddress().toString()).field("port", s.localPort()).endObject();
-    w.name("remote").beginObject().field("address", s.remoteAddress().toString()).field("port", s.remotePort()).endObject();
+    w.name("local")
+        .beginObject()
+        .field("address", s.localAddress().toString())
+        .field("port", s.localPort())
+        .endObject();
+    w.name("remote")
+        .beginObject()
+        .field("address", s.remoteAddress().toString())
+        .field("port", s.remotePort())
+        .endObject();
     optional(w, "recv_q", s.receiveQueue());
     optional(w, "send_q", s.sendQueue());
     if (s.timer() != SocketTimer.OFF) {
@@ -179,10 +188,23 @@ public final class SnapshotJsonWriter {
     counters(w, "netstat", n.netstat());
     KernelTunables t = n.tunables();
     w.name("sysctl").beginObject();
-    t.tcpMem().ifPresent(m -> w.name("tcp_mem").beginObject()
-        .field("min_pages", m.minPages()).field("pressure_pages", m.pressurePages()).field("max_pages", m.maxPages()).endObject());
-    t.localPortRange().ifPresent(r -> w.name("ip_local_port_range").beginObject()
-        .field("low", r.low()).field("high", r.high()).endObject());
+    t.tcpMem()
+        .ifPresent(
+            m ->
+                w.name("tcp_mem")
+                    .beginObject()
+                    .field("min_pages", m.minPages())
+                    .field("pressure_pages", m.pressurePages())
+                    .field("max_pages", m.maxPages())
+                    .endObject());
+    t.localPortRange()
+        .ifPresent(
+            r ->
+                w.name("ip_local_port_range")
+                    .beginObject()
+                    .field("low", r.low())
+                    .field("high", r.high())
+                    .endObject());
     w.name("ip_local_reserved_ports").beginArray();
     for (PortRange r : t.reservedPorts()) {
       w.beginObject().field("low", r.low()).field("high", r.high()).endObject();

@@ -214,7 +214,8 @@ public final class SockDiagParser {
     SocketTimer timer = SocketTimer.ofCode(buf[m + MSG_TIMER] & 0xff);
     // TIME_WAIT-shaped sockets (timer 3, including orphaned FIN_WAIT2) keep no owner: the kernel
     // sends uid 0 for them, which would read as root. Absent, as the /proc source reports it.
-    long uid = timer == SocketTimer.TIME_WAIT ? SocketRecord.ABSENT : unsigned(u32(buf, m + MSG_UID));
+    long uid =
+        timer == SocketTimer.TIME_WAIT ? SocketRecord.ABSENT : unsigned(u32(buf, m + MSG_UID));
     out.add(
         new SocketRecord(
             family,

@@ -104,9 +104,7 @@ class SockDiagParserFuzzTest {
       assertThat(r.remoteAddress().v6()).isEqualTo(v6);
       assertThat(r.timerRetransmits()).isBetween(0, 255);
       for (long u32 :
-          new long[] {
-            r.timerExpiresMillis(), r.receiveQueue(), r.sendQueue(), r.inode()
-          }) {
+          new long[] {r.timerExpiresMillis(), r.receiveQueue(), r.sendQueue(), r.inode()}) {
         assertThat(u32).isBetween(0L, 0xffffffffL);
       }
       if (r.timer() == SocketTimer.TIME_WAIT) {
