@@ -85,14 +85,16 @@ final class ScanBenchmark {
       print(cliFull, sockets, ssTan);
       print(warm, sockets, ssTan);
       print(warmInfo, sockets, ssTani);
+      double infoRatio = ssTani.median() / warmInfo.median();
+      double coldRatio = cliBare.median() / ssTan.median();
       System.out.printf(
           Locale.ROOT,
-          "targets: warm scan with tcp_info >= 1.5x ss -tani: %.2fx %s; cold CLI within 2x of ss"
-              + " -tan: %.2fx the time %s%n",
-          ssTani.median() / warmInfo.median(),
-          ssTani.median() / warmInfo.median() >= 1.5 ? "MET" : "NOT MET",
-          cliBare.median() / ssTan.median(),
-          cliBare.median() / ssTan.median() <= 2 ? "MET" : "NOT MET");
+          "targets: warm scan with tcp_info >= 1.5x the sockets/s of ss -tani: %.2fx %s; cold CLI"
+              + " within 2x of ss -tan's time at 100k: %.2fx %s%n",
+          infoRatio,
+          infoRatio >= 1.5 ? "MET" : "NOT MET",
+          coldRatio,
+          size < 100_000 ? "(target set at 100k)" : coldRatio <= 2 ? "MET" : "NOT MET");
     }
   }
 
