@@ -13,6 +13,8 @@ here=$(cd "$(dirname "$0")/.." && pwd)
 cd "$here"
 mvn -q -B -DskipTests package -pl sockwatch-cli,sockwatch-bench -am >&2
 jar="$here/sockwatch-bench/target/sockwatch-bench.jar"
+# The launcher must not rebuild in the middle of a timed run if a source changes meanwhile.
+export SOCKWATCH_NO_BUILD=1
 java=("$JAVA_HOME/bin/java" --enable-native-access=ALL-UNNAMED -Dsockwatch.launcher="$here/sockwatch" -Dbench.rounds="${BENCH_ROUNDS:-5}")
 if [ "${1:-}" = "jmh" ]; then
   shift

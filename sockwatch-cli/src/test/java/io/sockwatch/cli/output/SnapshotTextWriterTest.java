@@ -49,7 +49,8 @@ class SnapshotTextWriterTest {
     for (int i = 0; i < n; i++) {
       sockets.add(socket(i));
     }
-    return new Snapshot(Instant.EPOCH, "netlink", sockets, SocketOwners.EMPTY, true, Optional.empty(), List.of());
+    return new Snapshot(
+        Instant.EPOCH, "netlink", sockets, SocketOwners.EMPTY, true, Optional.empty(), List.of());
   }
 
   @Test
@@ -69,8 +70,16 @@ class SnapshotTextWriterTest {
     StringWriter out = new StringWriter();
     new SnapshotTextWriter(out).writeListing(snapshot(4), false);
     List<String> lines = out.toString().lines().toList();
-    assertThat(lines.get(1)).startsWith("TIME-WAIT").contains("127.0.0.1:1024").contains("10.0.0.1:443").endsWith("-time-wait-");
+    assertThat(lines.get(1))
+        .startsWith("TIME-WAIT")
+        .contains("127.0.0.1:1024")
+        .contains("10.0.0.1:443")
+        .endsWith("-time-wait-");
     assertThat(lines.get(1).split("\\s+")[2]).isEqualTo("-"); // send queue not reported
-    assertThat(lines.get(2)).startsWith("ESTAB").contains("[2001:db8::1]:1025").contains("[::1]:443").endsWith("-unknown-");
+    assertThat(lines.get(2))
+        .startsWith("ESTAB")
+        .contains("[2001:db8::1]:1025")
+        .contains("[::1]:443")
+        .endsWith("-unknown-");
   }
 }

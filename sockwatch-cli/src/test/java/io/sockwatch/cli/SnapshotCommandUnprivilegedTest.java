@@ -1,0 +1,68 @@
+package io.sockwatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import io.sockwatch.snapshot.SnapshotReader;
+import io.sockwatch.testkit.Unprivileged;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import tools.jackson.databind.JsonNode;
+import tools.jackson.databind.json.JsonMapper;
+
+/**
+ * {@code sockwatch snapshot} run as user nobody: the socket table is still complete (sock_diag
+ * dumps need no privilege), and the output says that attribution is partial instead of failing.
+ */
+class SnapshotCommandUnprivilegedTest {
+
+  @TempDir Path dir;
+
+  @Test
+  void listsSocketsAndSaysAttributionIsPartial() throws Exception {
+    String whyNot = Unprivileged.whyNot();
+    assumeTrue(whyNot == null, whyNot);
+    try (ServerSocket listener = new ServerSocket()) {
+      listener.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+      String port = Integer.toString(listener.getLocalPort());
+      Process child =
+          Unprivileged.start(
+              dir,
+              List.of(Main.class, SnapshotReader.class),
+              Main.class.getName(),
+              "snapshot",
+              "--state",
+              "listen",
+              "--sport",
+              port,
+              "-o",
+              "json");
+      try {
+        assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("child finished").isTrue();
+      } finally {
+        child.destroyForcibly();
+      }
+      String text = Files.readString(dir.resolve("output.txt"), StandardCharsets.UTF_8);
+      assertThat(child.exitValue()).as(text).isZero();
+      JsonNode json = JsonMapper.builder().build().readTree(text);
+      assertThat(json.get("source").asString()).isEqualTo("netlink");
+      assertThat(json.get("socket_count").asInt()).as(text).isEqualTo(1);
+      JsonNode socket = json.get("sockets").get(0);
+      assertThat(socket.get("local").get("port").asString()).isEqualTo(port);
+      // The listener belongs to this root JVM, whose descriptors nobody cannot read.
+      assertThat(socket.get("ownership").asString()).isEqualTo("unknown");
+      assertThat(json.get("unavailable").toString())
+          .contains("process attribution")
+          .contains("partial")
+          .contains("run as root for full attribution");
+    }
+  }
+}
