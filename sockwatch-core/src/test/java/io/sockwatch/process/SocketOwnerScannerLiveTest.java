@@ -144,6 +144,8 @@ class SocketOwnerScannerLiveTest {
     Socket accepted = listener.accept();
     closeables.add(accepted);
     int shellPort = accepted.getPort();
+    // bash reports the child's pid right after fork; the child is "bash" until it execs sleep.
+    awaitComm(sleepPid, "sleep");
 
     SocketOwners owners = scan(walker);
     List<SsOwners.Row> rows =
@@ -246,5 +248,15 @@ class SocketOwnerScannerLiveTest {
       }
     }
     return inodes;
+  }
+
+  /** Waits (bounded) until {@code /proc/<pid>/comm} reads {@code comm}. */
+  private static void awaitComm(long pid, String comm) throws Exception {
+    Path file = Path.of("/proc", Long.toString(pid), "comm");
+    long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+    while (!comm.equals(Files.readString(file, StandardCharsets.UTF_8).strip())) {
+      assertThat(System.nanoTime()).as("pid %d to exec %s", pid, comm).isLessThan(deadline);
+      Thread.sleep(5);
+    }
   }
 }
