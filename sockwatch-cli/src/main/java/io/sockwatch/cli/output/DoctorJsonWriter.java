@@ -1,0 +1,73 @@
+package io.sockwatch.cli.output;
+
+import io.sockwatch.analysis.DoctorReport;
+import io.sockwatch.analysis.Evidence;
+import io.sockwatch.analysis.Finding;
+import io.sockwatch.model.Unavailable;
+
+/** Writes a doctor report as JSON, schema {@value #SCHEMA} (docs/doctor-json.md). */
+public final class DoctorJsonWriter {
+
+  public static final String SCHEMA = "sockwatch.doctor/v1";
+
+  private DoctorJsonWriter() {}
+
+  public static void write(JsonWriter w, DoctorReport r) {
+    w.beginObject();
+    w.field("schema", SCHEMA);
+    w.field("verdict", r.verdict().name());
+    w.field("exit_code", r.verdict().exitCode());
+    w.field("headline", r.headline());
+    w.field("socket_count", r.socketCount());
+    w.field("detector_count", r.detectorCount());
+    w.name("findings").beginArray();
+    for (Finding f : r.findings()) {
+      w.beginObject();
+      w.field("id", f.id());
+      w.field("detector", f.detector());
+      w.field("severity", f.severity().name());
+      w.field("title", f.title());
+      w.name("subject").beginObject();
+      w.name("processes").beginArray();
+      f.subject().processes().forEach(w::value);
+      w.endArray();
+      w.field("destination", f.subject().destination());
+      w.field("local", f.subject().local());
+      w.field("scope", f.subject().scope());
+      w.endObject();
+      w.name("evidence").beginArray();
+      for (Evidence e : f.evidence()) {
+        w.beginObject()
+            .field("name", e.name())
+            .name("value")
+            .value(e.value())
+            .field("unit", e.unit())
+            .endObject();
+      }
+      w.endArray();
+      f.headroom()
+          .ifPresent(
+              h -> {
+                w.name("headroom").beginObject();
+                w.field("resource", h.resource());
+                w.name("used").value(h.used());
+                w.name("limit").value(h.limit());
+                w.field("unit", h.unit());
+                if (h.secondsToLimit().isPresent()) {
+                  w.name("seconds_to_limit").value(h.secondsToLimit().getAsDouble());
+                }
+                w.endObject();
+              });
+      w.field("remediation", f.remediation());
+      w.field("docs", f.docPath());
+      w.endObject();
+    }
+    w.endArray();
+    w.name("unavailable").beginArray();
+    for (Unavailable u : r.unavailable()) {
+      w.beginObject().field("item", u.item()).field("reason", u.reason()).endObject();
+    }
+    w.endArray();
+    w.endObject();
+  }
+}

@@ -1,0 +1,76 @@
+package io.sockwatch.analysis;
+
+import io.sockwatch.model.KernelTunables;
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalDouble;
+
+/**
+ * Connection-tracking table fill: {@code nf_conntrack_count} against {@code nf_conntrack_max}. A
+ * full table drops new connections ("nf_conntrack: table full, dropping packet") for every process
+ * on the node, TCP or not. Absent when the module is not loaded.
+ */
+public final class ConntrackDetector implements Detector, Configurable {
+
+  static final Threshold WARNING =
+      new Threshold("conntrack.warning", 0.75, "%", "Warn when the conntrack table is this full.");
+  static final Threshold CRITICAL =
+      new Threshold(
+          "conntrack.critical", 0.90, "%", "Critical when the conntrack table is this full.");
+
+  @Override
+  public String id() {
+    return "conntrack";
+  }
+
+  @Override
+  public List<Threshold> thresholds() {
+    return List.of(WARNING, CRITICAL);
+  }
+
+  @Override
+  public List<Finding> detect(DoctorInput input) {
+    KernelTunables t = input.node().tunables();
+    if (t.conntrackCount().isEmpty()
+        || t.conntrackMax().isEmpty()
+        || t.conntrackMax().getAsLong() <= 0) {
+      return List.of();
+    }
+    long count = t.conntrackCount().getAsLong();
+    long max = t.conntrackMax().getAsLong();
+    double fill = (double) count / max;
+    Severity severity;
+    if (fill >= input.config().value(CRITICAL)) {
+      severity = Severity.CRITICAL;
+    } else if (fill >= input.config().value(WARNING)) {
+      severity = Severity.WARNING;
+    } else {
+      return List.of();
+    }
+    OptionalDouble toLimit = OptionalDouble.empty();
+    if (input.before().isPresent() && input.intervalSeconds() > 0) {
+      var b = input.before().get().node().map(n -> n.tunables().conntrackCount());
+      if (b.isPresent() && b.get().isPresent()) {
+        double rate = (count - b.get().getAsLong()) / input.intervalSeconds();
+        if (rate > 0) {
+          toLimit = OptionalDouble.of((max - count) / rate);
+        }
+      }
+    }
+    return List.of(
+        new Finding(
+            id(),
+            "",
+            severity,
+            String.format(
+                java.util.Locale.ROOT, "The connection-tracking table is %.0f%% full", 100 * fill),
+            Subject.NODE,
+            List.of(
+                new Evidence("nf_conntrack_count", count, "entries"),
+                new Evidence("nf_conntrack_max", max, "entries")),
+            Optional.of(new Headroom("conntrack entries", count, max, "entries", toLimit)),
+            "Raise net.netfilter.nf_conntrack_max (each entry costs ~300 bytes), shorten"
+                + " nf_conntrack_tcp_timeout_time_wait / _established, or exempt high-churn"
+                + " traffic from tracking (nftables 'notrack')."));
+  }
+}

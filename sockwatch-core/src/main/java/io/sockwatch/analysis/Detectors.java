@@ -1,0 +1,24 @@
+package io.sockwatch.analysis;
+
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every detector sockwatch has, in the order their findings are explained in the docs. */
+public final class Detectors {
+  private Detectors() {}
+
+  public static List<Detector> all() {
+    return List.of(new ConntrackDetector());
+  }
+
+  /** Every threshold of every detector, for {@code doctor --list-thresholds} and validation. */
+  public static List<Threshold> thresholds() {
+    List<Threshold> out = new ArrayList<>();
+    for (Detector d : all()) {
+      if (d instanceof Configurable c) {
+        out.addAll(c.thresholds());
+      }
+    }
+    return out;
+  }
+}

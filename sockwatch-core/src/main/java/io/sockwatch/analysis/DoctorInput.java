@@ -1,0 +1,73 @@
+package io.sockwatch.analysis;
+
+import io.sockwatch.model.NodeStats;
+import io.sockwatch.model.SocketRecord;
+import io.sockwatch.snapshot.Snapshot;
+import java.util.HashSet;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.Set;
+
+/**
+ * What detectors see: the current snapshot (with tcp_info, node counters and attribution) and,
+ * unless {@code --once}, an earlier one taken {@link #intervalSeconds()} before, so that rates,
+ * growth and counter deltas exist even in a single run.
+ *
+ * @param before the earlier snapshot, if two were taken
+ * @param after the current snapshot
+ * @param intervalSeconds seconds between the two samples (0 with one sample)
+ * @param config thresholds and declared expectations
+ */
+public record DoctorInput(
+    Optional<Snapshot> before, Snapshot after, double intervalSeconds, DoctorConfig config) {
+
+  /** Node counters of the current sample (the doctor always reads them). */
+  public NodeStats node() {
+    return after.node().orElseThrow(() -> new IllegalStateException("doctor needs node counters"));
+  }
+
+  /**
+   * Growth of a {@code /proc/net/netstat} or {@code snmp} counter between the samples; empty with
+   * one sample or when either sample lacks it.
+   */
+  public OptionalLong counterDelta(String section, String counter) {
+    if (before.isEmpty() || before.get().node().isEmpty()) {
+      return OptionalLong.empty();
+    }
+    NodeStats b = before.get().node().get();
+    OptionalLong now = lookup(node(), section, counter);
+    OptionalLong then = lookup(b, section, counter);
+    return now.isPresent() && then.isPresent()
+        ? OptionalLong.of(now.getAsLong() - then.getAsLong())
+        : OptionalLong.empty();
+  }
+
+  private static OptionalLong lookup(NodeStats n, String section, String counter) {
+    OptionalLong v = n.netstat(section, counter);
+    return v.isPresent() ? v : n.snmp(section, counter);
+  }
+
+  /**
+   * Cookies of sockets present now that were not in the earlier sample: connections opened (or
+   * TIME_WAIT entries created) between the samples. Empty with one sample or without cookies (the
+   * /proc source).
+   */
+  public Set<Long> newCookies() {
+    Set<Long> out = new HashSet<>();
+    if (before.isEmpty()) {
+      return out;
+    }
+    Set<Long> old = new HashSet<>();
+    for (SocketRecord s : before.get().sockets()) {
+      if (s.cookie() != SocketRecord.ABSENT) {
+        old.add(s.cookie());
+      }
+    }
+    for (SocketRecord s : after.sockets()) {
+      if (s.cookie() != SocketRecord.ABSENT && !old.contains(s.cookie())) {
+        out.add(s.cookie());
+      }
+    }
+    return out;
+  }
+}

@@ -1,0 +1,16 @@
+package io.sockwatch.analysis;
+
+/** How urgent a finding is; {@code doctor} lists findings most severe first. */
+public enum Severity {
+  /** A limit is reached or about to be: connections are failing or will within minutes. */
+  CRITICAL,
+  /** A limit is approaching or an application bug is visible; act before it becomes critical. */
+  WARNING,
+  /** Worth knowing, not a problem by itself (e.g. a risky default). */
+  INFO;
+
+  /** Whether node-problem-detector should see this as a problem (exit code 1). */
+  public boolean isProblem() {
+    return this != INFO;
+  }
+}

@@ -1,0 +1,101 @@
+package io.sockwatch.testkit;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * A network namespace a test creates and deletes ({@code ip netns add}), with loopback up. Tests
+ * use it to change per-namespace sysctls (port range, tw_reuse), add nftables rules or veth links,
+ * and run commands inside, without touching the host. {@link #close()} deletes it, and a shutdown
+ * hook does too if the test JVM dies first.
+ */
+public final class TestNetns implements AutoCloseable {
+
+  private static final AtomicInteger SEQ = new AtomicInteger();
+
+  private final String name;
+  private final Thread hook;
+  private boolean closed;
+
+  private TestNetns(String name) {
+    this.name = name;
+    this.hook = new Thread(this::delete, "netns-cleanup-" + name);
+  }
+
+  /** Creates {@code swt-<prefix>-<pid>-<n>} with loopback up. Needs root. */
+  public static TestNetns create(String prefix) throws IOException {
+    String n = "swt-" + prefix + "-" + ProcessHandle.current().pid() + "-" + SEQ.incrementAndGet();
+    TestNetns ns = new TestNetns(n);
+    run(List.of("ip", "netns", "add", n));
+    Runtime.getRuntime().addShutdownHook(ns.hook);
+    ns.exec("ip", "link", "set", "lo", "up");
+    return ns;
+  }
+
+  public String name() {
+    return name;
+  }
+
+  /** Runs a command inside the namespace and returns its stdout; fails on a non-zero exit. */
+  public String exec(String... command) throws IOException {
+    List<String> full = new ArrayList<>(List.of("ip", "netns", "exec", name));
+    full.addAll(List.of(command));
+    return run(full);
+  }
+
+  /** Sets a per-namespace sysctl such as {@code net.ipv4.ip_local_port_range}. */
+  public void sysctl(String key, String value) throws IOException {
+    exec("sysctl", "-q", "-w", key + "=" + value);
+  }
+
+  /** The command prefix that runs something inside this namespace. */
+  public List<String> prefix() {
+    return List.of("ip", "netns", "exec", name);
+  }
+
+  static String run(List<String> command) throws IOException {
+    Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    try {
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
+        p.destroyForcibly();
+        throw new IOException("timed out: " + String.join(" ", command));
+      }
+    } catch (InterruptedException e) {
+      p.destroyForcibly();
+      Thread.currentThread().interrupt();
+      throw new IOException("interrupted: " + String.join(" ", command), e);
+    }
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+    if (p.exitValue() != 0) {
+      throw new IOException(
+          String.join(" ", command) + " exited " + p.exitValue() + ": " + out.strip());
+    }
+    return out;
+  }
+
+  private void delete() {
+    try {
+      run(List.of("ip", "netns", "del", name));
+    } catch (IOException e) {
+      // already gone
+    }
+  }
+
+  @Override
+  public synchronized void close() {
+    if (closed) {
+      return;
+    }
+    closed = true;
+    delete();
+    try {
+      Runtime.getRuntime().removeShutdownHook(hook);
+    } catch (IllegalStateException e) {
+      // shutting down: the hook runs anyway
+    }
+  }
+}
