@@ -77,7 +77,8 @@ public final class NodeStatsSource {
         number(ipv4 + "tcp_fin_timeout", "missing", unavailable),
         number(ipv4 + "tcp_tw_reuse", "missing", unavailable),
         number(netfilter + "nf_conntrack_count", CONNTRACK_ABSENT, unavailable),
-        number(netfilter + "nf_conntrack_max", CONNTRACK_ABSENT, unavailable));
+        number(netfilter + "nf_conntrack_max", CONNTRACK_ABSENT, unavailable),
+        number(ipv4 + "tcp_max_tw_buckets", "missing", unavailable));
   }
 
   /** Parses one counter file into {@code into}, reporting the first problem if any. */

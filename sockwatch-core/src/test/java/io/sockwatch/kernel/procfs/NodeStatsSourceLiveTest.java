@@ -66,7 +66,8 @@ class NodeStatsSourceLiveTest {
             "net.ipv4.tcp_keepalive_probes",
             "net.ipv4.tcp_fin_timeout",
             "net.ipv4.tcp_tw_reuse",
-            "net.ipv4.tcp_max_orphans");
+            "net.ipv4.tcp_max_orphans",
+            "net.ipv4.tcp_max_tw_buckets");
     String[] range = values.get(0).trim().split("\\s+");
     assertThat(t.localPortRange())
         .hasValue(new PortRange(Integer.parseInt(range[0]), Integer.parseInt(range[1])));
@@ -76,6 +77,7 @@ class NodeStatsSourceLiveTest {
     assertThat(t.finTimeoutSeconds()).hasValue(Long.parseLong(values.get(4).trim()));
     assertThat(t.twReuse()).hasValue(Long.parseLong(values.get(5).trim()));
     assertThat(t.tcpMaxOrphans()).hasValue(Long.parseLong(values.get(6).trim()));
+    assertThat(t.maxTwBuckets()).hasValue(Long.parseLong(values.get(7).trim()));
   }
 
   @Test

@@ -61,6 +61,7 @@ class NodeStatsSourceTest {
     assertThat(t.twReuse()).hasValue(2);
     assertThat(t.conntrackCount()).hasValue(0);
     assertThat(t.conntrackMax()).hasValue(262144);
+    assertThat(t.maxTwBuckets()).hasValue(131072);
   }
 
   /**
@@ -154,6 +155,7 @@ class NodeStatsSourceTest {
     assertThat(t.twReuse()).hasValue(2);
     assertThat(t.conntrackCount()).isEmpty();
     assertThat(t.conntrackMax()).isEmpty();
+    assertThat(t.maxTwBuckets()).hasValue(131072);
   }
 
   @Test
@@ -180,7 +182,7 @@ class NodeStatsSourceTest {
     assertThat(s.sockstat()).isEmpty();
     assertThat(s.snmp()).isEmpty();
     assertThat(s.netstat()).isEmpty();
-    assertThat(s.unavailable()).hasSize(5 + 11);
+    assertThat(s.unavailable()).hasSize(5 + 12);
     assertThat(s.unavailable())
         .extracting(Unavailable::reason)
         .containsOnly("missing", "missing (IPv6 disabled?)", "nf_conntrack not loaded");
