@@ -1,0 +1,148 @@
+package io.sockwatch.cli.doctor;
+
+import static io.sockwatch.cli.doctor.PortTraffic.evidence;
+import static io.sockwatch.cli.doctor.PortTraffic.processes;
+import static io.sockwatch.cli.doctor.PortTraffic.total;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sockwatch.model.PortRange;
+import io.sockwatch.testkit.TestNetns;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * Port exhaustion built for real: in a namespace of its own, a client holds {@value #HOLD}
+ * connections to a local server and has opened and closed {@value #SHORT} more (it closed first, so
+ * each left a TIME_WAIT on its side). Whether that is a problem depends only on the namespace's own
+ * {@code ip_local_port_range} and {@code tcp_tw_reuse}, which each test sets.
+ *
+ * <p>Counts are compared exactly with {@code ss} run in the namespace before and after the doctor:
+ * once the client is ready nothing opens or closes, and TIME_WAIT lasts 60 s, far longer than a
+ * test, so the table is the same at both reads and at the doctor's (the test asserts that too).
+ */
+class EphemeralPortsLiveTest {
+
+  private static final PortRange NARROW = new PortRange(40000, 40199);
+  private static final PortRange WIDE = new PortRange(32768, 60999);
+  private static final String PORT = "7000";
+  private static final String SERVER = "127.0.0.1:" + PORT;
+  private static final int HOLD = 10;
+  private static final int SHORT = 165;
+
+  private final List<AutoCloseable> opened = new ArrayList<>();
+
+  private record Scenario(
+      TestNetns ns, PortRange range, ChurnProcess client, Map<String, Integer> ss) {
+    Map<String, Integer> ssNow() throws Exception {
+      return PortTraffic.toPeer(ns, SERVER, range);
+    }
+  }
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    for (AutoCloseable c : opened.reversed()) {
+      c.close();
+    }
+  }
+
+  private Scenario churned(String prefix, PortRange range, int twReuse) throws Exception {
+    TestNetns ns = TestNetns.create(prefix);
+    opened.add(ns);
+    ns.sysctl("net.ipv4.ip_local_port_range", range.low() + " " + range.high());
+    ns.sysctl("net.ipv4.tcp_tw_reuse", Integer.toString(twReuse));
+    opened.add(ChurnProcess.start(ns, "server", PORT));
+    ChurnProcess client =
+        ChurnProcess.start(ns, "client", PORT, Integer.toString(HOLD), Integer.toString(SHORT));
+    opened.add(client);
+    Map<String, Integer> ss = PortTraffic.settled(() -> PortTraffic.toPeer(ns, SERVER, range));
+    // the test built what it meant to build
+    assertThat(ss).isEqualTo(Map.of("ESTAB", HOLD, "TIME-WAIT", SHORT));
+    return new Scenario(ns, range, client, ss);
+  }
+
+  private static JsonNode onlyFinding(DoctorProcess d) {
+    List<JsonNode> findings = d.findings("ephemeral-ports");
+    assertThat(findings).as(d.out()).hasSize(1);
+    return findings.getFirst();
+  }
+
+  @Test
+  void narrowedRangeIsCriticalForTheClientsDestination() throws Exception {
+    Scenario s = churned("eph", NARROW, 0);
+
+    DoctorProcess d = DoctorProcess.run(s.ns(), "doctor", "-o", "json");
+
+    assertThat(s.ssNow()).as("the table did not change while the doctor ran").isEqualTo(s.ss());
+    JsonNode f = onlyFinding(d);
+    assertThat(f.get("severity").asString()).isEqualTo("CRITICAL");
+    assertThat(f.get("id").asString()).isEqualTo("ephemeral-ports/127.0.0.1->" + SERVER);
+    assertThat(f.get("subject").get("destination").asString()).isEqualTo(SERVER);
+    assertThat(f.get("subject").get("local").asString()).isEqualTo("127.0.0.1");
+    assertThat(processes(f)).containsExactly(s.client().comm());
+    JsonNode h = f.get("headroom");
+    assertThat(h.get("limit").asDouble()).isEqualTo(NARROW.size());
+    assertThat(h.get("used").asDouble()).isEqualTo(total(s.ss()));
+    assertThat(evidence(f, "local ports in use, TIME_WAIT included")).isEqualTo(total(s.ss()));
+    assertThat(evidence(f, "in TIME_WAIT")).isEqualTo((int) s.ss().get("TIME-WAIT"));
+    assertThat(evidence(f, "tcp_tw_reuse")).isZero();
+    assertThat(evidence(f, "new TIME_WAIT per second")).isZero();
+    assertThat(f.get("title").asString()).contains("tcp_tw_reuse=0 does not let");
+    assertThat(f.get("docs").asString()).isEqualTo("docs/detectors/ephemeral-ports.md");
+    assertThat(d.exitCode()).isEqualTo(1);
+  }
+
+  @Test
+  void theSameConnectionsInTheDefaultRangeAreNoProblem() throws Exception {
+    Scenario s = churned("ephwide", WIDE, 0);
+
+    DoctorProcess d = DoctorProcess.run(s.ns(), "doctor", "--once", "-o", "json");
+    assertThat(d.findings("ephemeral-ports")).as(d.out()).isEmpty();
+
+    // Lowering the bar shows the same sockets measured against this namespace's own range.
+    DoctorProcess low =
+        DoctorProcess.run(
+            s.ns(), "doctor", "--once", "-o", "json", "--set", "ephemeral-ports.warning=0.5%");
+    assertThat(s.ssNow()).isEqualTo(s.ss());
+    JsonNode f = onlyFinding(low);
+    assertThat(f.get("severity").asString()).isEqualTo("WARNING");
+    assertThat(f.get("headroom").get("limit").asDouble()).isEqualTo(WIDE.size());
+    assertThat(f.get("headroom").get("used").asDouble()).isEqualTo(total(s.ss()));
+  }
+
+  @Test
+  void twReuseDecidesWhetherTimeWaitBlocks() throws Exception {
+    Scenario off = churned("ephtw0", NARROW, 0);
+    Scenario on = churned("ephtw1", NARROW, 1);
+
+    // Two samples 2 s apart: every TIME_WAIT is older than the 1 s tcp_tw_reuse waits for.
+    DoctorProcess dOff = DoctorProcess.run(off.ns(), "doctor", "-o", "json");
+    DoctorProcess dOn = DoctorProcess.run(on.ns(), "doctor", "-o", "json");
+    assertThat(off.ssNow()).isEqualTo(off.ss());
+    assertThat(on.ssNow()).isEqualTo(on.ss());
+
+    JsonNode fOff = onlyFinding(dOff);
+    assertThat(fOff.get("severity").asString()).isEqualTo("CRITICAL");
+    assertThat(evidence(fOff, "blocking new connections")).isEqualTo(total(off.ss()));
+    assertThat(PortTraffic.hasEvidence(fOff, "TIME_WAIT reusable by tcp_tw_reuse (older than 1 s)"))
+        .isFalse();
+    assertThat(fOff.get("remediation").asString()).contains("Set net.ipv4.tcp_tw_reuse=1");
+    assertThat(dOff.exitCode()).isEqualTo(1);
+
+    JsonNode fOn = onlyFinding(dOn);
+    assertThat(fOn.get("severity").asString()).isEqualTo("INFO");
+    assertThat(evidence(fOn, "local ports in use, TIME_WAIT included")).isEqualTo(total(on.ss()));
+    assertThat(evidence(fOn, "TIME_WAIT reusable by tcp_tw_reuse (older than 1 s)"))
+        .isEqualTo((int) on.ss().get("TIME-WAIT"));
+    assertThat(evidence(fOn, "blocking new connections")).isEqualTo((int) on.ss().get("ESTAB"));
+    assertThat(fOn.get("headroom").get("used").asDouble()).isEqualTo((int) on.ss().get("ESTAB"));
+    assertThat(fOn.get("title").asString())
+        .contains(
+            "tcp_tw_reuse=1 makes " + SHORT + " of the " + SHORT + " TIME_WAIT ports reusable");
+    assertThat(processes(fOn)).containsExactly(on.client().comm());
+    assertThat(dOn.exitCode()).isZero();
+  }
+}
