@@ -115,7 +115,7 @@ public final class TimeWaitDetector implements Detector, Configurable {
         }
         if (s.state() == TcpState.LISTEN) {
           g.owners.addAll(now.ownersOf(s));
-          g.listeners.add(PortSpace.endpoint(s.localAddress(), s.localPort()));
+          g.listeners.add(PortSpace.endpoint(PortSpace.unmapped(s.localAddress()), s.localPort()));
         } else {
           g.open++;
         }

@@ -1,0 +1,116 @@
+package io.sockwatch.cli.doctor;
+
+import static io.sockwatch.cli.doctor.PortTraffic.evidence;
+import static io.sockwatch.cli.doctor.PortTraffic.processes;
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sockwatch.model.PortRange;
+import io.sockwatch.testkit.TestNetns;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import tools.jackson.databind.JsonNode;
+
+/**
+ * TIME_WAIT churn built for real in a namespace of its own: a client that opens and closes
+ * connections to a local server (TIME_WAIT on the client, grouped by destination), and a server
+ * that closes first (TIME_WAIT on the server, grouped by its listening port). tcp_tw_reuse is off
+ * so that no TIME_WAIT is taken over and {@code ss} counts stay exact.
+ */
+class TimeWaitLiveTest {
+
+  private static final PortRange EPHEMERAL = new PortRange(32768, 60999);
+
+  private final List<AutoCloseable> opened = new ArrayList<>();
+
+  @AfterEach
+  void cleanUp() throws Exception {
+    for (AutoCloseable c : opened.reversed()) {
+      c.close();
+    }
+  }
+
+  private TestNetns namespace(String prefix) throws Exception {
+    TestNetns ns = TestNetns.create(prefix);
+    opened.add(ns);
+    ns.sysctl("net.ipv4.ip_local_port_range", EPHEMERAL.low() + " " + EPHEMERAL.high());
+    ns.sysctl("net.ipv4.tcp_tw_reuse", "0");
+    return ns;
+  }
+
+  private ChurnProcess start(TestNetns ns, String... args) throws Exception {
+    ChurnProcess p = ChurnProcess.start(ns, args);
+    opened.add(p);
+    return p;
+  }
+
+  /**
+   * 1000 connections at once, then 100/s while the doctor samples: the count is over the threshold
+   * and the rate is measured. TIME_WAIT lasts 60 s and the test takes a few, so the count only
+   * grows: the doctor's count lies between the {@code ss} counts read before and after it, and the
+   * new TIME_WAIT it saw in its 2 s window cannot exceed what {@code ss} saw appear around it.
+   */
+  @Test
+  void churningClientIsReportedPerDestinationWithItsRate() throws Exception {
+    TestNetns ns = namespace("tw");
+    String server = "127.0.0.1:7100";
+    start(ns, "server", "7100");
+    ChurnProcess client = start(ns, "client", "7100", "1", "1000", "100", "40");
+    int before = timeWaitTo(ns, server);
+
+    DoctorProcess d =
+        DoctorProcess.run(ns, "doctor", "-o", "json", "--set", "time-wait.per-destination=800");
+
+    int after = timeWaitTo(ns, server);
+    List<JsonNode> findings = d.findings("time-wait");
+    assertThat(findings).as(d.out()).hasSize(1);
+    JsonNode f = findings.getFirst();
+    assertThat(f.get("id").asString()).isEqualTo("time-wait/to " + server);
+    assertThat(f.get("severity").asString()).isEqualTo("WARNING");
+    assertThat(f.get("subject").get("destination").asString()).isEqualTo(server);
+    assertThat(processes(f)).containsExactly(client.comm());
+    double count = evidence(f, "TIME_WAIT sockets");
+    assertThat(count).isBetween(1000.0, (double) after).isGreaterThanOrEqualTo(before);
+    double rate = evidence(f, "new TIME_WAIT per second between samples");
+    assertThat(rate).isPositive();
+    assertThat(rate * 2).isLessThanOrEqualTo(after - before);
+    assertThat(evidence(f, "connections closed per second over the last 60 s"))
+        .isEqualTo(count / 60);
+    assertThat(evidence(f, "open connections to this destination")).isEqualTo(1);
+    assertThat(f.get("title").asString())
+        .startsWith((int) count + " TIME_WAIT sockets to " + server + ": " + client.comm());
+    assertThat(f.get("docs").asString()).isEqualTo("docs/detectors/time-wait.md");
+    assertThat(d.findings("ephemeral-ports")).as("a wide range has room for this churn").isEmpty();
+  }
+
+  @Test
+  void serverThatClosesFirstIsReportedOnItsListener() throws Exception {
+    TestNetns ns = namespace("twsrv");
+    String listener = "127.0.0.1:7200";
+    ChurnProcess server = start(ns, "server", "7200", "server-closes");
+    start(ns, "client", "7200", "0", "900", "server-closes");
+    Map<String, Integer> ss = PortTraffic.settled(() -> PortTraffic.onLocal(ns, listener));
+    assertThat(ss).isEqualTo(Map.of("TIME-WAIT", 900));
+
+    DoctorProcess d =
+        DoctorProcess.run(
+            ns, "doctor", "--once", "-o", "json", "--set", "time-wait.per-destination=500");
+
+    assertThat(PortTraffic.onLocal(ns, listener)).isEqualTo(ss);
+    List<JsonNode> findings = d.findings("time-wait");
+    assertThat(findings).as(d.out()).hasSize(1);
+    JsonNode f = findings.getFirst();
+    // Java listens dual-stack on [::ffff:127.0.0.1]:7200, named by its IPv4 address
+    assertThat(f.get("id").asString()).isEqualTo("time-wait/on " + listener);
+    assertThat(f.get("subject").get("local").asString()).isEqualTo(listener);
+    assertThat(processes(f)).containsExactly(server.comm());
+    assertThat(evidence(f, "TIME_WAIT sockets")).isEqualTo(900);
+    assertThat(f.get("title").asString()).contains("the server " + server.comm() + " closes");
+  }
+
+  private static int timeWaitTo(TestNetns ns, String server) throws Exception {
+    return PortTraffic.toPeer(ns, server, EPHEMERAL).getOrDefault("TIME-WAIT", 0);
+  }
+}
