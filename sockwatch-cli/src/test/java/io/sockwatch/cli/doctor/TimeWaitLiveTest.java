@@ -110,6 +110,36 @@ class TimeWaitLiveTest {
     assertThat(f.get("title").asString()).contains("the server " + server.comm() + " closes");
   }
 
+  /**
+   * A namespace whose tcp_max_tw_buckets is 200: churn past it makes the kernel skip TIME_WAIT,
+   * which the doctor sees as TCPTimeWaitOverflow growing between its samples.
+   */
+  @Test
+  void overflowingTcpMaxTwBucketsIsReportedForTheNamespace() throws Exception {
+    TestNetns ns = namespace("twmax");
+    ns.sysctl("net.ipv4.tcp_max_tw_buckets", "200");
+    start(ns, "server", "7300");
+    start(ns, "client", "7300", "0", "250", "100", "40");
+    assertThat(timeWaitTo(ns, "127.0.0.1:7300")).isLessThanOrEqualTo(200);
+
+    DoctorProcess d = DoctorProcess.run(ns, "doctor", "-o", "json");
+
+    JsonNode f =
+        d.findings("time-wait").stream()
+            .filter(x -> x.get("id").asString().equals("time-wait/node"))
+            .findFirst()
+            .orElseThrow(() -> new AssertionError(d.out()));
+    assertThat(f.get("severity").asString()).isEqualTo("WARNING");
+    assertThat(evidence(f, "tcp_max_tw_buckets")).isEqualTo(200);
+    double overflows = evidence(f, "TCPTimeWaitOverflow between samples");
+    assertThat(overflows).isPositive();
+    assertThat(f.get("title").asString())
+        .startsWith("The kernel skipped TIME_WAIT for " + (long) overflows + " closing connections")
+        .endsWith("tcp_max_tw_buckets (200) is full");
+    assertThat(f.get("headroom").get("limit").asDouble()).isEqualTo(200);
+    assertThat(f.get("headroom").get("used").asDouble()).isBetween(150.0, 200.0);
+  }
+
   private static int timeWaitTo(TestNetns ns, String server) throws Exception {
     return PortTraffic.toPeer(ns, server, EPHEMERAL).getOrDefault("TIME-WAIT", 0);
   }
