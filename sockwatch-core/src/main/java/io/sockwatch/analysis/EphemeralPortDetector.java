@@ -255,7 +255,7 @@ public final class EphemeralPortDetector implements Detector, Configurable {
       sb.append(
           String.format(
               Locale.ROOT,
-              "Local ports for connections to %s will run out: the current churn keeps ~%.0f of %d"
+              "Ephemeral ports to %s will run out: the current churn keeps ~%.0f of %d"
                   + " busy (%d now)",
               destination,
               steady,
@@ -265,7 +265,7 @@ public final class EphemeralPortDetector implements Detector, Configurable {
       sb.append(
           String.format(
               Locale.ROOT,
-              "Local ports for connections to %s are %.0f%% used: %d of %d block new connections",
+              "Ephemeral ports to %s are %.0f%% used: %d of %d block new connections",
               destination,
               100 * blockingFraction,
               blocking,

@@ -74,7 +74,7 @@ class EphemeralPortDetectorTest {
     assertThat(hasEvidence(f, "new TIME_WAIT per second")).isFalse();
     assertThat(f.title())
         .isEqualTo(
-            "Local ports for connections to 127.0.0.1:7000 are 88% used: 175 of 200 block new"
+            "Ephemeral ports to 127.0.0.1:7000 are 88% used: 175 of 200 block new"
                 + " connections; 165 are TIME_WAIT, which tcp_tw_reuse=0 does not let new"
                 + " connections reuse");
     assertThat(f.remediation()).contains("keep-alive", "ip_local_port_range (now 40000 40199");
@@ -254,7 +254,7 @@ class EphemeralPortDetectorTest {
     assertThat(h.secondsToLimit().orElseThrow()).isCloseTo((1000 - 65) / 20.0, within(1e-9));
     assertThat(f.title())
         .startsWith(
-            "Local ports for connections to 10.0.0.7:443 will run out: the current churn keeps"
+            "Ephemeral ports to 10.0.0.7:443 will run out: the current churn keeps"
                 + " ~1205 of 1000 busy (65 now)");
 
     // with tcp_tw_reuse=1 only the last second of TIME_WAIT blocks: 5 + 20 x 1 = 25, no problem
