@@ -167,18 +167,18 @@ public final class EphemeralPortDetector implements Detector, Configurable {
     IpAddress local = g.key.local;
     IpAddress remote = g.key.remote;
     boolean loopback = local.isLoopback() || remote.isLoopback();
-    boolean reuses = b.twReuse == 1 || (b.twReuse == 2 && loopback);
+    boolean reuses = b.twReuse() == 1 || (b.twReuse() == 2 && loopback);
     int reusable = reuses ? g.oldTimeWait : 0;
     int blocking = g.used - reusable;
     int active = g.used - g.timeWait;
-    double usedFraction = fraction(g.used, b.capacity);
-    double blockingFraction = fraction(blocking, b.capacity);
+    double usedFraction = fraction(g.used, b.capacity());
+    double blockingFraction = fraction(blocking, b.capacity());
 
     OptionalDouble rate =
         interval > 0 ? OptionalDouble.of(g.newTimeWait / interval) : OptionalDouble.empty();
     double window = reuses ? REUSE_AGE_MILLIS / 1000.0 : PortSpace.TIME_WAIT_SECONDS;
     double steady = active + (rate.isPresent() ? rate.getAsDouble() * window : 0);
-    boolean runsOut = rate.isPresent() && rate.getAsDouble() > 0 && steady >= b.capacity;
+    boolean runsOut = rate.isPresent() && rate.getAsDouble() > 0 && steady >= b.capacity();
 
     Severity severity;
     if (blockingFraction >= config.value(CRITICAL)) {
@@ -194,7 +194,7 @@ public final class EphemeralPortDetector implements Detector, Configurable {
     String destination = PortSpace.endpoint(remote, g.key.port);
     OptionalDouble toLimit = OptionalDouble.empty();
     if (runsOut) {
-      toLimit = OptionalDouble.of(Math.max(0, b.capacity - blocking) / rate.getAsDouble());
+      toLimit = OptionalDouble.of(Math.max(0, b.capacity() - blocking) / rate.getAsDouble());
     }
     List<Evidence> evidence = new ArrayList<>();
     evidence.add(new Evidence("local ports in use, TIME_WAIT included", g.used, "ports"));
@@ -204,17 +204,17 @@ public final class EphemeralPortDetector implements Detector, Configurable {
           new Evidence("TIME_WAIT reusable by tcp_tw_reuse (older than 1 s)", reusable, "ports"));
     }
     evidence.add(new Evidence("blocking new connections", blocking, "ports"));
-    evidence.add(new Evidence("usable local ports", b.capacity, "ports"));
+    evidence.add(new Evidence("usable local ports", b.capacity(), "ports"));
     evidence.add(
         new Evidence(
-            "ip_local_port_range " + b.range.low() + "-" + b.range.high(),
-            b.range.size(),
+            "ip_local_port_range " + b.range().low() + "-" + b.range().high(),
+            b.range().size(),
             "ports"));
-    if (b.skipped > 0) {
-      evidence.add(new Evidence("reserved or listening ports in the range", b.skipped, "ports"));
+    if (b.skipped() > 0) {
+      evidence.add(new Evidence("reserved or listening ports in the range", b.skipped(), "ports"));
     }
-    if (b.twReuse >= 0) {
-      evidence.add(new Evidence("tcp_tw_reuse", b.twReuse, ""));
+    if (b.twReuse() >= 0) {
+      evidence.add(new Evidence("tcp_tw_reuse", b.twReuse(), ""));
     }
     if (rate.isPresent()) {
       evidence.add(new Evidence("new TIME_WAIT per second", rate.getAsDouble(), "/s"));
@@ -231,7 +231,7 @@ public final class EphemeralPortDetector implements Detector, Configurable {
             new Headroom(
                 "local ports from " + local + " to " + destination,
                 blocking,
-                b.capacity,
+                b.capacity(),
                 "ports",
                 toLimit)),
         remediation(b, destination, remote, loopback, reuses, g.timeWait, active));
@@ -259,7 +259,7 @@ public final class EphemeralPortDetector implements Detector, Configurable {
                   + " busy (%d now)",
               destination,
               steady,
-              b.capacity,
+              b.capacity(),
               blocking));
     } else {
       sb.append(
@@ -269,7 +269,7 @@ public final class EphemeralPortDetector implements Detector, Configurable {
               destination,
               100 * blockingFraction,
               blocking,
-              b.capacity));
+              b.capacity()));
     }
     if (g.timeWait > 0) {
       sb.append("; ").append(timeWaitClause(g, b, reusable));
@@ -280,13 +280,13 @@ public final class EphemeralPortDetector implements Detector, Configurable {
   /** What tcp_tw_reuse does with this space's TIME_WAIT, in words. */
   private static String timeWaitClause(Group g, Budget b, int reusable) {
     String dest = g.key.remote.toString();
-    if (b.twReuse < 0) {
+    if (b.twReuse() < 0) {
       return g.timeWait + " are TIME_WAIT (tcp_tw_reuse unknown: counted as blocking)";
     }
-    if (b.twReuse == 0) {
+    if (b.twReuse() == 0) {
       return g.timeWait + " are TIME_WAIT, which tcp_tw_reuse=0 does not let new connections reuse";
     }
-    if (b.twReuse == 2 && !(g.key.local.isLoopback() || g.key.remote.isLoopback())) {
+    if (b.twReuse() == 2 && !(g.key.local.isLoopback() || g.key.remote.isLoopback())) {
       return g.timeWait
           + " are TIME_WAIT, which tcp_tw_reuse=2 does not reuse: it applies to loopback only,"
           + " and "
@@ -294,7 +294,7 @@ public final class EphemeralPortDetector implements Detector, Configurable {
           + " is not loopback";
     }
     return "tcp_tw_reuse="
-        + b.twReuse
+        + b.twReuse()
         + " makes "
         + reusable
         + " of the "
@@ -320,17 +320,17 @@ public final class EphemeralPortDetector implements Detector, Configurable {
       sb.append("; if it is a health check or poller, raise its interval");
     }
     sb.append(". Widen net.ipv4.ip_local_port_range (now ")
-        .append(b.range.low())
+        .append(b.range().low())
         .append(' ')
-        .append(b.range.high())
+        .append(b.range().high())
         .append(", e.g. 10240 65535) or spread connections over more source IPs (each has its own ")
-        .append(b.capacity)
+        .append(b.capacity())
         .append(" ports per destination).");
-    if (timeWait > 0 && b.twReuse == 0) {
+    if (timeWait > 0 && b.twReuse() == 0) {
       sb.append(
           " Set net.ipv4.tcp_tw_reuse=1 (2 for loopback only) so connect() can take over"
               + " TIME_WAIT ports older than 1 s (needs TCP timestamps, on by default).");
-    } else if (timeWait > 0 && b.twReuse == 2 && !loopback) {
+    } else if (timeWait > 0 && b.twReuse() == 2 && !loopback) {
       sb.append(" tcp_tw_reuse=2 only helps loopback: set net.ipv4.tcp_tw_reuse=1 to reuse")
           .append(" TIME_WAIT ports to ")
           .append(remote)
