@@ -163,6 +163,15 @@ public final class TimeWaitDetector implements Detector, Configurable {
       return timeWait / PortSpace.TIME_WAIT_SECONDS;
     }
 
+    /**
+     * The last minute's average close rate, and with two samples the current one: a churn that
+     * started less than 60 s ago shows a higher rate now than its TIME_WAIT count implies.
+     */
+    String rates(double interval) {
+      String average = rate(churn()) + " connections/s";
+      return interval > 0 ? average + " (" + rate(newTimeWait / interval) + "/s now)" : average;
+    }
+
     List<Evidence> evidence(double interval, String openName) {
       List<Evidence> e = new ArrayList<>();
       e.add(new Evidence("TIME_WAIT sockets", timeWait, ""));
@@ -184,19 +193,19 @@ public final class TimeWaitDetector implements Detector, Configurable {
         who.isEmpty()
             ? String.format(
                 Locale.ROOT,
-                "%d TIME_WAIT sockets to %s: %s, about %s connections/s",
+                "%d TIME_WAIT sockets to %s: %s, about %s",
                 g.timeWait,
                 destination,
                 UNKNOWN_PROCESS,
-                rate(g.churn()))
+                g.rates(interval))
             : String.format(
                 Locale.ROOT,
-                "%d TIME_WAIT sockets to %s: %s opens and closes about %s connections/s instead of"
+                "%d TIME_WAIT sockets to %s: %s opens and closes about %s instead of"
                     + " reusing them",
                 g.timeWait,
                 destination,
                 String.join(", ", who),
-                rate(g.churn()));
+                g.rates(interval));
     return new Finding(
         id(),
         "to " + destination,
@@ -225,11 +234,11 @@ public final class TimeWaitDetector implements Detector, Configurable {
         Severity.WARNING,
         String.format(
             Locale.ROOT,
-            "%d TIME_WAIT sockets on %s: %s closes about %s connections/s before its clients do",
+            "%d TIME_WAIT sockets on %s: %s closes about %s before its clients do",
             g.timeWait,
             local,
             server,
-            rate(g.churn())),
+            g.rates(interval)),
         new Subject(who, "", local, ""),
         g.evidence(interval, "open connections on this port"),
         Optional.empty(),

@@ -122,6 +122,10 @@ class TimeWaitDetectorTest {
 
     assertThat(evidence(f, "TIME_WAIT sockets")).isEqualTo(1200);
     assertThat(evidence(f, "new TIME_WAIT per second between samples")).isEqualTo(100);
+    assertThat(f.title())
+        .isEqualTo(
+            "1200 TIME_WAIT sockets to 127.0.0.1:7000: java(123) opens and closes about 20"
+                + " connections/s (100/s now) instead of reusing them");
     assertThat(f.subject().processes()).containsExactly("java(123)");
   }
 
