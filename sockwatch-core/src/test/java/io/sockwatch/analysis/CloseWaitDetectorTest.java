@@ -1,12 +1,12 @@
 package io.sockwatch.analysis;
 
-import static io.sockwatch.analysis.Inputs.evidence;
-import static io.sockwatch.analysis.Inputs.hasEvidence;
-import static io.sockwatch.analysis.Inputs.once;
-import static io.sockwatch.analysis.Inputs.snapshot;
-import static io.sockwatch.analysis.Inputs.sock;
-import static io.sockwatch.analysis.Inputs.twice;
-import static io.sockwatch.analysis.Inputs.with;
+import static io.sockwatch.analysis.LeakInputs.evidence;
+import static io.sockwatch.analysis.LeakInputs.hasEvidence;
+import static io.sockwatch.analysis.LeakInputs.once;
+import static io.sockwatch.analysis.LeakInputs.snapshot;
+import static io.sockwatch.analysis.LeakInputs.sock;
+import static io.sockwatch.analysis.LeakInputs.twice;
+import static io.sockwatch.analysis.LeakInputs.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sockwatch.model.SocketRecord;
@@ -36,8 +36,8 @@ class CloseWaitDetectorTest {
         .build();
   }
 
-  private static Inputs.Snap serverWith(SocketRecord... closeWait) {
-    Inputs.Snap s = snapshot().add(LISTENER, SERVER);
+  private static LeakInputs.Snap serverWith(SocketRecord... closeWait) {
+    LeakInputs.Snap s = snapshot().add(LISTENER, SERVER);
     for (SocketRecord r : closeWait) {
       s.add(r, SERVER);
     }
@@ -88,8 +88,8 @@ class CloseWaitDetectorTest {
   @Test
   void growthBetweenSamplesIsCriticalWithTimeToTheDescriptorLimit() {
     ProcessInfo nearLimit = new ProcessInfo(100, "server", "server", 1000, 1024);
-    Inputs.Snap before = snapshot().add(LISTENER, nearLimit);
-    Inputs.Snap after = snapshot().add(LISTENER, nearLimit);
+    LeakInputs.Snap before = snapshot().add(LISTENER, nearLimit);
+    LeakInputs.Snap after = snapshot().add(LISTENER, nearLimit);
     for (int i = 0; i < 6; i++) {
       SocketRecord r = inbound(i, "10.0.0.2", 70_000, 1);
       after.add(r, nearLimit);
@@ -108,7 +108,7 @@ class CloseWaitDetectorTest {
 
   @Test
   void criticalCountIsCriticalEvenWithOneSample() {
-    Inputs.Snap s = snapshot().add(LISTENER, SERVER);
+    LeakInputs.Snap s = snapshot().add(LISTENER, SERVER);
     for (int i = 0; i < 100; i++) {
       s.add(inbound(i, "10.0.0.2", 3_600_000, 1), SERVER);
     }

@@ -1,12 +1,12 @@
 package io.sockwatch.analysis;
 
-import static io.sockwatch.analysis.Inputs.evidence;
-import static io.sockwatch.analysis.Inputs.hasEvidence;
-import static io.sockwatch.analysis.Inputs.node;
-import static io.sockwatch.analysis.Inputs.once;
-import static io.sockwatch.analysis.Inputs.snapshot;
-import static io.sockwatch.analysis.Inputs.sock;
-import static io.sockwatch.analysis.Inputs.twice;
+import static io.sockwatch.analysis.LeakInputs.evidence;
+import static io.sockwatch.analysis.LeakInputs.hasEvidence;
+import static io.sockwatch.analysis.LeakInputs.node;
+import static io.sockwatch.analysis.LeakInputs.once;
+import static io.sockwatch.analysis.LeakInputs.snapshot;
+import static io.sockwatch.analysis.LeakInputs.sock;
+import static io.sockwatch.analysis.LeakInputs.twice;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sockwatch.model.NodeStats;
@@ -29,8 +29,8 @@ class OrphanDetectorTest {
   }
 
   /** Orphans of this namespace: 3 to 10.0.0.7:443 and 1 LAST_ACK of a client of port 80. */
-  private static Inputs.Snap table() {
-    Inputs.Snap s = snapshot();
+  private static LeakInputs.Snap table() {
+    LeakInputs.Snap s = snapshot();
     s.add(
         sock(TcpState.LISTEN, "10.0.0.1", 80, "0.0.0.0", 0).inode(1).build(),
         new io.sockwatch.process.ProcessInfo(1, "web", "web"));

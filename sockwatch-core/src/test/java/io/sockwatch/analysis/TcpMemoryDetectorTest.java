@@ -1,13 +1,13 @@
 package io.sockwatch.analysis;
 
-import static io.sockwatch.analysis.Inputs.evidence;
-import static io.sockwatch.analysis.Inputs.hasEvidence;
-import static io.sockwatch.analysis.Inputs.node;
-import static io.sockwatch.analysis.Inputs.once;
-import static io.sockwatch.analysis.Inputs.snapshot;
-import static io.sockwatch.analysis.Inputs.sock;
-import static io.sockwatch.analysis.Inputs.twice;
-import static io.sockwatch.analysis.Inputs.with;
+import static io.sockwatch.analysis.LeakInputs.evidence;
+import static io.sockwatch.analysis.LeakInputs.hasEvidence;
+import static io.sockwatch.analysis.LeakInputs.node;
+import static io.sockwatch.analysis.LeakInputs.once;
+import static io.sockwatch.analysis.LeakInputs.snapshot;
+import static io.sockwatch.analysis.LeakInputs.sock;
+import static io.sockwatch.analysis.LeakInputs.twice;
+import static io.sockwatch.analysis.LeakInputs.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sockwatch.model.NodeStats;
@@ -31,8 +31,8 @@ class TcpMemoryDetectorTest {
   }
 
   /** leaker: 3 CLOSE_WAIT sockets with 64 KiB unread each; other: one busy socket; one orphan. */
-  private static Inputs.Snap consumers() {
-    Inputs.Snap s = snapshot();
+  private static LeakInputs.Snap consumers() {
+    LeakInputs.Snap s = snapshot();
     for (int i = 0; i < 3; i++) {
       s.add(
           sock(TcpState.CLOSE_WAIT, "10.0.0.1", 8080, "10.0.0.2", 40000 + i)

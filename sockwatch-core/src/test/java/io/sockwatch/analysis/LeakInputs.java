@@ -23,8 +23,8 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /** Constructed sockets, node counters and snapshots for detector unit tests. */
-final class Inputs {
-  private Inputs() {}
+final class LeakInputs {
+  private LeakInputs() {}
 
   /** A tcp_info of this kernel's size whose last_ack_recv and last_data_recv are the given age. */
   static TcpInfo tcpInfoAged(long millis) {
@@ -186,7 +186,7 @@ final class Inputs {
     private final List<SocketRecord> sockets = new ArrayList<>();
     private final Map<Long, List<ProcessInfo>> owners = new HashMap<>();
     private boolean attributed = true;
-    private NodeStats node = Inputs.node().build();
+    private NodeStats node = LeakInputs.node().build();
 
     /** Adds a socket held by {@code holders} (its inode must be set when there are any). */
     Snap add(SocketRecord s, ProcessInfo... holders) {
