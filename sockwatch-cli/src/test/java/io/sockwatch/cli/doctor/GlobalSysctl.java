@@ -1,6 +1,8 @@
 package io.sockwatch.cli.doctor;
 
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 
@@ -37,14 +39,52 @@ final class GlobalSysctl implements AutoCloseable {
     return Files.isRegularFile(f) && Files.isWritable(f);
   }
 
-  /** Current value, whitespace-normalised ({@code "287901 383869 575802"}). */
+  /**
+   * Current value, whitespace-normalised ({@code "287901 383869 575802"}). Read in one go: a sysctl
+   * file answers a read at a non-zero offset with end-of-file, so readers that probe with a small
+   * first read ({@code Files.readString} does) see only its first byte.
+   */
   static String read(String relative) throws IOException {
-    return normalise(Files.readString(file(relative)));
+    return normalise(readFile(file(relative)));
   }
 
-  /** Remembers the current value, then sets {@code value}. */
+  /** The value as {@code sysctl -n} prints it, normalised: a second opinion before any change. */
+  private static String bySysctlTool(String relative) throws IOException {
+    Process p = new ProcessBuilder("sysctl", "-n", relative.replace('/', '.')).start();
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.US_ASCII);
+    try {
+      return p.waitFor() == 0 ? normalise(out) : "";
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
+      throw new IOException(e);
+    }
+  }
+
+  private static String readFile(Path f) throws IOException {
+    try (InputStream in = Files.newInputStream(f)) {
+      return new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+    }
+  }
+
+  /**
+   * Remembers the current value, then sets {@code value}. Refuses unless the current value has the
+   * same shape as the new one (as many numbers), so a misread original can never be "restored".
+   */
   static GlobalSysctl set(String relative, String value) throws IOException {
-    GlobalSysctl s = new GlobalSysctl(file(relative), read(relative));
+    String original = read(relative);
+    if (!original.matches("\\d+( \\d+)*")
+        || original.split(" ").length != normalise(value).split(" ").length
+        || !original.equals(bySysctlTool(relative))) {
+      throw new IOException(
+          "refusing to change "
+              + relative
+              + ": value read '"
+              + original
+              + "' is not what sysctl -n shows or not shaped like '"
+              + value
+              + "'");
+    }
+    GlobalSysctl s = new GlobalSysctl(file(relative), original);
     Runtime.getRuntime().addShutdownHook(s.hook);
     System.err.println(
         "GlobalSysctl: " + relative + " changed from '" + s.original + "' to '" + value + "'");
@@ -85,7 +125,7 @@ final class GlobalSysctl implements AutoCloseable {
     } catch (IllegalStateException e) {
       // shutting down: the hook finds it restored
     }
-    String now = normalise(Files.readString(file));
+    String now = normalise(readFile(file));
     if (!now.equals(original)) {
       throw new IOException(file + " is '" + now + "' after restoring '" + original + "'");
     }

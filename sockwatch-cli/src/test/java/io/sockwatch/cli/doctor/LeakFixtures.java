@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sockwatch.testkit.TestNetns;
 import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -70,9 +72,16 @@ final class LeakFixtures {
     }
   }
 
+  /** A /proc file's text, read in one go (see {@link GlobalSysctl#read}). */
+  static String proc(String... path) throws IOException {
+    try (InputStream in = Files.newInputStream(Path.of("/proc", path))) {
+      return new String(in.readAllBytes(), StandardCharsets.ISO_8859_1);
+    }
+  }
+
   /** {@code comm(pid)} from /proc, as the doctor names processes. */
   static String label(long pid) throws IOException {
-    return Files.readString(Path.of("/proc", Long.toString(pid), "comm")).strip() + "(" + pid + ")";
+    return proc(Long.toString(pid), "comm").strip() + "(" + pid + ")";
   }
 
   /** Descriptors open in the process now. */
@@ -84,7 +93,7 @@ final class LeakFixtures {
 
   /** The soft "Max open files" of the process, from /proc/PID/limits. */
   static long softNofile(long pid) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc", Long.toString(pid), "limits"))) {
+    for (String line : proc(Long.toString(pid), "limits").lines().toList()) {
       if (line.startsWith("Max open files")) {
         return Long.parseLong(line.substring("Max open files".length()).trim().split("\\s+")[0]);
       }
@@ -94,7 +103,7 @@ final class LeakFixtures {
 
   /** A field of the {@code TCP:} line of /proc/net/sockstat (this process's view). */
   static long sockstatTcp(String field) throws IOException {
-    for (String line : Files.readAllLines(Path.of("/proc/net/sockstat"))) {
+    for (String line : proc("net", "sockstat").lines().toList()) {
       if (line.startsWith("TCP:")) {
         String[] f = line.substring(4).trim().split("\\s+");
         for (int i = 0; i + 1 < f.length; i += 2) {
@@ -109,7 +118,7 @@ final class LeakFixtures {
 
   /** A TcpExt counter of /proc/net/netstat. */
   static long tcpExt(String counter) throws IOException {
-    List<String> lines = Files.readAllLines(Path.of("/proc/net/netstat"));
+    List<String> lines = proc("net", "netstat").lines().toList();
     for (int i = 0; i + 1 < lines.size(); i++) {
       if (lines.get(i).startsWith("TcpExt:") && lines.get(i + 1).startsWith("TcpExt:")) {
         String[] names = lines.get(i).split("\\s+");
