@@ -134,10 +134,10 @@ public final class TcpMemoryDetector implements Detector, Configurable {
     List<Consumer> top = consumers.subList(0, Math.min(TOP_CONSUMERS, consumers.size()));
     evidence.add(new Evidence("socket memory seen in this namespace", seenBytes, "bytes"));
     for (Consumer c : top) {
-      evidence.add(new Evidence("socket memory of " + c.name, c.chargedBytes, "bytes"));
-      evidence.add(new Evidence("sockets of " + c.name, c.sockets, "sockets"));
-      evidence.add(new Evidence("CLOSE_WAIT sockets of " + c.name, c.closeWait, "sockets"));
-      evidence.add(new Evidence("unread bytes held by " + c.name, c.unreadBytes, "bytes"));
+      evidence.add(new Evidence(c.name + ": socket memory", c.chargedBytes, "bytes"));
+      evidence.add(new Evidence(c.name + ": sockets", c.sockets, "sockets"));
+      evidence.add(new Evidence(c.name + ": CLOSE_WAIT sockets", c.closeWait, "sockets"));
+      evidence.add(new Evidence(c.name + ": unread bytes", c.unreadBytes, "bytes"));
     }
 
     OptionalDouble toLimit = OptionalDouble.empty();
@@ -214,13 +214,13 @@ public final class TcpMemoryDetector implements Detector, Configurable {
   }
 
   /**
-   * Socket memory per owning process, most first. Orphaned sockets (closed, still draining) form
-   * one group, and so do sockets whose owner was not found.
+   * Socket memory per owning process, most first, leaving out those that hold none. Orphaned
+   * sockets (closed, still draining) form one group, and so do sockets whose owner was not found.
    */
   static List<Consumer> consumers(Snapshot snapshot) {
     Map<Integer, Consumer> byPid = new HashMap<>();
-    Consumer orphans = new Consumer(null, "orphaned sockets (closed by their process)");
-    Consumer unknown = new Consumer(null, "sockets of no process found");
+    Consumer orphans = new Consumer(null, "orphaned sockets (no process)");
+    Consumer unknown = new Consumer(null, "sockets with no process found");
     for (SocketRecord s : snapshot.sockets()) {
       if (!s.skMem().isPresent()) {
         continue;
@@ -233,9 +233,14 @@ public final class TcpMemoryDetector implements Detector, Configurable {
         byPid.computeIfAbsent(p.pid(), k -> new Consumer(p, ProcessLabel.of(p))).add(s);
       }
     }
-    List<Consumer> out = new ArrayList<>(byPid.values());
+    List<Consumer> out = new ArrayList<>();
+    for (Consumer c : byPid.values()) {
+      if (c.chargedBytes > 0) {
+        out.add(c);
+      }
+    }
     for (Consumer c : List.of(orphans, unknown)) {
-      if (c.sockets > 0) {
+      if (c.chargedBytes > 0) {
         out.add(c);
       }
     }

@@ -80,13 +80,12 @@ class TcpMemoryDetectorTest {
     assertThat(evidence(f, "tcp_mem pressure")).isEqualTo(2000);
     assertThat(evidence(f, "tcp_mem max")).isEqualTo(4000);
     // chargedBytes = rmem_alloc + wmem_queued + fwd_alloc, summed per owner.
-    assertThat(evidence(f, "socket memory of leaker(100)")).isEqualTo(3 * (68_864 + 768));
-    assertThat(evidence(f, "sockets of leaker(100)")).isEqualTo(3);
-    assertThat(evidence(f, "CLOSE_WAIT sockets of leaker(100)")).isEqualTo(3);
-    assertThat(evidence(f, "unread bytes held by leaker(100)")).isEqualTo(3 * 65_536);
-    assertThat(evidence(f, "socket memory of other(200)")).isEqualTo(24_096);
-    assertThat(evidence(f, "socket memory of orphaned sockets (closed by their process)"))
-        .isEqualTo(3000);
+    assertThat(evidence(f, "leaker(100): socket memory")).isEqualTo(3 * (68_864 + 768));
+    assertThat(evidence(f, "leaker(100): sockets")).isEqualTo(3);
+    assertThat(evidence(f, "leaker(100): CLOSE_WAIT sockets")).isEqualTo(3);
+    assertThat(evidence(f, "leaker(100): unread bytes")).isEqualTo(3 * 65_536);
+    assertThat(evidence(f, "other(200): socket memory")).isEqualTo(24_096);
+    assertThat(evidence(f, "orphaned sockets (no process): socket memory")).isEqualTo(3000);
     assertThat(evidence(f, "socket memory seen in this namespace"))
         .isEqualTo(3 * (68_864 + 768) + 24_096 + 3000);
     // Processes, most memory first; the orphan group is evidence, not a process.
@@ -203,10 +202,20 @@ class TcpMemoryDetectorTest {
   }
 
   @Test
-  void consumersAreOrderedByMemory() {
-    List<TcpMemoryDetector.Consumer> c = TcpMemoryDetector.consumers(consumers().build());
+  void consumersAreOrderedByMemoryAndThoseHoldingNoneLeftOut() {
+    ProcessInfo idle = new ProcessInfo(300, "idle", "idle");
+    Snapshot s =
+        consumers()
+            .add(
+                sock(TcpState.LISTEN, "10.0.0.1", 9000, "0.0.0.0", 0)
+                    .inode(30)
+                    .skMem(new SkMemInfo(0, 0, 0, 0, 0, 0, 0, 0, 0))
+                    .build(),
+                idle)
+            .build();
+    List<TcpMemoryDetector.Consumer> c = TcpMemoryDetector.consumers(s);
     assertThat(c)
         .extracting(x -> x.name)
-        .containsExactly("leaker(100)", "other(200)", "orphaned sockets (closed by their process)");
+        .containsExactly("leaker(100)", "other(200)", "orphaned sockets (no process)");
   }
 }

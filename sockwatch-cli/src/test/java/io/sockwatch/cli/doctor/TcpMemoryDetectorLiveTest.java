@@ -159,12 +159,12 @@ class TcpMemoryDetectorLiveTest {
     // 64 KiB here) plus under a page of forward allocation per socket; 1/8 + a page is ample.
     assertThat(f.get("subject").get("processes").get(0).asString()).isEqualTo(who);
     long unread = (long) CONNECTIONS * BYTES + EXTRA_BYTES;
-    assertThat(evidence(f, "unread bytes held by " + who)).isEqualTo(unread);
-    assertThat(evidence(f, "CLOSE_WAIT sockets of " + who)).isEqualTo(CONNECTIONS);
-    assertThat(evidence(f, "sockets of " + who))
+    assertThat(evidence(f, who + ": unread bytes")).isEqualTo(unread);
+    assertThat(evidence(f, who + ": CLOSE_WAIT sockets")).isEqualTo(CONNECTIONS);
+    assertThat(evidence(f, who + ": sockets"))
         .as("leaked, listener, extra")
         .isEqualTo(CONNECTIONS + 2);
-    assertThat(evidence(f, "socket memory of " + who))
+    assertThat(evidence(f, who + ": socket memory"))
         .isBetween((double) unread, unread * 1.125 + (CONNECTIONS + 2) * 4096.0);
     assertThat(f.get("remediation").asString()).contains(who, "256 in CLOSE_WAIT");
     assertThat(f.get("subject").get("scope").asString()).startsWith("node");
