@@ -8,7 +8,11 @@ public final class Detectors {
   private Detectors() {}
 
   public static List<Detector> all() {
-    return List.of(new ConntrackDetector());
+    return List.of(
+        new ConntrackDetector(),
+        new CloseWaitDetector(),
+        new OrphanDetector(),
+        new TcpMemoryDetector());
   }
 
   /** Every threshold of every detector, for {@code doctor --list-thresholds} and validation. */
