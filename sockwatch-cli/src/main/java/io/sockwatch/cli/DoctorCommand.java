@@ -20,9 +20,7 @@ import io.sockwatch.kernel.SourceUnavailableException;
 import io.sockwatch.snapshot.Snapshot;
 import io.sockwatch.snapshot.SnapshotReader;
 import io.sockwatch.snapshot.SocketFilter;
-import io.sockwatch.snapshot.SourceChoice;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -65,18 +63,11 @@ final class DoctorCommand implements Command {
                   "--expect-heartbeat"),
               list("NAME=VALUE", "Override a detector threshold (see --list-thresholds).", "--set"),
               flag("List every threshold with its default and exit.", "--list-thresholds"),
-              value("text|json", "text", "Output format.", "--output", "-o"),
-              value(
-                  "auto|netlink|proc",
-                  "auto",
-                  "Socket table reader (the proc source has no tcp_info: idle and retransmission"
-                      + " checks are then unavailable).",
-                  "--source"),
-              value(
-                  "DIR",
-                  "/",
-                  "Read /proc under this directory (recorded trees, tests).",
-                  "--root")));
+              CommonOptions.output(),
+              CommonOptions.source(
+                  " The proc source has no tcp_info: idle and retransmission checks are then"
+                      + " unavailable."),
+              CommonOptions.root()));
 
   @Override
   public CommandSpec spec() {
@@ -91,27 +82,14 @@ final class DoctorCommand implements Command {
       }
       return 0;
     }
-    boolean json =
-        switch (args.value("--output")) {
-          case "json" -> true;
-          case "text" -> false;
-          default ->
-              throw new UsageException(
-                  "--output must be text or json, not '" + args.value("--output") + "'");
-        };
+    boolean json = CommonOptions.json(args);
     DoctorConfig config = config(args);
     double interval = seconds("--interval", args.value("--interval"));
     if (interval > 600) {
       throw new UsageException("--interval must be at most 10m");
     }
-    SourceChoice source;
-    try {
-      source = SourceChoice.parse(args.value("--source"));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
-    }
-    SnapshotReader reader = SnapshotReader.forRoot(Path.of(args.value("--root")));
-    var options = new SnapshotReader.Options(source, true, true, true);
+    SnapshotReader reader = CommonOptions.reader(args);
+    var options = new SnapshotReader.Options(CommonOptions.sourceChoice(args), true, true, true);
     DoctorReport report;
     try {
       Optional<Snapshot> before = Optional.empty();

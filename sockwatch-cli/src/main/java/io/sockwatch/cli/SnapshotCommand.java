@@ -15,10 +15,8 @@ import io.sockwatch.snapshot.AddressMatcher;
 import io.sockwatch.snapshot.Snapshot;
 import io.sockwatch.snapshot.SnapshotReader;
 import io.sockwatch.snapshot.SocketFilter;
-import io.sockwatch.snapshot.SourceChoice;
 import io.sockwatch.snapshot.Summary;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.List;
@@ -37,12 +35,7 @@ final class SnapshotCommand implements Command {
                   + " counters.",
               "Everything that could not be read is listed under 'Unavailable' with the reason."),
           List.of(
-              value(
-                  "auto|netlink|proc",
-                  "auto",
-                  "Socket table reader; auto uses netlink sock_diag and falls back to"
-                      + " /proc/net/tcp, saying why.",
-                  "--source"),
+              CommonOptions.source(""),
               list(
                   "STATE[,STATE]",
                   "Only these states: established, syn-sent, syn-recv, fin-wait-1, fin-wait-2,"
@@ -77,12 +70,8 @@ final class SnapshotCommand implements Command {
                   "Node counters: sockstat, snmp Tcp, netstat TcpExt, TCP sysctls, conntrack.",
                   "--node"),
               flag("Skip process attribution (faster on huge tables).", "--no-processes"),
-              value("text|json", "text", "Output format.", "--output", "-o"),
-              value(
-                  "DIR",
-                  "/",
-                  "Read /proc under this directory (recorded trees, tests).",
-                  "--root")));
+              CommonOptions.output(),
+              CommonOptions.root()));
 
   @Override
   public CommandSpec spec() {
@@ -92,22 +81,15 @@ final class SnapshotCommand implements Command {
   @Override
   public int run(ParsedArgs args, PrintWriter out, PrintWriter err) throws Exception {
     SocketFilter filter = filter(args);
-    boolean json =
-        switch (args.value("--output")) {
-          case "json" -> true;
-          case "text" -> false;
-          default ->
-              throw new UsageException(
-                  "--output must be text or json, not '" + args.value("--output") + "'");
-        };
+    boolean json = CommonOptions.json(args);
     int top = args.intValue("--top", 1, 10_000);
     boolean summary = args.flag("--summary");
     boolean node = args.flag("--node");
     boolean info = args.flag("--info");
-    SourceChoice source = parse(SourceChoice::parse, args.value("--source"));
     var options =
-        new SnapshotReader.Options(source, !args.flag("--no-processes"), node, info || json);
-    Snapshot snap = SnapshotReader.forRoot(Path.of(args.value("--root"))).read(filter, options);
+        new SnapshotReader.Options(
+            CommonOptions.sourceChoice(args), !args.flag("--no-processes"), node, info || json);
+    Snapshot snap = CommonOptions.reader(args).read(filter, options);
     Summary sum = summary ? Summary.of(snap, top) : null;
     if (json) {
       SnapshotJsonWriter.write(new JsonWriter(out), snap, sum);

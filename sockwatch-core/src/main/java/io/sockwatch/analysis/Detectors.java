@@ -8,7 +8,13 @@ public final class Detectors {
   private Detectors() {}
 
   public static List<Detector> all() {
-    return List.of(new ConntrackDetector(), new EphemeralPortDetector(), new TimeWaitDetector());
+    return List.of(
+        new ConntrackDetector(),
+        new CloseWaitDetector(),
+        new OrphanDetector(),
+        new TcpMemoryDetector(),
+        new EphemeralPortDetector(),
+        new TimeWaitDetector());
   }
 
   /** Every threshold of every detector, for {@code doctor --list-thresholds} and validation. */

@@ -167,9 +167,10 @@ public final class SocketOwnerScanner {
       int pid = pids[i];
       shard.processesSeen++;
       int start = shard.size();
+      long descriptorsBefore = shard.descriptors;
       FdTableStatus status = reader.read(pid, shard);
       if (status == FdTableStatus.READ && shard.size() > start) {
-        ProcessInfo info = infos.read(pid);
+        ProcessInfo info = infos.read(pid, shard.descriptors - descriptorsBefore);
         if (info == null) {
           status = FdTableStatus.VANISHED;
         } else {

@@ -64,6 +64,10 @@ class SocketOwnerScannerFakeTreeTest {
     fd(server, 5, "socket:[1001]");
     fd(server, 6, "anon_inode:[eventpoll]");
     info(server, "server", "server\0--port\08080\0".getBytes());
+    Files.writeString(
+        server.resolve("limits"),
+        "Limit                     Soft Limit           Hard Limit           Units     \n"
+            + "Max open files            1024                 524288               files     \n");
 
     Path worker = proc("200");
     fd(worker, 3, "socket:[1001]");
@@ -93,8 +97,9 @@ class SocketOwnerScannerFakeTreeTest {
     SocketOwners owners =
         new SocketOwnerScanner(root, walker, threads, SocketOwners.MAX_DESCRIPTORS).scan();
 
-    ProcessInfo server = new ProcessInfo(100, "server", "server --port 8080");
-    ProcessInfo worker = new ProcessInfo(200, "worker", "");
+    // Descriptors counted per process (all kinds); the limit only where a limits file exists.
+    ProcessInfo server = new ProcessInfo(100, "server", "server --port 8080", 7, 1024);
+    ProcessInfo worker = new ProcessInfo(200, "worker", "", 2, ProcessInfo.ABSENT);
     assertThat(owners.ownersOf(1001)).containsExactly(server, worker);
     assertThat(owners.ownersOf(1002)).containsExactly(server);
     assertThat(owners.ownersOf(2001)).containsExactly(worker);

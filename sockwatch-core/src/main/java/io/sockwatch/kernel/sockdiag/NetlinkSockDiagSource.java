@@ -102,6 +102,9 @@ public final class NetlinkSockDiagSource implements SocketTableSource {
       throw new SourceUnavailableException(
           "Netlink sock_diag dumps failed: " + String.join("; ", failures) + ".");
     }
+    if (request.details()) {
+      olderKernelFields(sockets).ifPresent(unavailable::add);
+    }
     return new SocketTable(name(), sockets, unavailable);
   }
 
@@ -159,5 +162,35 @@ public final class NetlinkSockDiagSource implements SocketTableSource {
               + " (run with --enable-native-access=ALL-UNNAMED).",
           e);
     }
+  }
+
+  /**
+   * Names the tcp_info fields sockwatch knows but this kernel did not send (an older kernel sends a
+   * shorter struct), so that their absence from the output is explained rather than silent.
+   */
+  static java.util.Optional<Unavailable> olderKernelFields(List<SocketRecord> sockets) {
+    int shortest = Integer.MAX_VALUE;
+    for (SocketRecord s : sockets) {
+      int n = s.tcpInfo().length();
+      if (n > 0 && n < shortest) {
+        shortest = n;
+      }
+    }
+    if (shortest == Integer.MAX_VALUE) {
+      return java.util.Optional.empty();
+    }
+    List<String> missing = new ArrayList<>();
+    for (io.sockwatch.model.TcpInfoField f : io.sockwatch.model.TcpInfoField.values()) {
+      if (!f.presentIn(shortest)) {
+        missing.add(f.jsonName());
+      }
+    }
+    if (missing.isEmpty()) {
+      return java.util.Optional.empty();
+    }
+    return java.util.Optional.of(
+        new Unavailable(
+            "tcp_info " + String.join(", ", missing),
+            "not sent by this kernel (its tcp_info is " + shortest + " bytes); omitted, not zero"));
   }
 }

@@ -1,0 +1,74 @@
+package io.sockwatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** Bad flags are one-line errors (exit 2); an unreadable kernel gives the "unknown" verdict. */
+class DoctorCommandBadInputTest {
+
+  @TempDir Path root;
+
+  @Test
+  void badFlagsAreOneLineErrors() {
+    for (String[] args :
+        new String[][] {
+          {"doctor", "--interval", "soon"},
+          {"doctor", "--interval", "11m"},
+          {"doctor", "--middlebox-idle", "0s"},
+          {"doctor", "--expect-heartbeat", "5672"},
+          {"doctor", "--expect-heartbeat", "70000=10s"},
+          {"doctor", "--expect-heartbeat", "5672=never"},
+          {"doctor", "--set", "no.such.threshold=1"},
+          {"doctor", "--set", "conntrack.warning"},
+          {"doctor", "--set", "conntrack.warning=lots"},
+          {"doctor", "--output", "xml"},
+          {"doctor", "--source", "tea-leaves"},
+        }) {
+      CliRun run = CliRun.of(args);
+      String what = String.join(" ", args);
+      assertThat(run.exitCode()).as(what).isEqualTo(2);
+      assertThat(run.err()).as(what).startsWith("sockwatch: ").doesNotContain("Exception");
+      assertThat(run.err().lines().count()).as(what).isEqualTo(2); // the error and "Try ... --help"
+      assertThat(run.out()).as(what).isEmpty();
+    }
+  }
+
+  @Test
+  void noReadableSocketTableIsTheUnknownVerdict() {
+    CliRun run = CliRun.of("doctor", "--once", "--root", root.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.out().lines().findFirst().orElseThrow())
+        .startsWith("sockwatch doctor: unknown: ")
+        .contains("/proc");
+    assertThat(run.err()).doesNotContain("Exception");
+  }
+
+  @Test
+  void damagedCountersStillGiveAVerdictAndSayWhatWasMissing() throws IOException {
+    Path tcp = root.resolve("proc/net/tcp");
+    Files.createDirectories(tcp.getParent());
+    Files.writeString(
+        tcp,
+        "  sl  local_address rem_address   st tx_queue rx_queue tr tm->when retrnsmt   uid  timeout"
+            + " inode\n"
+            + "   0: 0100007F:1F90 00000000:0000 0A 00000000:00000000 00:00000000 00000000     0  "
+            + "      0 4242 1 0000000000000000 100 0 0 10 0\n");
+    Files.writeString(root.resolve("proc/net/sockstat"), "TCP: inuse 1 orph"); // truncated
+    CliRun run = CliRun.of("doctor", "--once", "--root", root.toString(), "-o", "json");
+    assertThat(run.exitCode()).as(run.err()).isZero();
+    String unavailable = run.json().get("unavailable").toString();
+    assertThat(unavailable).contains("sockstat").contains("tcp_mem").contains("tcp_info");
+  }
+
+  @Test
+  void listsEveryThresholdWithItsDefault() {
+    CliRun run = CliRun.of("doctor", "--list-thresholds");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("conntrack.warning").contains("75%");
+  }
+}

@@ -1,0 +1,154 @@
+package io.sockwatch.analysis;
+
+import io.sockwatch.model.KernelTunables;
+import io.sockwatch.model.NodeStats;
+import io.sockwatch.model.SocketRecord;
+import io.sockwatch.model.SocketTimer;
+import io.sockwatch.model.TcpState;
+import io.sockwatch.snapshot.Ownership;
+import io.sockwatch.snapshot.Snapshot;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * Orphaned TCP sockets: connections their process closed but the kernel still finishes (FIN_WAIT1,
+ * LAST_ACK, CLOSING; unsent data or an unacknowledged FIN), counted node-wide in {@code
+ * /proc/net/sockstat} {@code TCP ... orphan} against {@code net.ipv4.tcp_max_orphans}. Past the
+ * limit the kernel resets orphans and sockets being closed ("TCP: too many orphaned sockets",
+ * counted in TCPAbortOnMemory). It penalises orphans that have not sent for a long time or saw ICMP
+ * errors by counting them twice or four times against the limit, which is why the warning starts at
+ * half of it.
+ */
+public final class OrphanDetector implements Detector, Configurable {
+
+  static final Threshold WARNING =
+      new Threshold(
+          "orphans.warning",
+          0.50,
+          "%",
+          "Warn at this fraction of tcp_max_orphans (the kernel may count an orphan 2x or 4x).");
+  static final Threshold CRITICAL =
+      new Threshold("orphans.critical", 0.80, "%", "Critical at this fraction of tcp_max_orphans.");
+
+  private static final int TOP_PEERS = 3;
+
+  @Override
+  public String id() {
+    return "orphans";
+  }
+
+  @Override
+  public List<Threshold> thresholds() {
+    return List.of(WARNING, CRITICAL);
+  }
+
+  @Override
+  public List<Finding> detect(DoctorInput input) {
+    NodeStats node = input.node();
+    KernelTunables t = node.tunables();
+    OptionalLong orphanNow = node.sockstat("TCP", "orphan");
+    if (orphanNow.isEmpty() || t.tcpMaxOrphans().isEmpty() || t.tcpMaxOrphans().getAsLong() <= 0) {
+      return List.of();
+    }
+    long orphans = orphanNow.getAsLong();
+    long max = t.tcpMaxOrphans().getAsLong();
+    double fill = (double) orphans / max;
+    Severity severity;
+    if (fill >= input.config().value(CRITICAL)) {
+      severity = Severity.CRITICAL;
+    } else if (fill >= input.config().value(WARNING)) {
+      severity = Severity.WARNING;
+    } else {
+      return List.of();
+    }
+
+    List<Evidence> evidence = new ArrayList<>();
+    evidence.add(new Evidence("orphaned sockets, node-wide", orphans, "sockets"));
+    evidence.add(new Evidence("tcp_max_orphans", max, "sockets"));
+    OptionalDouble growth = growth(input);
+    growth.ifPresent(
+        g -> evidence.add(new Evidence("growth since the earlier sample", g, "sockets")));
+    input
+        .counterDelta("TcpExt", "TCPAbortOnMemory")
+        .ifPresent(
+            d -> evidence.add(new Evidence("TCPAbortOnMemory since the earlier sample", d, "")));
+    input
+        .counterDelta("TcpExt", "TCPAbortOnClose")
+        .ifPresent(
+            d -> evidence.add(new Evidence("TCPAbortOnClose since the earlier sample", d, "")));
+
+    Snapshot now = input.after();
+    PeerTally peers = new PeerTally(PeerTally.listenPorts(now.sockets()));
+    Map<TcpState, Integer> byState = new EnumMap<>(TcpState.class);
+    for (SocketRecord s : now.sockets()) {
+      // A FIN_WAIT2 time-wait mini-socket has no inode either, but the kernel counts it as "tw".
+      if (now.ownershipOf(s) == Ownership.ORPHAN && s.timer() != SocketTimer.TIME_WAIT) {
+        byState.merge(s.state(), 1, Integer::sum);
+        peers.add(s);
+      }
+    }
+    byState.forEach(
+        (state, n) ->
+            evidence.add(new Evidence("orphans here in " + state.ssName(), n, "sockets")));
+    List<PeerTally.Peer> top = peers.top(TOP_PEERS);
+    for (PeerTally.Peer p : top) {
+      evidence.add(new Evidence("orphans with peer " + p.peer(), p.sockets(), "sockets"));
+    }
+
+    OptionalDouble toLimit = OptionalDouble.empty();
+    if (growth.isPresent() && growth.getAsDouble() > 0) {
+      toLimit =
+          OptionalDouble.of(
+              Math.max(0, max - orphans) / (growth.getAsDouble() / input.intervalSeconds()));
+    }
+    String peer = top.isEmpty() ? "" : top.getFirst().peer();
+    return List.of(
+        new Finding(
+            id(),
+            "",
+            severity,
+            String.format(
+                Locale.ROOT,
+                "%d orphaned TCP sockets: %.0f%% of tcp_max_orphans, past which the kernel resets"
+                    + " connections being closed",
+                orphans,
+                100 * fill),
+            new Subject(List.of(), peer, peers.topLocal(), "node"),
+            evidence,
+            Optional.of(
+                new Headroom("orphaned sockets, node-wide", orphans, max, "sockets", toLimit)),
+            remediation(peer)));
+  }
+
+  private static OptionalDouble growth(DoctorInput input) {
+    if (input.before().isEmpty() || input.intervalSeconds() <= 0) {
+      return OptionalDouble.empty();
+    }
+    Optional<NodeStats> b = input.before().get().node();
+    if (b.isEmpty() || b.get().sockstat("TCP", "orphan").isEmpty()) {
+      return OptionalDouble.empty();
+    }
+    return OptionalDouble.of(
+        input.node().sockstat("TCP", "orphan").getAsLong()
+            - b.get().sockstat("TCP", "orphan").getAsLong());
+  }
+
+  private static String remediation(String peer) {
+    return (peer.isEmpty()
+            ? "The orphans are in other network namespaces of the node (run the doctor there):"
+                + " find the peers that stop acknowledging or reading."
+            : "Most orphans here are to "
+                + peer
+                + ": that peer (or the path to it) stops acknowledging or reading, so closed"
+                + " connections cannot finish; fix it or stop closing with unsent data.")
+        + " Lower net.ipv4.tcp_orphan_retries (0 means 8 retries, minutes) and tcp_fin_timeout"
+        + " so orphans are dropped sooner. Raise net.ipv4.tcp_max_orphans only if memory allows:"
+        + " each orphan may hold up to about 64 KiB of unswappable memory.";
+  }
+}

@@ -1,0 +1,272 @@
+package io.sockwatch.analysis;
+
+import io.sockwatch.model.NodeStats;
+import io.sockwatch.model.SkMemInfo;
+import io.sockwatch.model.SocketRecord;
+import io.sockwatch.model.TcpMemLimits;
+import io.sockwatch.model.TcpState;
+import io.sockwatch.process.ProcessInfo;
+import io.sockwatch.snapshot.Ownership;
+import io.sockwatch.snapshot.Snapshot;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalDouble;
+import java.util.OptionalLong;
+
+/**
+ * TCP memory: {@code /proc/net/sockstat} {@code TCP ... mem} against {@code net.ipv4.tcp_mem}, both
+ * in pages and both node-wide (every network namespace draws on one pool). Above {@code pressure}
+ * the kernel shrinks socket buffers and stops growing them (throughput drops for every connection);
+ * at {@code max} it refuses buffer memory, drops incoming segments and resets connections ("TCP:
+ * out of memory -- consider tuning tcp_mem", counted in TCPAbortOnMemory).
+ *
+ * <p>Who holds it: the per-socket memory sock_diag reports ({@link SkMemInfo#chargedBytes()}),
+ * summed per owning process. Only sockets of the doctor's network namespace are visible, so the
+ * consumers may explain less than the node-wide total. A socket shared by several processes counts
+ * for each of them. The usual culprit is a process that stopped reading: unread data stays charged
+ * until it is read or the socket closed, and CLOSE_WAIT sockets nobody reads keep theirs forever.
+ */
+public final class TcpMemoryDetector implements Detector, Configurable {
+
+  static final Threshold WARNING =
+      new Threshold(
+          "tcp-memory.warning",
+          1.0,
+          "%",
+          "Warn at this fraction of tcp_mem pressure (100%: when the kernel starts moderating).");
+  static final Threshold CRITICAL =
+      new Threshold("tcp-memory.critical", 0.90, "%", "Critical at this fraction of tcp_mem max.");
+
+  /**
+   * Bytes per page of the sockstat and tcp_mem figures, used only to show them in bytes. 4 KiB on
+   * x86-64 and on the usual arm64 kernels; the comparisons themselves are page against page.
+   */
+  static final long PAGE_BYTES = 4096;
+
+  private static final int TOP_CONSUMERS = 3;
+
+  @Override
+  public String id() {
+    return "tcp-memory";
+  }
+
+  @Override
+  public List<Threshold> thresholds() {
+    return List.of(WARNING, CRITICAL);
+  }
+
+  @Override
+  public List<Finding> detect(DoctorInput input) {
+    NodeStats node = input.node();
+    OptionalLong memNow = node.sockstat("TCP", "mem");
+    Optional<TcpMemLimits> limits = node.tunables().tcpMem();
+    if (memNow.isEmpty() || limits.isEmpty() || limits.get().maxPages() <= 0) {
+      return List.of();
+    }
+    long mem = memNow.getAsLong();
+    TcpMemLimits l = limits.get();
+    OptionalLong abortsOnMemory = input.counterDelta("TcpExt", "TCPAbortOnMemory");
+    boolean aborted = abortsOnMemory.isPresent() && abortsOnMemory.getAsLong() > 0;
+    double ofMax = (double) mem / l.maxPages();
+    Severity severity;
+    String title;
+    if (ofMax >= input.config().value(CRITICAL) || (aborted && mem >= l.minPages())) {
+      severity = Severity.CRITICAL;
+      title =
+          aborted
+              ? String.format(
+                  Locale.ROOT,
+                  "The kernel reset %d connections for lack of TCP memory; TCP memory is at %.0f%%"
+                      + " of tcp_mem max",
+                  abortsOnMemory.getAsLong(),
+                  100 * ofMax)
+              : String.format(
+                  Locale.ROOT,
+                  "TCP memory is at %.0f%% of tcp_mem max: at max the kernel refuses socket"
+                      + " buffers and resets connections",
+                  100 * ofMax);
+    } else if (mem >= input.config().value(WARNING) * l.pressurePages()) {
+      severity = Severity.WARNING;
+      title =
+          mem >= l.pressurePages()
+              ? "TCP memory is above tcp_mem pressure: the kernel is shrinking socket buffers"
+              : String.format(
+                  Locale.ROOT,
+                  "TCP memory is at %.0f%% of tcp_mem pressure, where the kernel starts shrinking"
+                      + " socket buffers",
+                  100.0 * mem / l.pressurePages());
+    } else if (mem >= l.minPages()) {
+      severity = Severity.INFO;
+      title =
+          String.format(
+              Locale.ROOT,
+              "TCP memory is above tcp_mem min (%.0f%% of the pressure threshold)",
+              100.0 * mem / l.pressurePages());
+    } else {
+      return List.of();
+    }
+
+    List<Evidence> evidence = new ArrayList<>();
+    evidence.add(new Evidence("TCP memory in use, node-wide", mem, "pages"));
+    evidence.add(new Evidence("tcp_mem min", l.minPages(), "pages"));
+    evidence.add(new Evidence("tcp_mem pressure", l.pressurePages(), "pages"));
+    evidence.add(new Evidence("tcp_mem max", l.maxPages(), "pages"));
+    OptionalDouble growth = growthPages(input);
+    growth.ifPresent(
+        g -> evidence.add(new Evidence("growth since the earlier sample", g, "pages")));
+    input
+        .counterDelta("TcpExt", "TCPMemoryPressures")
+        .ifPresent(
+            d -> evidence.add(new Evidence("TCPMemoryPressures since the earlier sample", d, "")));
+    abortsOnMemory.ifPresent(
+        d -> evidence.add(new Evidence("TCPAbortOnMemory since the earlier sample", d, "")));
+
+    List<Consumer> consumers = consumers(input.after());
+    long seenBytes = 0;
+    for (Consumer c : consumers) {
+      seenBytes += c.chargedBytes;
+    }
+    List<Consumer> top = consumers.subList(0, Math.min(TOP_CONSUMERS, consumers.size()));
+    evidence.add(new Evidence("socket memory seen in this namespace", seenBytes, "bytes"));
+    for (Consumer c : top) {
+      evidence.add(new Evidence(c.name + ": socket memory", c.chargedBytes, "bytes"));
+      evidence.add(new Evidence(c.name + ": sockets", c.sockets, "sockets"));
+      evidence.add(new Evidence(c.name + ": CLOSE_WAIT sockets", c.closeWait, "sockets"));
+      evidence.add(new Evidence(c.name + ": unread bytes", c.unreadBytes, "bytes"));
+    }
+
+    OptionalDouble toLimit = OptionalDouble.empty();
+    if (growth.isPresent() && growth.getAsDouble() > 0) {
+      double rate = growth.getAsDouble() / input.intervalSeconds();
+      toLimit = OptionalDouble.of(Math.max(0, l.maxPages() - mem) / rate);
+    }
+    List<String> processes = new ArrayList<>();
+    for (Consumer c : top) {
+      if (c.process != null) {
+        processes.add(c.name);
+      }
+    }
+    return List.of(
+        new Finding(
+            id(),
+            "",
+            severity,
+            title,
+            new Subject(processes, "", "", "node (tcp_mem is shared by all network namespaces)"),
+            evidence,
+            Optional.of(new Headroom("TCP memory, node-wide", mem, l.maxPages(), "pages", toLimit)),
+            remediation(top)));
+  }
+
+  private static OptionalDouble growthPages(DoctorInput input) {
+    if (input.before().isEmpty() || input.intervalSeconds() <= 0) {
+      return OptionalDouble.empty();
+    }
+    Optional<NodeStats> b = input.before().get().node();
+    if (b.isEmpty() || b.get().sockstat("TCP", "mem").isEmpty()) {
+      return OptionalDouble.empty();
+    }
+    return OptionalDouble.of(
+        input.node().sockstat("TCP", "mem").getAsLong()
+            - b.get().sockstat("TCP", "mem").getAsLong());
+  }
+
+  private static String remediation(List<Consumer> top) {
+    StringBuilder sb = new StringBuilder();
+    if (top.isEmpty()) {
+      sb.append(
+          "Per-socket memory was not available here (it needs the netlink source) or no socket"
+              + " of this network namespace holds any: look for the consumer with ss -tmp, in"
+              + " every namespace (container) of the node. ");
+    } else {
+      Consumer c = top.getFirst();
+      sb.append("Find and fix the process holding the memory: ")
+          .append(c.name)
+          .append(" holds ")
+          .append(mib(c.chargedBytes))
+          .append(" in ")
+          .append(c.sockets)
+          .append(" sockets (")
+          .append(c.closeWait)
+          .append(" in CLOSE_WAIT, ")
+          .append(mib(c.unreadBytes))
+          .append(" unread). ");
+      sb.append(
+          c.unreadBytes > 0
+              ? "It must read what it receives and close() sockets it is done with, above all"
+                  + " those whose peer already closed. "
+              : "Its send queues or buffers are large: check for slow peers and oversized"
+                  + " SO_SNDBUF/SO_RCVBUF. ");
+    }
+    sb.append(
+        "tcp_mem is node-wide and counted in 4 KiB pages; raising net.ipv4.tcp_mem only buys"
+            + " time until the leak fills the new limit.");
+    return sb.toString();
+  }
+
+  private static String mib(long bytes) {
+    return String.format(Locale.ROOT, "%.1f MiB", bytes / (1024.0 * 1024));
+  }
+
+  /**
+   * Socket memory per owning process, most first, leaving out those that hold none. Orphaned
+   * sockets (closed, still draining) form one group, and so do sockets whose owner was not found.
+   */
+  static List<Consumer> consumers(Snapshot snapshot) {
+    Map<Integer, Consumer> byPid = new HashMap<>();
+    Consumer orphans = new Consumer(null, "orphaned sockets (no process)");
+    Consumer unknown = new Consumer(null, "sockets with no process found");
+    for (SocketRecord s : snapshot.sockets()) {
+      if (!s.skMem().isPresent()) {
+        continue;
+      }
+      List<ProcessInfo> owners = snapshot.ownersOf(s);
+      if (owners.isEmpty()) {
+        (snapshot.ownershipOf(s) == Ownership.ORPHAN ? orphans : unknown).add(s);
+      }
+      for (ProcessInfo p : owners) {
+        byPid.computeIfAbsent(p.pid(), k -> new Consumer(p, ProcessLabel.of(p))).add(s);
+      }
+    }
+    List<Consumer> out = new ArrayList<>();
+    for (Consumer c : byPid.values()) {
+      if (c.chargedBytes > 0) {
+        out.add(c);
+      }
+    }
+    for (Consumer c : List.of(orphans, unknown)) {
+      if (c.chargedBytes > 0) {
+        out.add(c);
+      }
+    }
+    out.sort(Comparator.comparingLong((Consumer c) -> -c.chargedBytes).thenComparing(c -> c.name));
+    return out;
+  }
+
+  /** What one process (or group of ownerless sockets) holds. */
+  static final class Consumer {
+    final ProcessInfo process;
+    final String name;
+    long chargedBytes;
+    int sockets;
+    int closeWait;
+    long unreadBytes;
+
+    Consumer(ProcessInfo process, String name) {
+      this.process = process;
+      this.name = name;
+    }
+
+    void add(SocketRecord s) {
+      chargedBytes += Math.max(0, s.skMem().chargedBytes());
+      sockets++;
+      closeWait += s.state() == TcpState.CLOSE_WAIT ? 1 : 0;
+      unreadBytes += UnreadData.bytes(s);
+    }
+  }
+}

@@ -1,0 +1,127 @@
+package io.sockwatch.testkit;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.net.StandardSocketOptions;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.locks.LockSupport;
+import jdk.net.ExtendedSocketOptions;
+
+/**
+ * Small, bounded programs that recreate the incidents sockwatch exists for, for demos and tests
+ * (loopback or test namespaces only):
+ *
+ * <ul>
+ *   <li>{@code server ADDR:PORT [--leak]}: answers each connection with one line and closes, or
+ *       with {@code --leak} never reads nor closes (CLOSE_WAIT with unread data once peers leave);
+ *   <li>{@code herd ADDR:PORT RATE SECONDS}: a poller opening a fresh connection per probe at RATE
+ *       per second, closing first (TIME_WAIT on its side), as the cluster peers of incident 1;
+ *   <li>{@code leak-clients ADDR:PORT COUNT BYTES}: COUNT clients that send BYTES and close;
+ *   <li>{@code idle ADDR:PORT [KEEPIDLE_SECONDS]}: one connection left idle, with keepalive only if
+ *       a keepalive idle time is given, as the AMQP connection of incident 2.
+ * </ul>
+ *
+ * Each prints {@code READY <pid>} once set up and runs until killed (or, for herd, until done).
+ */
+public final class ScenarioMain {
+  private ScenarioMain() {}
+
+  public static void main(String[] args) throws Exception {
+    if (args.length < 2) {
+      System.err.println("usage: ScenarioMain server|herd|leak-clients|idle ADDR:PORT ...");
+      System.exit(2);
+    }
+    InetSocketAddress target = endpoint(args[1]);
+    long pid = ProcessHandle.current().pid();
+    List<AutoCloseable> held = new ArrayList<>();
+    switch (args[0]) {
+      case "server" -> {
+        boolean leak = args.length > 2 && args[2].equals("--leak");
+        ServerSocket server = new ServerSocket();
+        server.bind(target, 1024);
+        System.out.println("READY " + pid);
+        System.out.flush();
+        while (true) {
+          Socket s = server.accept();
+          if (leak) {
+            held.add(s); // the bug: never read, never closed
+          } else {
+            try (s) {
+              s.getOutputStream().write("ok\n".getBytes());
+              drain(s.getInputStream());
+            }
+          }
+        }
+      }
+      case "herd" -> {
+        double rate = Double.parseDouble(args[2]);
+        double seconds = Double.parseDouble(args[3]);
+        System.out.println("READY " + pid);
+        System.out.flush();
+        long period = (long) (1e9 / rate);
+        long end = System.nanoTime() + (long) (seconds * 1e9);
+        for (long next = System.nanoTime(); next < end; next += period) {
+          LockSupport.parkNanos(next - System.nanoTime());
+          try (Socket s = new Socket()) {
+            s.connect(target, 3000);
+            s.getInputStream().read(); // the probe's answer; then we close first
+          }
+        }
+      }
+      case "leak-clients" -> {
+        int count = Integer.parseInt(args[2]);
+        byte[] payload = new byte[Integer.parseInt(args[3])];
+        for (int i = 0; i < count; i++) {
+          try (Socket s = new Socket()) {
+            s.connect(target, 3000);
+            OutputStream out = s.getOutputStream();
+            out.write(payload);
+            out.flush();
+          }
+        }
+        System.out.println("READY " + pid);
+        System.out.flush();
+      }
+      case "idle" -> {
+        Socket s = new Socket();
+        if (args.length > 2) {
+          s.setOption(StandardSocketOptions.SO_KEEPALIVE, true);
+          s.setOption(ExtendedSocketOptions.TCP_KEEPIDLE, Integer.parseInt(args[2]));
+          s.setOption(ExtendedSocketOptions.TCP_KEEPINTERVAL, 5);
+        }
+        s.connect(target, 3000);
+        held.add(s);
+        System.out.println("READY " + pid);
+        System.out.flush();
+        Thread.sleep(Long.MAX_VALUE);
+      }
+      default -> {
+        System.err.println("unknown scenario: " + args[0]);
+        System.exit(2);
+      }
+    }
+  }
+
+  private static void drain(InputStream in) throws IOException {
+    byte[] buf = new byte[4096];
+    while (in.read(buf) >= 0) {
+      // until the client closes
+    }
+  }
+
+  private static InetSocketAddress endpoint(String text) throws IOException {
+    int colon = text.lastIndexOf(':');
+    if (colon < 0) {
+      throw new IOException("expected ADDR:PORT, not " + text);
+    }
+    return new InetSocketAddress(
+        InetAddress.getByName(text.substring(0, colon)),
+        Integer.parseInt(text.substring(colon + 1)));
+  }
+}
