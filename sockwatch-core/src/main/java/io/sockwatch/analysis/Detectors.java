@@ -8,7 +8,14 @@ public final class Detectors {
   private Detectors() {}
 
   public static List<Detector> all() {
-    return List.of(new ConntrackDetector());
+    return List.of(
+        new ConntrackDetector(),
+        new IdleConnectionDetector(),
+        new HeartbeatDetector(),
+        new SynSentDetector(),
+        new SynRecvDetector(),
+        new ListenQueueDetector(),
+        new RetransmissionDetector());
   }
 
   /** Every threshold of every detector, for {@code doctor --list-thresholds} and validation. */
