@@ -6,9 +6,8 @@ import io.sockwatch.model.TcpState;
 import io.sockwatch.process.ProcessInfo;
 import io.sockwatch.snapshot.Snapshot;
 import java.util.ArrayList;
-import java.util.HashSet;
+import java.util.BitSet;
 import java.util.List;
-import java.util.Set;
 import java.util.TreeSet;
 
 /**
@@ -43,20 +42,20 @@ final class Connections {
   }
 
   private final Snapshot snapshot;
-  private final Set<Integer> listenPorts = new HashSet<>();
+  private final BitSet listenPorts = new BitSet(65536);
 
   Connections(Snapshot snapshot) {
     this.snapshot = snapshot;
     for (SocketRecord s : snapshot.sockets()) {
       if (s.state() == TcpState.LISTEN) {
-        listenPorts.add(s.localPort());
+        listenPorts.set(s.localPort());
       }
     }
   }
 
   /** Whether the connection's local port is a listening port of this node. */
   boolean inbound(SocketRecord s) {
-    return listenPorts.contains(s.localPort());
+    return listenPorts.get(s.localPort());
   }
 
   GroupKey keyOf(SocketRecord s) {

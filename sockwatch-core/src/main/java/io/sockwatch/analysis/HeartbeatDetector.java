@@ -45,6 +45,14 @@ public final class HeartbeatDetector implements Detector, Configurable {
     if (heartbeats.isEmpty()) {
       return List.of();
     }
+    // Indexed by port, so the per-socket lookup neither boxes nor hashes.
+    double[] intervalByPort = new double[65536];
+    heartbeats.forEach(
+        (port, seconds) -> {
+          if (port >= 0 && port < intervalByPort.length && seconds > 0) {
+            intervalByPort[port] = seconds;
+          }
+        });
     double tolerance = input.config().value(TOLERANCE);
     Connections connections = new Connections(input.after());
     Map<Connections.GroupKey, Group> groups = new LinkedHashMap<>();
@@ -52,13 +60,9 @@ public final class HeartbeatDetector implements Detector, Configurable {
       if (s.state() != TcpState.ESTABLISHED) {
         continue;
       }
-      Double interval = heartbeats.get(s.localPort());
-      int port = s.localPort();
-      if (interval == null) {
-        interval = heartbeats.get(s.remotePort());
-        port = s.remotePort();
-      }
-      if (interval == null) {
+      int port = intervalByPort[s.localPort()] > 0 ? s.localPort() : s.remotePort();
+      double interval = intervalByPort[port];
+      if (interval <= 0) {
         continue;
       }
       long recv = s.tcpInfo().lastDataRecvMillis();
@@ -86,12 +90,10 @@ public final class HeartbeatDetector implements Detector, Configurable {
     String title =
         String.format(
             Locale.ROOT,
-            "%d connection%s %s on port %d %s quieter than the promised %s heartbeat: no data for"
-                + " %s",
+            "%d connection%s %s %s quieter than the promised %s heartbeat: no data for %s",
             g.count,
             g.count == 1 ? "" : "s",
             Connections.phrase(key, g.peers),
-            g.port,
             g.count == 1 ? "is" : "are",
             HumanDuration.of(g.interval),
             HumanDuration.of(silent));

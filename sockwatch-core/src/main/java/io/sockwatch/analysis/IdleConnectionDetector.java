@@ -41,6 +41,9 @@ public final class IdleConnectionDetector implements Detector, Configurable {
           "Report connections idle at least this long (never more than half the middlebox idle"
               + " timeout).");
 
+  /** net.ipv4.tcp_keepalive_time when nobody changed it. */
+  private static final long KERNEL_DEFAULT_KEEPALIVE = 7200;
+
   @Override
   public String id() {
     return "idle-connections";
@@ -141,12 +144,13 @@ public final class IdleConnectionDetector implements Detector, Configurable {
     String title =
         String.format(
             Locale.ROOT,
-            "%d connection%s %s idle up to %s %s; a middlebox forgets them after %s%s",
+            "%d connection%s %s idle up to %s %s; a middlebox forgets %s after %s%s",
             g.count,
             g.count == 1 ? "" : "s",
             Connections.phrase(key, g.peers),
             HumanDuration.of(longest),
             how,
+            g.count == 1 ? "it" : "them",
             HumanDuration.of(middlebox),
             dead ? ": likely dead already" : "");
     List<Evidence> evidence = new ArrayList<>();
@@ -204,7 +208,13 @@ public final class IdleConnectionDetector implements Detector, Configurable {
         .append(half)
         .append(" s.");
     if (keepaliveTime.isPresent() && keepaliveTime.getAsLong() > middlebox) {
-      sb.append(" The kernel's keepalive time (default 7200 s) is longer than the ")
+      long t = keepaliveTime.getAsLong();
+      sb.append(" tcp_keepalive_time (")
+          .append(t)
+          .append(
+              t == KERNEL_DEFAULT_KEEPALIVE ? " s, the kernel's default" : " s here; the kernel's")
+          .append(t == KERNEL_DEFAULT_KEEPALIVE ? "" : " default is 7200 s")
+          .append(") is longer than the ")
           .append(limit)
           .append(
               " a middlebox is assumed to keep idle connections, so SO_KEEPALIVE alone does not"

@@ -4,9 +4,11 @@ import io.sockwatch.model.IpAddress;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpInfo;
 import io.sockwatch.model.TcpInfoField;
+import io.sockwatch.model.TcpState;
 import io.sockwatch.snapshot.Snapshot;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -26,7 +28,9 @@ import java.util.Set;
  * the samples counts from zero. The denominator is data segments rather than {@code segs_out},
  * because pure ACKs are never retransmitted and would dilute a receiver's share. With {@code
  * --once} there is no interval, so the lifetime share {@code bytes_retrans / bytes_sent} is judged
- * instead. Sockets without tcp_info (the /proc source) are skipped.
+ * instead. Only connections past the handshake count; a connection's SYN retransmissions stay in
+ * its {@code total_retrans} (the kernel keeps one counter), which matters only for connections
+ * opened during the interval. Sockets without tcp_info (the /proc source) are skipped.
  */
 public final class RetransmissionDetector implements Detector, Configurable {
 
@@ -48,6 +52,19 @@ public final class RetransmissionDetector implements Detector, Configurable {
           0.10,
           "%",
           "Critical when this share was retransmitted (throughput collapses).");
+
+  /**
+   * States in which a connection carries data. Handshakes are left out: their retransmissions are
+   * SYNs (the syn-sent and syn-recv detectors' subject) and they have sent no data to compare with.
+   */
+  private static final Set<TcpState> DATA_STATES =
+      EnumSet.of(
+          TcpState.ESTABLISHED,
+          TcpState.FIN_WAIT1,
+          TcpState.FIN_WAIT2,
+          TcpState.CLOSE_WAIT,
+          TcpState.CLOSING,
+          TcpState.LAST_ACK);
 
   @Override
   public String id() {
@@ -112,7 +129,7 @@ public final class RetransmissionDetector implements Detector, Configurable {
    */
   private static long retransmitted(SocketRecord s, Earlier earlier) {
     long total = s.tcpInfo().totalRetrans();
-    if (total == TcpInfo.ABSENT) {
+    if (total == TcpInfo.ABSENT || !DATA_STATES.contains(s.state())) {
       return -1;
     }
     if (earlier == null) {
@@ -256,7 +273,8 @@ public final class RetransmissionDetector implements Detector, Configurable {
       if (!interval && bytesSent > 0) {
         return (double) bytesRetrans / bytesSent;
       }
-      return segments > 0 ? (double) retransmitted / segments : 1;
+      // No data sent: what was retransmitted were handshake or closing segments, not data loss.
+      return segments > 0 ? (double) retransmitted / segments : 0;
     }
   }
 

@@ -4,7 +4,6 @@ import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.snapshot.Snapshot;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,7 +50,7 @@ public final class SynRecvDetector implements Detector, Configurable {
   public List<Finding> detect(DoctorInput input) {
     Snapshot now = input.after();
     double min = Math.max(1, input.config().value(MIN_RETRANSMITS));
-    Map<Integer, List<SocketRecord>> listeners = null;
+    Listeners listeners = null;
     Map<String, Group> groups = new LinkedHashMap<>();
     for (SocketRecord s : now.sockets()) {
       if (s.state() != TcpState.SYN_RECV && s.state() != TcpState.NEW_SYN_RECV) {
@@ -62,9 +61,9 @@ public final class SynRecvDetector implements Detector, Configurable {
         continue;
       }
       if (listeners == null) {
-        listeners = listeners(now);
+        listeners = new Listeners(now);
       }
-      SocketRecord listener = listenerOf(s, listeners);
+      SocketRecord listener = listeners.find(s.localAddress(), s.localPort());
       SocketRecord at = listener != null ? listener : s;
       String local = Connections.endpoint(at.localAddress(), at.localPort());
       Group g = groups.computeIfAbsent(local, k -> new Group(listener));
@@ -78,39 +77,12 @@ public final class SynRecvDetector implements Detector, Configurable {
     return out;
   }
 
-  private static Map<Integer, List<SocketRecord>> listeners(Snapshot now) {
-    Map<Integer, List<SocketRecord>> out = new HashMap<>();
-    for (SocketRecord s : now.sockets()) {
-      if (s.state() == TcpState.LISTEN) {
-        out.computeIfAbsent(s.localPort(), p -> new ArrayList<>()).add(s);
-      }
-    }
-    return out;
-  }
-
-  /** The listener a half-open connection arrived at: same port, same or wildcard address. */
-  private static SocketRecord listenerOf(SocketRecord s, Map<Integer, List<SocketRecord>> all) {
-    SocketRecord wildcard = null;
-    for (SocketRecord l : all.getOrDefault(s.localPort(), List.of())) {
-      if (l.localAddress().equals(s.localAddress())) {
-        return l;
-      }
-      if (l.localAddress().isAny() && wildcard == null) {
-        wildcard = l;
-      }
-    }
-    return wildcard;
-  }
-
   private Finding finding(Snapshot now, String local, Group g, double critical) {
     ProcessSet processes = new ProcessSet();
     if (g.listener != null) {
       processes.addOwners(now, g.listener);
     }
-    boolean queueFull =
-        g.listener != null
-            && g.listener.sendQueue() != SocketRecord.ABSENT
-            && g.listener.receiveQueue() > g.listener.sendQueue();
+    boolean queueFull = g.listener != null && Listeners.queueFull(g.listener);
     String title =
         String.format(
             Locale.ROOT,

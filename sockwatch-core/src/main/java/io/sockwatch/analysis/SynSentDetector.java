@@ -3,6 +3,7 @@ package io.sockwatch.analysis;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpInfoField;
 import io.sockwatch.model.TcpState;
+import io.sockwatch.snapshot.Snapshot;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -20,7 +21,9 @@ import java.util.TreeMap;
  * <p>The retransmission count is the socket's retransmit-timer count ({@code idiag_retrans}, the
  * {@code retrnsmt} column of /proc/net/tcp), or tcp_info's {@code retransmits} if larger, so both
  * sources can judge it. The initial retransmission timeout is 1 s and doubles each time, so {@code
- * n} retransmits mean the attempt has waited at least 2^n - 1 seconds.
+ * n} retransmits mean the attempt has waited at least 2^n - 1 seconds. When the destination is a
+ * listener on this node, the fix names its process and says whether its full accept queue is what
+ * drops the SYNs.
  */
 public final class SynSentDetector implements Detector, Configurable {
 
@@ -51,6 +54,7 @@ public final class SynSentDetector implements Detector, Configurable {
   public List<Finding> detect(DoctorInput input) {
     double min = Math.max(1, input.config().value(MIN_RETRANSMITS));
     Map<String, Group> byDestination = new TreeMap<>();
+    Listeners listeners = null;
     for (SocketRecord s : input.after().sockets()) {
       if (s.state() != TcpState.SYN_SENT) {
         continue;
@@ -60,14 +64,19 @@ public final class SynSentDetector implements Detector, Configurable {
         continue;
       }
       String destination = Connections.endpoint(s.remoteAddress(), s.remotePort());
-      Group g = byDestination.computeIfAbsent(destination, d -> new Group());
+      if (listeners == null) {
+        listeners = new Listeners(input.after());
+      }
+      SocketRecord local = listeners.find(s.remoteAddress(), s.remotePort());
+      Group g = byDestination.computeIfAbsent(destination, d -> new Group(local));
       g.count++;
       g.maxRetransmits = Math.max(g.maxRetransmits, retransmits);
       g.processes.addOwners(input.after(), s);
     }
     double critical = input.config().value(CRITICAL_RETRANSMITS);
     List<Finding> out = new ArrayList<>(byDestination.size());
-    byDestination.forEach((destination, g) -> out.add(finding(destination, g, critical)));
+    byDestination.forEach(
+        (destination, g) -> out.add(finding(input.after(), destination, g, critical)));
     return out;
   }
 
@@ -77,7 +86,7 @@ public final class SynSentDetector implements Detector, Configurable {
     return (int) Math.max(Math.max(0, s.timerRetransmits()), fromInfo);
   }
 
-  private Finding finding(String destination, Group g, double critical) {
+  private Finding finding(Snapshot now, String destination, Group g, double critical) {
     double waited = Math.pow(2, g.maxRetransmits) - 1;
     String title =
         String.format(
@@ -103,19 +112,49 @@ public final class SynSentDetector implements Detector, Configurable {
             new Evidence("most SYN retransmits", g.maxRetransmits, ""),
             new Evidence("waiting at least", waited, "s")),
         Optional.empty(),
-        "Nothing answers SYNs to "
-            + destination
-            + ": check that the host is up and something listens on that port, and that no"
-            + " firewall, security group or network policy on the path silently drops SYNs (a"
-            + " REJECT fails fast; a DROP makes "
-            + g.processes.describe()
-            + " wait about 127 s, net.ipv4.tcp_syn_retries=6). Give the client a connect timeout"
-            + " of a few seconds so it fails fast and retries elsewhere.");
+        remediation(now, destination, g));
+  }
+
+  private static String remediation(Snapshot now, String destination, Group g) {
+    if (g.localListener != null) {
+      ProcessSet server = new ProcessSet();
+      server.addOwners(now, g.localListener);
+      if (Listeners.queueFull(g.localListener)) {
+        return destination
+            + " is a listener on this node, held by "
+            + server.describe()
+            + ", and its accept queue is full ("
+            + g.localListener.receiveQueue()
+            + " of backlog "
+            + g.localListener.sendQueue()
+            + "): the kernel drops SYNs until "
+            + server.describe()
+            + " accept()s faster (see the listen-queue finding).";
+      }
+      return destination
+          + " is a listener on this node, held by "
+          + server.describe()
+          + ", yet its SYNs go unanswered: look for a local firewall rule (nftables, iptables)"
+          + " that drops them.";
+    }
+    return "Nothing answers SYNs to "
+        + destination
+        + ": check that the host is up and something listens on that port, and that no"
+        + " firewall, security group or network policy on the path silently drops SYNs (a"
+        + " REJECT fails fast; a DROP makes "
+        + g.processes.describe()
+        + " wait about 127 s, net.ipv4.tcp_syn_retries=6). Give the client a connect timeout"
+        + " of a few seconds so it fails fast and retries elsewhere.";
   }
 
   private static final class Group {
     final ProcessSet processes = new ProcessSet();
+    final SocketRecord localListener;
     int count;
     int maxRetransmits;
+
+    Group(SocketRecord localListener) {
+      this.localListener = localListener;
+    }
   }
 }

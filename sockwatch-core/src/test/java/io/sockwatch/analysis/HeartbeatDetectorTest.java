@@ -33,8 +33,7 @@ class HeartbeatDetectorTest {
     assertThat(finding.severity()).isEqualTo(Severity.WARNING);
     assertThat(finding.subject().processes()).containsExactly("client(12)");
     assertThat(finding.subject().destination()).isEqualTo("10.0.0.9:5672");
-    assertThat(finding.title())
-        .contains("client(12)", "10.0.0.9:5672", "port 5672", "10 s heartbeat", "60 s");
+    assertThat(finding.title()).contains("client(12)", "10.0.0.9:5672", "10 s heartbeat", "60 s");
     assertThat(evidence(finding, "quiet connections")).isEqualTo(1);
     assertThat(evidence(finding, "declared heartbeat interval")).isEqualTo(10);
     assertThat(evidence(finding, "longest without data")).isEqualTo(60);
@@ -94,5 +93,15 @@ class HeartbeatDetectorTest {
     var snap = Inputs.snapshot(List.of(other, noInfo), Map.of(100L, CLIENT, 101L, CLIENT));
     assertThat(detector.detect(Inputs.once(snap, AMQP_10S))).isEmpty();
     assertThat(detector.detect(Inputs.once(snap, DoctorConfig.DEFAULTS))).isEmpty();
+  }
+
+  @Test
+  void declaredPortsOutOfRangeAreIgnoredNotAFailure() {
+    var quiet = conn("10.0.0.1:40000", "10.0.0.9:5672", 95_000, 60_000, 100);
+    var odd = Inputs.heartbeats(Map.of(70000, 10.0, -1, 10.0, 5672, 0.0));
+    assertThat(
+            detector.detect(
+                Inputs.once(Inputs.snapshot(List.of(quiet), Map.of(100L, CLIENT)), odd)))
+        .isEmpty();
   }
 }

@@ -55,7 +55,7 @@ class IdleConnectionDetectorTest {
             "10.0.0.7:5432",
             "TCP_KEEPIDLE=1800",
             "tcp_keepalive_time (now 7200 s)",
-            "longer than the 3600 s",
+            "tcp_keepalive_time (7200 s, the kernel's default) is longer than the 3600 s",
             "heartbeat");
   }
 
@@ -248,6 +248,23 @@ class IdleConnectionDetectorTest {
     assertThat(f).hasSize(1);
     assertThat(f.getFirst().subject().processes()).isEmpty();
     assertThat(f.getFirst().title()).contains("from an unknown process to 10.0.0.8:5432");
+  }
+
+  @Test
+  void aChangedKeepaliveTimeIsQuotedFromTheNode() {
+    var s = idle("10.0.0.1:40000", "10.0.0.7:5432", 1_500_000, 100);
+    var snap =
+        Inputs.snapshot(
+            List.of(s), Map.of(100L, APP), Inputs.node(OptionalLong.of(5400), Map.of()));
+    Finding f = detector.detect(Inputs.once(snap, HOUR)).getFirst();
+    assertThat(evidence(f, "tcp_keepalive_time")).isEqualTo(5400);
+    assertThat(f.remediation())
+        .contains("(now 5400 s)", "(5400 s here; the kernel's default is 7200 s)");
+    // Below the middlebox timeout the node's keepalive is fine once SO_KEEPALIVE is on.
+    var shortKeepalive =
+        Inputs.snapshot(List.of(s), Map.of(100L, APP), Inputs.node(OptionalLong.of(600), Map.of()));
+    assertThat(detector.detect(Inputs.once(shortKeepalive, HOUR)).getFirst().remediation())
+        .doesNotContain("is longer than");
   }
 
   @Test

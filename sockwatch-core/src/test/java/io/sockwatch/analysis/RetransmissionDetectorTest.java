@@ -172,4 +172,24 @@ class RetransmissionDetectorTest {
                     DoctorConfig.DEFAULTS)))
         .isEmpty();
   }
+
+  @Test
+  void handshakesAndConnectionsWithoutDataAreNotDataLoss() {
+    // SYN retransmissions count in total_retrans but are the syn-sent detector's subject.
+    var synSent =
+        Sock.of(io.sockwatch.model.TcpState.SYN_SENT, "10.0.0.1:40000", "10.0.0.7:443")
+            .cookie(1)
+            .inode(100)
+            .set(TcpInfoField.TOTAL_RETRANS, 30)
+            .build();
+    // Established after 12 SYN retransmissions, no data sent yet.
+    var noData = conn("10.0.0.1:40001", "10.0.0.7:443", 2, 101, 12, 0);
+    var snap = Inputs.snapshot(List.of(synSent, noData), Map.of(100L, APP, 101L, APP));
+    assertThat(detector.detect(Inputs.once(snap, DoctorConfig.DEFAULTS))).isEmpty();
+    assertThat(
+            detector.detect(
+                Inputs.twoSamples(
+                    Inputs.snapshot(List.of(), Map.of()), snap, 2, DoctorConfig.DEFAULTS)))
+        .isEmpty();
+  }
 }

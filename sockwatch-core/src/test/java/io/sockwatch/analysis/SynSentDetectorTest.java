@@ -95,4 +95,31 @@ class SynSentDetectorTest {
     assertThat(detector.detect(Inputs.once(snap, strict))).isEmpty();
     assertThat(detector.detect(Inputs.once(snap, DoctorConfig.DEFAULTS))).hasSize(1);
   }
+
+  @Test
+  void aLocalListenerWithAFullQueueIsNamedAsTheCause() {
+    var listener = Sock.listen("0.0.0.0:8080").queues(129, 128).inode(50).build();
+    var s = synSent("127.0.0.1:40000", "127.0.0.1:8080", 2, 100);
+    var server = new ProcessInfo(77, "server", "server");
+    Finding f =
+        detector
+            .detect(
+                Inputs.once(
+                    Inputs.snapshot(List.of(listener, s), Map.of(50L, server, 100L, CURL)),
+                    DoctorConfig.DEFAULTS))
+            .getFirst();
+    assertThat(f.subject().processes()).containsExactly("curl(55)");
+    assertThat(f.remediation())
+        .contains("server(77)", "accept queue is full (129 of backlog 128)", "listen-queue");
+
+    var idle = Sock.listen("0.0.0.0:8080").queues(0, 128).inode(50).build();
+    Finding g =
+        detector
+            .detect(
+                Inputs.once(
+                    Inputs.snapshot(List.of(idle, s), Map.of(50L, server, 100L, CURL)),
+                    DoctorConfig.DEFAULTS))
+            .getFirst();
+    assertThat(g.remediation()).contains("server(77)", "local firewall rule");
+  }
 }

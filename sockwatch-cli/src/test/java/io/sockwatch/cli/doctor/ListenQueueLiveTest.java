@@ -13,7 +13,8 @@ import tools.jackson.databind.JsonNode;
  * once, then one more every 100 ms): the accept queue fills to 5 (the kernel's test is queue &gt;
  * backlog) and every further SYN is dropped. The doctor, with its default two samples, names the
  * process and endpoint, the queue and backlog as {@code ss -ltn} shows them, and drops counted
- * during its interval that the namespace's TcpExt counters confirm.
+ * during its interval that the namespace's TcpExt counters confirm; the client's dropped attempts
+ * are blamed on that queue.
  */
 class ListenQueueLiveTest {
 
@@ -51,6 +52,17 @@ class ListenQueueLiveTest {
       assertThat(atListener).isPositive().isLessThanOrEqualTo(overflowsAfter - overflowsBefore);
       assertThat(finding.get("remediation").asString())
           .contains(server.comm(), LISTENER, "accept()", "somaxconn");
+
+      // The client's attempts whose SYNs the full queue drops: syn-sent names the listener's
+      // process and its full queue as the cause, and the SYN retransmissions are not taken for
+      // data loss.
+      List<JsonNode> synSent = d.findings("syn-sent");
+      assertThat(synSent).hasSize(1);
+      assertThat(synSent.getFirst().get("subject").get("processes").get(0).asString())
+          .isEqualTo(client.comm());
+      assertThat(synSent.getFirst().get("remediation").asString())
+          .contains(server.comm(), "accept queue is full (5 of backlog 4)");
+      assertThat(d.findings("retransmissions")).isEmpty();
     }
   }
 
