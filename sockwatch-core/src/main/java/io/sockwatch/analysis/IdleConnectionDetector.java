@@ -79,7 +79,7 @@ public final class IdleConnectionDetector implements Detector, Configurable {
         keptAlive = keptAlive(now, middleboxMillis);
       }
       if (keptAlive.contains(
-          new Tuple(s.remoteAddress(), s.remotePort(), s.localAddress(), s.localPort()))) {
+          Tuple.of(s.remoteAddress(), s.remotePort(), s.localAddress(), s.localPort()))) {
         continue;
       }
       groups.computeIfAbsent(connections.keyOf(s), k -> new Group()).add(s, idle, untilProbe);
@@ -94,7 +94,7 @@ public final class IdleConnectionDetector implements Detector, Configurable {
    * Milliseconds since the path last carried a packet this end sees, or {@link TcpInfo#ABSENT}
    * without tcp_info.
    */
-  static long idleMillis(TcpInfo info) {
+  private static long idleMillis(TcpInfo info) {
     long recv = info.lastDataRecvMillis();
     long sent = info.lastDataSentMillis();
     if (recv == TcpInfo.ABSENT || sent == TcpInfo.ABSENT) {
@@ -124,7 +124,7 @@ public final class IdleConnectionDetector implements Detector, Configurable {
       }
       long idle = idleMillis(s.tcpInfo());
       if (idle != TcpInfo.ABSENT && probeAfterMillis(s, idle) <= middleboxMillis) {
-        out.add(new Tuple(s.localAddress(), s.localPort(), s.remoteAddress(), s.remotePort()));
+        out.add(Tuple.of(s.localAddress(), s.localPort(), s.remoteAddress(), s.remotePort()));
       }
     }
     return out;
@@ -223,8 +223,19 @@ public final class IdleConnectionDetector implements Detector, Configurable {
     return sb.toString();
   }
 
-  /** A connection's endpoints in one direction. */
-  private record Tuple(IpAddress local, int localPort, IpAddress remote, int remotePort) {}
+  /**
+   * A connection's endpoints in one direction, IPv4-mapped addresses as plain IPv4: a dual-stack
+   * server sees its IPv4 client as {@code ::ffff:a.b.c.d} while the client sees {@code a.b.c.d}.
+   */
+  private record Tuple(IpAddress local, int localPort, IpAddress remote, int remotePort) {
+    static Tuple of(IpAddress local, int localPort, IpAddress remote, int remotePort) {
+      return new Tuple(plain(local), localPort, plain(remote), remotePort);
+    }
+
+    private static IpAddress plain(IpAddress a) {
+      return a.isV4Mapped() ? IpAddress.ofV4((int) a.lo()) : a;
+    }
+  }
 
   private static final class Group {
     final Connections.Peers peers = new Connections.Peers();

@@ -192,6 +192,24 @@ class IdleConnectionDetectorTest {
   }
 
   @Test
+  void aDualStackServerEndIsMatchedToItsIpv4Client() {
+    var client =
+        Sock.established("127.0.0.1:40000", "127.0.0.1:7000")
+            .idle(20_000, 20_000, 900)
+            .timer(SocketTimer.KEEPALIVE, 0, 1000)
+            .inode(100)
+            .build();
+    var server = idle("[::ffff:127.0.0.1]:7000", "[::ffff:127.0.0.1]:40000", 20_000, 200);
+    var config = Inputs.config(4, Map.of("idle-connections.min-idle", 1.0));
+    assertThat(
+            detector.detect(
+                Inputs.once(
+                    Inputs.snapshot(List.of(client, server), Map.of(100L, APP, 200L, SERVER)),
+                    config)))
+        .isEmpty();
+  }
+
+  @Test
   void aRecentAckCountsAsTraffic() {
     // Keepalive probes carry no data, but their ACKs show the path is alive.
     var s =
