@@ -86,12 +86,14 @@ public final class SynRecvDetector implements Detector, Configurable {
     String title =
         String.format(
             Locale.ROOT,
-            "%d half-open connection%s to %s on %s: the clients' ACKs do not arrive (SYN-ACK"
-                + " retransmitted up to %d time%s)",
+            "%d half-open connection%s to %s on %s: %s (SYN-ACK retransmitted up to %d time%s)",
             g.count,
             g.count == 1 ? "" : "s",
             processes.describe(),
             local,
+            queueFull
+                ? "the full accept queue drops the clients' ACKs"
+                : "the clients' ACKs do not arrive",
             g.maxRetransmits,
             g.maxRetransmits == 1 ? "" : "s");
     List<Evidence> evidence = new ArrayList<>();

@@ -50,6 +50,7 @@ class SynRecvDetectorTest {
     assertThat(evidence(finding, "most SYN-ACK retransmits")).isEqualTo(2);
     assertThat(evidence(finding, "accept queue")).isZero();
     assertThat(evidence(finding, "backlog")).isEqualTo(511);
+    assertThat(finding.title()).contains("the clients' ACKs do not arrive");
     assertThat(finding.remediation()).contains("asymmetric routing", "10.0.0.20:51000");
   }
 
@@ -81,6 +82,7 @@ class SynRecvDetectorTest {
                     Inputs.snapshot(List.of(listener, r), Map.of(50L, NGINX)),
                     DoctorConfig.DEFAULTS))
             .getFirst();
+    assertThat(f.title()).contains("the full accept queue drops the clients' ACKs");
     assertThat(f.remediation()).contains("accept queue of 127.0.0.1:7000 is full", "accept()");
   }
 
