@@ -10,11 +10,17 @@ public final class Detectors {
   public static List<Detector> all() {
     return List.of(
         new ConntrackDetector(),
+        new EphemeralPortDetector(),
+        new TimeWaitDetector(),
         new CloseWaitDetector(),
         new OrphanDetector(),
         new TcpMemoryDetector(),
-        new EphemeralPortDetector(),
-        new TimeWaitDetector());
+        new IdleConnectionDetector(),
+        new HeartbeatDetector(),
+        new SynSentDetector(),
+        new SynRecvDetector(),
+        new ListenQueueDetector(),
+        new RetransmissionDetector());
   }
 
   /** Every threshold of every detector, for {@code doctor --list-thresholds} and validation. */

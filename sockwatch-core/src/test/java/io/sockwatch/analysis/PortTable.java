@@ -10,8 +10,8 @@ import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.SocketTimer;
 import io.sockwatch.model.TcpInfo;
 import io.sockwatch.model.TcpState;
-import io.sockwatch.process.OwnersFixture;
 import io.sockwatch.process.ProcessInfo;
+import io.sockwatch.process.SocketOwnersFixture;
 import io.sockwatch.snapshot.Snapshot;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -150,7 +150,7 @@ final class PortTable {
         Instant.EPOCH,
         "netlink",
         sockets,
-        OwnersFixture.of(owners),
+        SocketOwnersFixture.single(owners),
         true,
         Optional.of(node),
         List.of());

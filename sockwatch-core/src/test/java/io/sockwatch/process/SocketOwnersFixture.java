@@ -25,4 +25,11 @@ public final class SocketOwnersFixture {
     owners.forEach((inode, list) -> list.forEach(p -> b.add(inode, p.pid())));
     return b.build(ScanCounts.NONE, List.of());
   }
+
+  /** Owners from socket inode to the one process holding it. */
+  public static SocketOwners single(Map<Long, ProcessInfo> owner) {
+    Map<Long, List<ProcessInfo>> owners = new LinkedHashMap<>();
+    owner.forEach((inode, p) -> owners.put(inode, List.of(p)));
+    return of(owners);
+  }
 }
