@@ -29,6 +29,7 @@ final class Inputs {
             OptionalLong.empty(),
             OptionalLong.empty(),
             OptionalLong.empty(),
+            OptionalLong.empty(),
             OptionalLong.empty());
     return new NodeStats(Map.of(), Map.of(), Map.of("TcpExt", tcpExt), t, List.of());
   }
