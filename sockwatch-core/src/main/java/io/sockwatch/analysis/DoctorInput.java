@@ -3,6 +3,7 @@ package io.sockwatch.analysis;
 import io.sockwatch.model.NodeStats;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.snapshot.Snapshot;
+import java.util.Collections;
 import java.util.HashSet;
 import java.util.Optional;
 import java.util.OptionalLong;
@@ -11,15 +12,46 @@ import java.util.Set;
 /**
  * What detectors see: the current snapshot (with tcp_info, node counters and attribution) and,
  * unless {@code --once}, an earlier one taken {@link #intervalSeconds()} before, so that rates,
- * growth and counter deltas exist even in a single run.
- *
- * @param before the earlier snapshot, if two were taken
- * @param after the current snapshot
- * @param intervalSeconds seconds between the two samples (0 with one sample)
- * @param config thresholds and declared expectations
+ * growth and counter deltas exist even in a single run. Immutable; derived sets that several
+ * detectors need (new cookies) are computed once, on first use.
  */
-public record DoctorInput(
-    Optional<Snapshot> before, Snapshot after, double intervalSeconds, DoctorConfig config) {
+public final class DoctorInput {
+
+  private final Optional<Snapshot> before;
+  private final Snapshot after;
+  private final double intervalSeconds;
+  private final DoctorConfig config;
+  private Set<Long> newCookies;
+
+  /**
+   * @param before the earlier snapshot, if two were taken
+   * @param after the current snapshot
+   * @param intervalSeconds seconds between the two samples (0 with one sample)
+   * @param config thresholds and declared expectations
+   */
+  public DoctorInput(
+      Optional<Snapshot> before, Snapshot after, double intervalSeconds, DoctorConfig config) {
+    this.before = before;
+    this.after = after;
+    this.intervalSeconds = intervalSeconds;
+    this.config = config;
+  }
+
+  public Optional<Snapshot> before() {
+    return before;
+  }
+
+  public Snapshot after() {
+    return after;
+  }
+
+  public double intervalSeconds() {
+    return intervalSeconds;
+  }
+
+  public DoctorConfig config() {
+    return config;
+  }
 
   /** Node counters of the current sample (the doctor always reads them). */
   public NodeStats node() {
@@ -52,7 +84,14 @@ public record DoctorInput(
    * TIME_WAIT entries created) between the samples. Empty with one sample or without cookies (the
    * /proc source).
    */
-  public Set<Long> newCookies() {
+  public synchronized Set<Long> newCookies() {
+    if (newCookies == null) {
+      newCookies = Collections.unmodifiableSet(computeNewCookies());
+    }
+    return newCookies;
+  }
+
+  private Set<Long> computeNewCookies() {
     Set<Long> out = new HashSet<>();
     if (before.isEmpty()) {
       return out;
