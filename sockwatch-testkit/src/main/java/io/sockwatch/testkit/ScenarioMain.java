@@ -20,8 +20,9 @@ import jdk.net.ExtendedSocketOptions;
  * <ul>
  *   <li>{@code server ADDR:PORT [--leak]}: answers each connection with one line and closes, or
  *       with {@code --leak} never reads nor closes (CLOSE_WAIT with unread data once peers leave);
- *   <li>{@code herd ADDR:PORT RATE SECONDS}: a poller opening a fresh connection per probe at RATE
- *       per second, closing first (TIME_WAIT on its side), as the cluster peers of incident 1;
+ *   <li>{@code herd ADDR:PORT RATE SECONDS [POLLERS]}: pollers opening a fresh connection per
+ *       probe, RATE per second in all, closing first (TIME_WAIT on their side), as the cluster
+ *       peers of incident 1;
  *   <li>{@code leak-clients ADDR:PORT COUNT BYTES}: COUNT clients that send BYTES and close;
  *   <li>{@code idle ADDR:PORT [KEEPIDLE_SECONDS]}: one connection left idle, with keepalive only if
  *       a keepalive idle time is given, as the AMQP connection of incident 2.
@@ -30,6 +31,8 @@ import jdk.net.ExtendedSocketOptions;
  * Each prints {@code READY <pid>} once set up and runs until killed (or, for herd, until done).
  */
 public final class ScenarioMain {
+  private static final byte[] ANSWER = "ok\n".getBytes(java.nio.charset.StandardCharsets.US_ASCII);
+
   private ScenarioMain() {}
 
   public static void main(String[] args) throws Exception {
@@ -52,26 +55,22 @@ public final class ScenarioMain {
           if (leak) {
             held.add(s); // the bug: never read, never closed
           } else {
-            try (s) {
-              s.getOutputStream().write("ok\n".getBytes());
-              drain(s.getInputStream());
-            }
+            Thread.ofVirtual().start(() -> answer(s));
           }
         }
       }
       case "herd" -> {
         double rate = Double.parseDouble(args[2]);
         double seconds = Double.parseDouble(args[3]);
+        int pollers = args.length > 4 ? Integer.parseInt(args[4]) : 1;
         System.out.println("READY " + pid);
         System.out.flush();
-        long period = (long) (1e9 / rate);
-        long end = System.nanoTime() + (long) (seconds * 1e9);
-        for (long next = System.nanoTime(); next < end; next += period) {
-          LockSupport.parkNanos(next - System.nanoTime());
-          try (Socket s = new Socket()) {
-            s.connect(target, 3000);
-            s.getInputStream().read(); // the probe's answer; then we close first
-          }
+        List<Thread> threads = new ArrayList<>();
+        for (int i = 0; i < pollers; i++) {
+          threads.add(Thread.ofPlatform().start(() -> poll(target, rate / pollers, seconds)));
+        }
+        for (Thread t : threads) {
+          t.join();
         }
       }
       case "leak-clients" -> {
@@ -105,6 +104,32 @@ public final class ScenarioMain {
         System.err.println("unknown scenario: " + args[0]);
         System.exit(2);
       }
+    }
+  }
+
+  /** One cluster peer: a fresh connection per probe at {@code rate} per second. */
+  private static void poll(InetSocketAddress target, double rate, double seconds) {
+    long period = (long) (1e9 / rate);
+    long end = System.nanoTime() + (long) (seconds * 1e9);
+    for (long next = System.nanoTime(); next < end; next += period) {
+      LockSupport.parkNanos(next - System.nanoTime());
+      try (Socket s = new Socket()) {
+        s.connect(target, 3000);
+        // Read the whole answer, then close first: closing with unread data would send a reset
+        // instead of a FIN and leave no TIME_WAIT behind.
+        s.getInputStream().readNBytes(ANSWER.length);
+      } catch (IOException e) {
+        System.err.println("probe failed: " + e.getMessage()); // e.g. ports exhausted
+      }
+    }
+  }
+
+  private static void answer(Socket s) {
+    try (s) {
+      s.getOutputStream().write(ANSWER);
+      drain(s.getInputStream());
+    } catch (IOException e) {
+      // the client went away
     }
   }
 
