@@ -124,7 +124,7 @@ class TcpMemoryDetectorLiveTest {
           CompletableFuture.supplyAsync(() -> run("doctor", "-o", "json", "--interval", "500ms"));
       var c =
           CompletableFuture.supplyAsync(
-              () -> run("doctor", "-o", "json", "--once", "--set", "tcp-memory.critical=20%"));
+              () -> run("doctor", "-o", "json", "--once", "--set", "tcp-memory.critical=10%"));
       warning = w.join();
       critical = c.join();
       memAfter = LeakFixtures.sockstatTcp("mem");
@@ -171,7 +171,9 @@ class TcpMemoryDetectorLiveTest {
 
     JsonNode c = critical.findings("tcp-memory").getFirst();
     assertThat(c.get("severity").asString())
-        .as("at 25%% of max with critical=20%%")
+        // ~25% of max when the test measured; other tests' sockets being freed meanwhile can lower
+        // node-wide usage a little, so the threshold sits well below.
+        .as("at ~25%% of max with critical=10%%")
         .isEqualTo("CRITICAL");
   }
 

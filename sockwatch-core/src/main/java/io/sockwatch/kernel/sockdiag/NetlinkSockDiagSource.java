@@ -102,10 +102,11 @@ public final class NetlinkSockDiagSource implements SocketTableSource {
       throw new SourceUnavailableException(
           "Netlink sock_diag dumps failed: " + String.join("; ", failures) + ".");
     }
+    List<SocketRecord> unique = Duplicates.removeFrom(sockets);
     if (request.details()) {
-      olderKernelFields(sockets).ifPresent(unavailable::add);
+      olderKernelFields(unique).ifPresent(unavailable::add);
     }
-    return new SocketTable(name(), sockets, unavailable);
+    return new SocketTable(name(), unique, unavailable);
   }
 
   /**
