@@ -1,9 +1,9 @@
 package io.sockwatch.cli.doctor;
 
+import static io.sockwatch.cli.doctor.DoctorJson.evidence;
+import static io.sockwatch.cli.doctor.DoctorJson.hasEvidence;
 import static io.sockwatch.cli.doctor.LeakFixtures.awaitSs;
-import static io.sockwatch.cli.doctor.LeakFixtures.evidence;
 import static io.sockwatch.cli.doctor.LeakFixtures.findingFor;
-import static io.sockwatch.cli.doctor.LeakFixtures.hasEvidence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 

@@ -1,6 +1,6 @@
 package io.sockwatch.cli.doctor;
 
-import static io.sockwatch.cli.doctor.PortTraffic.evidence;
+import static io.sockwatch.cli.doctor.DoctorJson.evidence;
 import static io.sockwatch.cli.doctor.PortTraffic.processes;
 import static io.sockwatch.cli.doctor.PortTraffic.total;
 import static org.assertj.core.api.Assertions.assertThat;
@@ -133,7 +133,7 @@ class EphemeralPortsLiveTest {
     JsonNode fOff = onlyFinding(dOff);
     assertThat(fOff.get("severity").asString()).isEqualTo("CRITICAL");
     assertThat(evidence(fOff, "blocking new connections")).isEqualTo(total(off.ss()));
-    assertThat(PortTraffic.hasEvidence(fOff, "TIME_WAIT reusable by tcp_tw_reuse (older than 1 s)"))
+    assertThat(DoctorJson.hasEvidence(fOff, "TIME_WAIT reusable by tcp_tw_reuse (older than 1 s)"))
         .isFalse();
     assertThat(fOff.get("remediation").asString()).contains("Set net.ipv4.tcp_tw_reuse=1");
     assertThat(dOff.exitCode()).isEqualTo(1);

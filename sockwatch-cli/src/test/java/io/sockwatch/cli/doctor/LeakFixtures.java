@@ -133,25 +133,6 @@ final class LeakFixtures {
     throw new IOException("no TcpExt " + counter);
   }
 
-  /** The value of the finding's evidence named {@code name}; fails when absent. */
-  static double evidence(JsonNode finding, String name) {
-    for (JsonNode e : finding.get("evidence")) {
-      if (e.get("name").asString().equals(name)) {
-        return e.get("value").asDouble();
-      }
-    }
-    throw new AssertionError("no evidence '" + name + "' in " + finding);
-  }
-
-  static boolean hasEvidence(JsonNode finding, String name) {
-    for (JsonNode e : finding.get("evidence")) {
-      if (e.get("name").asString().equals(name)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   /** The finding of {@code detector} whose subject names {@code process}; fails when none. */
   static JsonNode findingFor(DoctorProcess run, String detector, String process) {
     List<JsonNode> matches = new ArrayList<>();

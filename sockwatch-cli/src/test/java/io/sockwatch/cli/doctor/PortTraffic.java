@@ -88,25 +88,6 @@ final class PortTraffic {
     return Integer.parseInt(endpoint.substring(endpoint.lastIndexOf(':') + 1));
   }
 
-  /** The value of the finding's evidence {@code name}; fails when it has none. */
-  static double evidence(JsonNode finding, String name) {
-    for (JsonNode e : finding.get("evidence")) {
-      if (e.get("name").asString().equals(name)) {
-        return e.get("value").asDouble();
-      }
-    }
-    throw new AssertionError("no evidence '" + name + "' in " + finding);
-  }
-
-  static boolean hasEvidence(JsonNode finding, String name) {
-    for (JsonNode e : finding.get("evidence")) {
-      if (e.get("name").asString().equals(name)) {
-        return true;
-      }
-    }
-    return false;
-  }
-
   static List<String> processes(JsonNode finding) {
     return finding.get("subject").get("processes").valueStream().map(JsonNode::asString).toList();
   }

@@ -1,8 +1,8 @@
 package io.sockwatch.cli.doctor;
 
+import static io.sockwatch.cli.doctor.DoctorJson.evidence;
+import static io.sockwatch.cli.doctor.DoctorJson.hasEvidence;
 import static io.sockwatch.cli.doctor.LeakFixtures.awaitSs;
-import static io.sockwatch.cli.doctor.LeakFixtures.evidence;
-import static io.sockwatch.cli.doctor.LeakFixtures.hasEvidence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 

@@ -1,6 +1,6 @@
 package io.sockwatch.cli.doctor;
 
-import static io.sockwatch.cli.doctor.PortTraffic.evidence;
+import static io.sockwatch.cli.doctor.DoctorJson.evidence;
 import static io.sockwatch.cli.doctor.PortTraffic.processes;
 import static org.assertj.core.api.Assertions.assertThat;
 
