@@ -23,7 +23,8 @@ public final class Main {
   /** Exit code for usage errors and for "could not tell" (node-problem-detector's Unknown). */
   public static final int EXIT_ERROR = 2;
 
-  private static final List<Command> COMMANDS = List.of(new SnapshotCommand(), new DoctorCommand());
+  private static final List<Command> COMMANDS =
+      List.of(new SnapshotCommand(), new DoctorCommand(), new PlanCommand());
 
   private Main() {}
 
