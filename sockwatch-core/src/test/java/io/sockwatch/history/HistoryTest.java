@@ -21,7 +21,6 @@ class HistoryTest {
 
   /** Feeds a random series with ~10% gaps and long pauses; returns what was fed. */
   private static List<Point> feed(History history, long seed, int seconds) {
-    System.out.println("HistoryTest seed=" + seed);
     SplittableRandom random = new SplittableRandom(seed);
     List<Point> fed = new ArrayList<>();
     long t = T0 + random.nextInt(60);
@@ -70,6 +69,7 @@ class HistoryTest {
   @Test
   void everyTierMatchesNaiveRollupOfRandomData() {
     long seed = System.nanoTime();
+    System.out.println("HistoryTest seeds " + seed + ".." + (seed + 19));
     for (int round = 0; round < 20; round++) {
       History history = new History(SMALL);
       List<Point> fed = feed(history, seed + round, 3000);
