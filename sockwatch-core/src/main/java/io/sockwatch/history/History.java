@@ -32,8 +32,8 @@ public final class History {
 
   /**
    * Records value for key at epochSecond. Returns false when the sample was not stored: its series
-   * was refused by a cap, or the value is not finite (NaN marks "not measured", which is a gap), or
-   * the sample is not newer than the series' last one.
+   * was refused by a cap, or the value is not finite (NaN marks "not measured", which is a gap) or
+   * beyond float range, or the sample is not newer than the series' last one.
    *
    * @throws IllegalArgumentException if epochSecond is outside [0, {@link #MAX_EPOCH_SECOND}]
    */
@@ -41,7 +41,7 @@ public final class History {
     checkSecond(epochSecond);
     Series s = series.get(key);
     if (s == null) {
-      if (!Double.isFinite(value)) {
+      if (!Series.storable(value)) {
         dropped++;
         return false;
       }
@@ -65,7 +65,8 @@ public final class History {
 
   /**
    * Points of key in [from, to] (epoch seconds, inclusive) with about step seconds per point, from
-   * the finest tier that still holds from; empty when the series is unknown.
+   * the finest tier that still holds from; empty when the series is unknown. Points are whole
+   * buckets, so the first may start before from.
    *
    * @throws IllegalArgumentException if from > to or step < 1
    */
@@ -73,10 +74,11 @@ public final class History {
     if (from > to || step < 1) {
       throw new IllegalArgumentException("need from <= to and step >= 1");
     }
-    long f = Math.clamp(from, 0, MAX_EPOCH_SECOND);
-    long t = Math.clamp(to, 0, MAX_EPOCH_SECOND);
     Series s = series.get(key);
-    return s == null ? Range.empty() : s.range(f, t, step);
+    if (s == null || to < 0 || from > MAX_EPOCH_SECOND) {
+      return Range.empty();
+    }
+    return s.range(Math.max(from, 0), Math.min(to, MAX_EPOCH_SECOND), step);
   }
 
   /** Theil–Sen slope of key over [from, to] at 1 s (or the finest tier holding from). */

@@ -22,9 +22,17 @@ final class Series {
     minutes = new RollupRing(60, config.minuteCapacity());
   }
 
-  /** Stores the sample; false (and nothing stored) when it is not finite or not newer. */
+  /**
+   * Whether a value can be stored: finite and within float range (the rings hold floats; |v| up to
+   * 3.4e38 is far beyond any gauge on a node, and keeps every roll-up sum finite).
+   */
+  static boolean storable(double value) {
+    return Math.abs(value) <= Float.MAX_VALUE;
+  }
+
+  /** Stores the sample; false (and nothing stored) when it is not storable or not newer. */
   boolean add(long second, double value) {
-    if (!Double.isFinite(value) || second <= lastSecond) {
+    if (!storable(value) || second <= lastSecond) {
       return false;
     }
     raw.add(second, value);

@@ -163,8 +163,9 @@ class HistoryTest {
     assertThat(history.record(KEY, T0 + 10, 2)).isFalse();
     assertThat(history.record(KEY, T0 + 5, 3)).isFalse();
     assertThat(history.record(KEY, T0 + 11, Double.POSITIVE_INFINITY)).isFalse();
+    assertThat(history.record(KEY, T0 + 12, -1e300)).isFalse();
     assertThat(history.latest(KEY)).contains(new Sample(T0 + 10, 1));
-    assertThat(history.status().droppedSamples()).isEqualTo(3);
+    assertThat(history.status().droppedSamples()).isEqualTo(4);
     assertThatThrownBy(() -> history.record(KEY, -1, 1))
         .isInstanceOf(IllegalArgumentException.class);
   }
