@@ -46,11 +46,15 @@ public final class FirstSeen {
    * Applies one scan taken at nowEpochSecond: the first n cookies are the live sockets (duplicates
    * are harmless). Cookies not in this scan are forgotten.
    *
-   * @throws IllegalArgumentException if n is negative or exceeds the array
+   * @throws IllegalArgumentException if n is negative or exceeds the array, or nowEpochSecond is
+   *     negative (a negative second would be indistinguishable from {@link #ABSENT})
    */
   public ScanDelta update(long[] cookies, int n, long nowEpochSecond) {
     if (n < 0 || n > cookies.length) {
       throw new IllegalArgumentException("n out of range: " + n);
+    }
+    if (nowEpochSecond < 0) {
+      throw new IllegalArgumentException("negative epoch second: " + nowEpochSecond);
     }
     byte previous = mark;
     mark = mark == MARK_A ? MARK_B : MARK_A;

@@ -97,6 +97,11 @@ class HistoryFuzzTest {
         cookies[i] &= 0xff;
       }
       long now = data.consumeLong();
+      if (now < 0) {
+        assertThatThrownBy(() -> seen.update(cookies, cookies.length, now))
+            .isInstanceOf(IllegalArgumentException.class);
+        continue;
+      }
       ScanDelta d = seen.update(cookies, cookies.length, now);
       assertThat(d.live()).isEqualTo(seen.size()).isLessThanOrEqualTo(50);
       for (long c : d.newCookies()) {
