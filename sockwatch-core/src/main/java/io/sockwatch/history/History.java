@@ -15,7 +15,9 @@ import java.util.Optional;
  */
 public final class History {
 
-  /** Largest accepted epoch second (year ~36,800); keeps all bucket arithmetic far from overflow. */
+  /**
+   * Largest accepted epoch second (year ~36,800); keeps all bucket arithmetic far from overflow.
+   */
   public static final long MAX_EPOCH_SECOND = 1L << 40;
 
   private final HistoryConfig config;

@@ -4,16 +4,16 @@ package io.sockwatch.history;
  * Sizes of the history store. Every ring is allocated in full when its series is created, so these
  * numbers fix memory up front: with the defaults one series costs {@link #bytesPerSeries()} =
  * 90,176 bytes (1 s x 3600 floats, 10 s x 2160 and 60 s x 1440 roll-up buckets of 21 bytes), and
- * the 2000-series cap about 180 MB, which is below the default 256 MiB memory cap so the series
- * cap is the one that binds.
+ * the 2000-series cap about 180 MB, which is below the default 256 MiB memory cap so the series cap
+ * is the one that binds.
  *
  * @param rawCapacity one-second slots (3600 = the last hour at full resolution)
  * @param tenSecondCapacity ten-second roll-up buckets (2160 = six hours)
  * @param minuteCapacity one-minute roll-up buckets (1440 = one day)
  * @param maxSeries hard cap on the number of series
  * @param maxBytes hard cap on the bytes of all rings together
- * @param evictAfterSeconds a series not updated for this long may be evicted to make room for a
- *     new one; fresher series are never evicted (the new one is refused instead)
+ * @param evictAfterSeconds a series not updated for this long may be evicted to make room for a new
+ *     one; fresher series are never evicted (the new one is refused instead)
  */
 public record HistoryConfig(
     int rawCapacity,

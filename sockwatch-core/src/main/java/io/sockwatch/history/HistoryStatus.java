@@ -10,7 +10,8 @@ package io.sockwatch.history;
  * @param maxBytes the memory cap
  * @param refusedSeries new series turned away because a cap was hit
  * @param evictedSeries stale series dropped to make room for new ones
- * @param droppedSamples samples ignored: not finite or beyond float range, or not newer than the series' last sample
+ * @param droppedSamples samples ignored: not finite or beyond float range, or not newer than the
+ *     series' last sample
  */
 public record HistoryStatus(
     int series,

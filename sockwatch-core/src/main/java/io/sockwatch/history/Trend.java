@@ -5,8 +5,8 @@ import java.util.SplittableRandom;
 
 /**
  * Robust trend estimation for leak detection and time-to-limit. Theil–Sen (the median of all
- * pairwise slopes) ignores up to ~29% outliers, so a single burst of connections does not look
- * like a leak, where least squares would follow it.
+ * pairwise slopes) ignores up to ~29% outliers, so a single burst of connections does not look like
+ * a leak, where least squares would follow it.
  */
 public final class Trend {
 
@@ -20,8 +20,8 @@ public final class Trend {
 
   /**
    * Theil–Sen slope per second of the first n points. Points with a non-finite value are skipped;
-   * pairs with equal timestamps carry no slope and are skipped. Deterministic: the pair sample
-   * used above {@link #EXACT_POINTS} points has a fixed seed.
+   * pairs with equal timestamps carry no slope and are skipped. Deterministic: the pair sample used
+   * above {@link #EXACT_POINTS} points has a fixed seed.
    *
    * @throws IllegalArgumentException if n is negative or exceeds either array
    */

@@ -136,7 +136,8 @@ class FirstSeenTest {
       assertThat(d.live()).isEqualTo(n);
     }
     System.out.printf(
-        "FirstSeen 1M cookies: first update %d ms, steady update (1%% churn) best %d ms, %d bytes%n",
+        "FirstSeen 1M cookies: first update %d ms, steady update (1%% churn) best %d ms, %d"
+            + " bytes%n",
         firstMillis, best / 1_000_000, seen.memoryBytes());
     assertThat(seen.memoryBytes()).isEqualTo(48 + 17L * (1 << 21));
     assertThat(seen.age(0x1000_0000L + 999_999, T0 + 5)).isEqualTo(5);

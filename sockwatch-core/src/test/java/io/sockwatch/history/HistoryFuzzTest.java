@@ -35,11 +35,12 @@ class HistoryFuzzTest {
               data.consumeBoolean() ? base + data.consumeInt(-5, 200) : data.consumeLong();
           double value = data.consumeRegularDouble();
           if (data.consumeInt(0, 4) == 0) {
-            value = switch (data.consumeInt(0, 2)) {
-              case 0 -> Double.NaN;
-              case 1 -> Double.POSITIVE_INFINITY;
-              default -> Double.NEGATIVE_INFINITY;
-            };
+            value =
+                switch (data.consumeInt(0, 2)) {
+                  case 0 -> Double.NaN;
+                  case 1 -> Double.POSITIVE_INFINITY;
+                  default -> Double.NEGATIVE_INFINITY;
+                };
           }
           if (second < 0 || second > History.MAX_EPOCH_SECOND) {
             final double v = value;
@@ -53,7 +54,8 @@ class HistoryFuzzTest {
           }
         }
         case 2 -> {
-          long from = data.consumeBoolean() ? base + data.consumeInt(-500, 500) : data.consumeLong();
+          long from =
+              data.consumeBoolean() ? base + data.consumeInt(-500, 500) : data.consumeLong();
           long to = data.consumeBoolean() ? base + data.consumeInt(-500, 500) : data.consumeLong();
           long step = data.consumeLong(-2, 100_000);
           if (from > to || step < 1) {

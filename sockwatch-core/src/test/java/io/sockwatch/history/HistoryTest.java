@@ -236,8 +236,7 @@ class HistoryTest {
     SeriesKey k2 = SeriesKey.of("m", "destination", "10.0.0.7:443", "process", "java(123)");
     assertThat(k1).isEqualTo(k2).hasSameHashCodeAs(k2);
     assertThat(k1).hasToString("m{destination=\"10.0.0.7:443\",process=\"java(123)\"}");
-    assertThatThrownBy(() -> SeriesKey.of("m", "odd"))
-        .isInstanceOf(IllegalArgumentException.class);
+    assertThatThrownBy(() -> SeriesKey.of("m", "odd")).isInstanceOf(IllegalArgumentException.class);
   }
 
   @Test

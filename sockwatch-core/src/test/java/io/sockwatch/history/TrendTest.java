@@ -33,7 +33,9 @@ class TrendTest {
         double[] v = noisyLine(random, t, slope);
         Slope s = Trend.theilSen(t, v, n);
         assertThat(s.points()).isEqualTo(n);
-        assertThat(s.perSecond()).as("n=%d slope=%f", n, slope).isCloseTo(slope, within(Math.abs(slope) * 0.01));
+        assertThat(s.perSecond())
+            .as("n=%d slope=%f", n, slope)
+            .isCloseTo(slope, within(Math.abs(slope) * 0.01));
       }
     }
   }
