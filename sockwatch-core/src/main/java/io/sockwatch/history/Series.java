@@ -60,6 +60,7 @@ final class Series {
   Range range(long from, long to, long step) {
     Buckets tier = tierFor(from);
     int width = tier.width();
+    // A step of 2^20 buckets already merges a whole ring into one point; capping keeps it an int.
     long stepWidth = Math.min(Math.ceilDiv(Math.max(step, width), width), 1L << 20) * width;
     long first = Math.max(Math.floorDiv(from, width), tier.oldest());
     long lastBucket = Math.min(Math.floorDiv(to, width), tier.newest());
