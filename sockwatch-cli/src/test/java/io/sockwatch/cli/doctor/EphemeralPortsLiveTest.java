@@ -39,7 +39,7 @@ class EphemeralPortsLiveTest {
   private record Scenario(
       TestNetns ns, PortRange range, ChurnProcess client, Map<String, Integer> ss) {
     Map<String, Integer> ssNow() throws Exception {
-      return PortTraffic.toPeer(ns, SERVER, range);
+      return PortTraffic.settled(() -> PortTraffic.toPeer(ns, SERVER, range));
     }
   }
 

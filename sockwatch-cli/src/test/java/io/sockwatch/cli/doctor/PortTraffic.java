@@ -61,11 +61,15 @@ final class PortTraffic {
    */
   static Map<String, Integer> settled(Counts counts) throws IOException {
     long deadline = System.nanoTime() + 20_000_000_000L;
+    Map<String, Integer> previous = null;
     while (true) {
       Map<String, Integer> now = counts.read();
-      if (CLOSING.stream().noneMatch(now::containsKey)) {
+      // Two equal reads in a row: one dump of the kernel's table can skip a socket when sockets
+      // elsewhere on the host come and go while it runs (dumps are not atomic).
+      if (CLOSING.stream().noneMatch(now::containsKey) && now.equals(previous)) {
         return now;
       }
+      previous = now;
       if (System.nanoTime() > deadline) {
         throw new AssertionError("connections did not settle: " + now);
       }
