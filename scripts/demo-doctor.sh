@@ -25,11 +25,13 @@ ip netns exec "$ns" sysctl -q -w net.ipv4.ip_local_port_range="40000 41999"
 # The incident's peers talked across a network, where tcp_tw_reuse=2 (the default: loopback only)
 # does not let TIME_WAIT ports be reused; on loopback, turn it off to match.
 ip netns exec "$ns" sysctl -q -w net.ipv4.tcp_tw_reuse=0
-scenario() { ip netns exec "$ns" "$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx64m -Djava.net.preferIPv4Stack=true -cp sockwatch-testkit/target/classes io.sockwatch.testkit.ScenarioMain "$@"; }
+java_cmd=("$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx64m -Djava.net.preferIPv4Stack=true -cp sockwatch-testkit/target/classes io.sockwatch.testkit.ScenarioMain)
+scenario() { ip netns exec "$ns" "${java_cmd[@]}" "$@"; }
 start() { # start a scenario in the background and wait for its READY line
   local fifo
   fifo=$(mktemp -u); mkfifo "$fifo"
-  scenario "$@" >"$fifo" &
+  # exec: the recorded pid is the JVM itself (ip netns exec execs it), so cleanup ends it.
+  (exec ip netns exec "$ns" "${java_cmd[@]}" "$@") >"$fifo" &
   pids+=($!)
   read -r _ <"$fifo"; rm -f "$fifo"
 }
