@@ -30,6 +30,13 @@ public final class NodeStatsSource {
   private static final String CONNTRACK_ABSENT = "nf_conntrack not loaded";
   private static final String IPV6_ABSENT = "missing (IPv6 disabled?)";
 
+  /**
+   * tcp_mem and tcp_max_orphans are node-wide: a network namespace other than the host's hides
+   * them.
+   */
+  static final String NODE_WIDE_ABSENT =
+      "missing (a node-wide sysctl: not shown inside a network namespace other than the host's)";
+
   private final Path root;
 
   /** Reads the live {@code /proc} of the calling process's network namespace. */
@@ -67,10 +74,10 @@ public final class NodeStatsSource {
     Optional<List<PortRange>> reserved =
         sysctl(ipv4 + "ip_local_reserved_ports", SysctlParser::reservedPorts, unavailable);
     return new KernelTunables(
-        sysctl(ipv4 + "tcp_mem", SysctlParser::tcpMem, unavailable),
+        sysctl(ipv4 + "tcp_mem", SysctlParser::tcpMem, NODE_WIDE_ABSENT, unavailable),
         sysctl(ipv4 + "ip_local_port_range", SysctlParser::portRange, unavailable),
         reserved.orElse(List.of()),
-        number(ipv4 + "tcp_max_orphans", "missing", unavailable),
+        number(ipv4 + "tcp_max_orphans", NODE_WIDE_ABSENT, unavailable),
         number(ipv4 + "tcp_keepalive_time", "missing", unavailable),
         number(ipv4 + "tcp_keepalive_intvl", "missing", unavailable),
         number(ipv4 + "tcp_keepalive_probes", "missing", unavailable),

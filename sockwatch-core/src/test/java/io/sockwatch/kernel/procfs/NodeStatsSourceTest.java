@@ -125,7 +125,8 @@ class NodeStatsSourceTest {
             new Unavailable(
                 ipv4.resolve("ip_local_reserved_ports").toString(),
                 "unrecognised format: 'nope' is not a port"),
-            new Unavailable(ipv4.resolve("tcp_max_orphans").toString(), "missing"),
+            new Unavailable(
+                ipv4.resolve("tcp_max_orphans").toString(), NodeStatsSource.NODE_WIDE_ABSENT),
             new Unavailable(ipv4.resolve("tcp_keepalive_time").toString(), "permission denied"),
             new Unavailable(
                 ipv4.resolve("tcp_fin_timeout").toString(), "read error: is a directory"),
@@ -185,6 +186,10 @@ class NodeStatsSourceTest {
     assertThat(s.unavailable()).hasSize(5 + 12);
     assertThat(s.unavailable())
         .extracting(Unavailable::reason)
-        .containsOnly("missing", "missing (IPv6 disabled?)", "nf_conntrack not loaded");
+        .containsOnly(
+            "missing",
+            "missing (IPv6 disabled?)",
+            NodeStatsSource.NODE_WIDE_ABSENT,
+            "nf_conntrack not loaded");
   }
 }
