@@ -131,9 +131,16 @@ class TcpMemoryDetectorLiveTest {
       pressuresAfter = LeakFixtures.tcpExt("TCPMemoryPressures");
     }
     assertThat(GlobalSysctl.read(TCP_MEM)).as("restored").isEqualTo(original);
-    assertThat(pressuresAfter)
-        .as("the kernel entered memory pressure")
-        .isGreaterThan(pressuresBefore);
+    // TCPMemoryPressures counts entries into pressure; the kernel leaves that state only once
+    // usage falls below tcp_mem min, so a node still in pressure from an earlier moment (a
+    // previous run on the same machine) does not count a new entry. Either way usage is above
+    // the pressure threshold the test set, which is what pressure means.
+    assertThat(pressuresAfter > pressuresBefore || memBefore >= pressure)
+        .as(
+            "the kernel is in memory pressure (TCPMemoryPressures %d -> %d, mem %d pages,"
+                + " pressure %d)",
+            pressuresBefore, pressuresAfter, memBefore, pressure)
+        .isTrue();
 
     String who = LeakFixtures.label(serverPid);
     assertThat(warning.exitCode()).as(warning.err()).isEqualTo(1);
