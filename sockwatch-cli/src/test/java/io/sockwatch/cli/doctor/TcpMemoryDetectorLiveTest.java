@@ -25,13 +25,13 @@ import tools.jackson.databind.JsonNode;
  * exists only in the initial namespace (a test namespace has no such file, so the detector cannot
  * judge there). Reaching the default pressure threshold (hundreds of thousands of pages, over a GiB
  * here) would take gigabytes of socket memory; instead the test lowers {@code tcp_mem} on the host
- * around what the server holds (about 17 MiB): min = half of it, pressure = three quarters, max =
- * four times. For that window the kernel moderates buffers on the whole node (sockets stop growing
- * their buffers) but refuses nothing, as max stays four times above use. The window lasts the two
- * doctor runs (a few seconds). {@link GlobalSysctl} restores the original in a finally (here:
- * try-with-resources, failures included) and in a shutdown hook, and checks the restored value. Set
- * {@code -Dsockwatch.tests.hostSysctl=false} to skip the test on a node where even that is
- * unwelcome.
+ * around what the server holds (its unread data, 16 MiB = 4096 pages): min = half of it, pressure =
+ * three quarters, max = six times (or four times the node's usage, if larger). For that window the
+ * kernel moderates buffers on the whole node (sockets stop growing their buffers) but refuses
+ * nothing, as max stays well above use. The window lasts the two doctor runs (a few seconds).
+ * {@link GlobalSysctl} restores the original in a finally (here: try-with-resources, failures
+ * included) and in a shutdown hook, and checks the restored value. Set {@code
+ * -Dsockwatch.tests.hostSysctl=false} to skip the test on a node where even that is unwelcome.
  */
 class TcpMemoryDetectorLiveTest {
 
