@@ -257,12 +257,24 @@ class SnapshotCommandLiveTest {
    * earlier test's TIME_WAIT expiring) can make it skip a socket of ours, so an exact count is
    * retried, boundedly, and then asserted.
    */
-  private static CliRun untilConsistent(Predicate<CliRun> consistent, String... args) {
+  private static CliRun untilConsistent(Predicate<CliRun> consistent, String... args)
+      throws IOException {
     CliRun run = CliRun.of(args);
-    for (int i = 1; i < 10 && run.exitCode() == 0 && !consistent.test(run); i++) {
+    for (int i = 1; i < 20 && run.exitCode() == 0 && !consistent.test(run); i++) {
+      try {
+        Thread.sleep(100); // bounded: 2 s in all
+      } catch (InterruptedException e) {
+        Thread.currentThread().interrupt();
+        throw new IOException(e);
+      }
       run = CliRun.of(args);
     }
     return run;
+  }
+
+  private static int state(CliRun run, String state) {
+    JsonNode n = run.json().get("summary").get("by_state").get(state);
+    return n == null ? 0 : n.asInt();
   }
 
   private static int sum(JsonNode groups) {
@@ -286,7 +298,10 @@ class SnapshotCommandLiveTest {
 
     CliRun server =
         untilConsistent(
-            r -> r.json().get("summary").get("total").asInt() == listeners + 680,
+            r ->
+                state(r, "LISTEN") == listeners
+                    && state(r, "ESTABLISHED") == 600
+                    && state(r, "CLOSE_WAIT") == 80,
             "snapshot",
             "--summary",
             "--sport",
@@ -308,7 +323,10 @@ class SnapshotCommandLiveTest {
 
     CliRun client =
         untilConsistent(
-            r -> r.json().get("summary").get("total").asInt() == 830,
+            r ->
+                state(r, "ESTABLISHED") == 600
+                    && state(r, "TIME_WAIT") == 150
+                    && state(r, "FIN_WAIT2") == 80,
             "snapshot",
             "--summary",
             "--dport",
