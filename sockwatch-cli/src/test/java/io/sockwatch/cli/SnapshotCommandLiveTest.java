@@ -42,6 +42,9 @@ class SnapshotCommandLiveTest {
     population =
         SocketPopulation.builder()
             .listenBase("127.91")
+            // Below the ephemeral range (32768-60999 by default), so no client socket anywhere
+            // can hold the listeners' port number and blur "--sport"/"--dport" selections.
+            .port(20_000 + (int) (SELF % 10_000))
             .established(600)
             .timeWait(150)
             .closeWait(80)
@@ -354,13 +357,20 @@ class SnapshotCommandLiveTest {
         untilConsistent(
             r -> r.out().lines().filter(l -> l.contains(sport)).count() == 2,
             "snapshot",
+            // The listener's port number is one the kernel also hands out to clients: a client of
+            // the population (127.91.x.x) or an earlier test's TIME_WAIT may use it on another
+            // address. Only the listener and its accepted connection on 127.0.0.1 are ours.
+            "--state",
+            "listen,established",
+            "--src",
+            "127.0.0.1",
             "--sport",
             Integer.toString(listener.getLocalPort()));
     assertThat(run.exitCode()).as(run.err()).isZero();
     String[] lines = run.out().split("\n");
     assertThat(lines[0]).startsWith("State").contains("Process");
     long rows = java.util.Arrays.stream(lines).filter(l -> l.contains(sport)).count();
-    assertThat(rows).isEqualTo(2);
+    assertThat(rows).as(run.out()).isEqualTo(2);
     assertThat(run.out()).contains("(" + SELF + ")");
   }
 

@@ -39,14 +39,12 @@ public final class ConntrackDetector implements Detector, Configurable {
     long count = t.conntrackCount().getAsLong();
     long max = t.conntrackMax().getAsLong();
     double fill = (double) count / max;
-    Severity severity;
-    if (fill >= input.config().value(CRITICAL)) {
-      severity = Severity.CRITICAL;
-    } else if (fill >= input.config().value(WARNING)) {
-      severity = Severity.WARNING;
-    } else {
+    Optional<Severity> level =
+        Severity.ofFill(fill, input.config().value(WARNING), input.config().value(CRITICAL));
+    if (level.isEmpty()) {
       return List.of();
     }
+    Severity severity = level.get();
     OptionalDouble toLimit = OptionalDouble.empty();
     if (input.before().isPresent() && input.intervalSeconds() > 0) {
       var b = input.before().get().node().map(n -> n.tunables().conntrackCount());

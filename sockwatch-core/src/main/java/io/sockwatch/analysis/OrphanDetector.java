@@ -59,14 +59,12 @@ public final class OrphanDetector implements Detector, Configurable {
     long orphans = orphanNow.getAsLong();
     long max = t.tcpMaxOrphans().getAsLong();
     double fill = (double) orphans / max;
-    Severity severity;
-    if (fill >= input.config().value(CRITICAL)) {
-      severity = Severity.CRITICAL;
-    } else if (fill >= input.config().value(WARNING)) {
-      severity = Severity.WARNING;
-    } else {
+    Optional<Severity> level =
+        Severity.ofFill(fill, input.config().value(WARNING), input.config().value(CRITICAL));
+    if (level.isEmpty()) {
       return List.of();
     }
+    Severity severity = level.get();
 
     List<Evidence> evidence = new ArrayList<>();
     evidence.add(new Evidence("orphaned sockets, node-wide", orphans, "sockets"));

@@ -13,4 +13,15 @@ public enum Severity {
   public boolean isProblem() {
     return this != INFO;
   }
+
+  /**
+   * The severity of a fill level against a warning and a critical threshold (fractions of a limit),
+   * or empty below the warning threshold.
+   */
+  public static java.util.Optional<Severity> ofFill(double fill, double warning, double critical) {
+    if (fill >= critical) {
+      return java.util.Optional.of(CRITICAL);
+    }
+    return fill >= warning ? java.util.Optional.of(WARNING) : java.util.Optional.empty();
+  }
 }

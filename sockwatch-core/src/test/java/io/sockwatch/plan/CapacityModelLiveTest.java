@@ -3,16 +3,11 @@ package io.sockwatch.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sockwatch.model.PortRange;
-import io.sockwatch.testkit.ScenarioMain;
+import io.sockwatch.testkit.Scenarios;
 import io.sockwatch.testkit.TestNetns;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
@@ -41,9 +36,9 @@ class CapacityModelLiveTest {
     try (TestNetns ns = TestNetns.create("plan")) {
       List<Process> started = new ArrayList<>();
       try {
-        started.add(scenario(ns, "server", SERVER));
+        started.add(Scenarios.start(ns, "server", SERVER));
         Process herd =
-            scenario(
+            Scenarios.start(
                 ns,
                 "herd",
                 SERVER,
@@ -74,37 +69,5 @@ class CapacityModelLiveTest {
     List<String> cmd = new ArrayList<>(List.of("ss", "-tanH"));
     cmd.addAll(List.of(filter));
     return ns.exec(cmd.toArray(String[]::new)).lines().filter(l -> !l.isBlank()).count();
-  }
-
-  /** Starts a scenario program inside the namespace and waits (bounded) for its READY line. */
-  private static Process scenario(TestNetns ns, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(ns.prefix());
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(List.of("-Djava.net.preferIPv4Stack=true", "-XX:+UseSerialGC", "-Xmx64m"));
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ScenarioMain.class.getName()));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    var reader =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    var line =
-        CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return reader.readLine();
-              } catch (IOException e) {
-                return null;
-              }
-            });
-    try {
-      String ready = line.get(30, TimeUnit.SECONDS);
-      if (ready != null && ready.startsWith("READY")) {
-        return p;
-      }
-    } catch (Exception e) {
-      p.destroyForcibly();
-      throw new IOException("scenario " + String.join(" ", args) + " did not start", e);
-    }
-    p.destroyForcibly();
-    throw new IOException("scenario " + String.join(" ", args) + " did not start");
   }
 }

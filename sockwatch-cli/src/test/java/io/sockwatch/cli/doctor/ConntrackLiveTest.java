@@ -2,13 +2,9 @@ package io.sockwatch.cli.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sockwatch.testkit.ScenarioMain;
+import io.sockwatch.testkit.Scenarios;
 import io.sockwatch.testkit.TestNetns;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -44,8 +40,8 @@ class ConntrackLiveTest {
           "accept");
       List<Process> started = new ArrayList<>();
       try {
-        started.add(scenario(ns, "server", SERVER));
-        Process herd = scenario(ns, "herd", SERVER, "300", "1", "2");
+        started.add(Scenarios.start(ns, "server", SERVER));
+        Process herd = Scenarios.start(ns, "herd", SERVER, "300", "1", "2");
         assertThat(herd.waitFor(30, TimeUnit.SECONDS)).as("the burst finished").isTrue();
         long before = sysctl(ns, "nf_conntrack_count");
         long max = sysctl(ns, "nf_conntrack_max");
@@ -82,37 +78,5 @@ class ConntrackLiveTest {
 
   private static long sysctl(TestNetns ns, String name) throws IOException {
     return Long.parseLong(ns.exec("cat", "/proc/sys/net/netfilter/" + name).strip());
-  }
-
-  /** Starts a scenario program inside the namespace and waits (bounded) for its READY line. */
-  private static Process scenario(TestNetns ns, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(ns.prefix());
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(List.of("-Djava.net.preferIPv4Stack=true", "-XX:+UseSerialGC", "-Xmx64m"));
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ScenarioMain.class.getName()));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    var reader =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
-    var line =
-        java.util.concurrent.CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return reader.readLine();
-              } catch (IOException e) {
-                return null;
-              }
-            });
-    try {
-      String ready = line.get(30, TimeUnit.SECONDS);
-      if (ready == null || !ready.startsWith("READY")) {
-        p.destroyForcibly();
-        throw new IOException("scenario " + String.join(" ", args) + " did not start");
-      }
-    } catch (Exception e) {
-      p.destroyForcibly();
-      throw new IOException("scenario " + String.join(" ", args) + " did not start", e);
-    }
-    return p;
   }
 }
