@@ -38,8 +38,9 @@ class EphemeralPortsLiveTest {
 
   private record Scenario(
       TestNetns ns, PortRange range, ChurnProcess client, Map<String, Integer> ss) {
+    /** The table now, read until it equals the one built (bounded): it should not change. */
     Map<String, Integer> ssNow() throws Exception {
-      return PortTraffic.settled(() -> PortTraffic.toPeer(ns, SERVER, range));
+      return PortTraffic.awaitExactly(() -> PortTraffic.toPeer(ns, SERVER, range), ss);
     }
   }
 
@@ -58,9 +59,11 @@ class EphemeralPortsLiveTest {
     start(ns, "server", PORT);
     ChurnProcess client =
         start(ns, "client", PORT, Integer.toString(HOLD), Integer.toString(SHORT));
-    Map<String, Integer> ss = PortTraffic.settled(() -> PortTraffic.toPeer(ns, SERVER, range));
+    Map<String, Integer> built = Map.of("ESTAB", HOLD, "TIME-WAIT", SHORT);
+    Map<String, Integer> ss =
+        PortTraffic.awaitExactly(() -> PortTraffic.toPeer(ns, SERVER, range), built);
     // the test built what it meant to build
-    assertThat(ss).isEqualTo(Map.of("ESTAB", HOLD, "TIME-WAIT", SHORT));
+    assertThat(ss).isEqualTo(built);
     return new Scenario(ns, range, client, ss);
   }
 

@@ -78,7 +78,8 @@ class TimeWaitLiveTest {
     assertThat(rate * 2).isLessThanOrEqualTo(after - before);
     assertThat(evidence(f, "connections closed per second over the last 60 s"))
         .isEqualTo(count / 60);
-    assertThat(evidence(f, "open connections to this destination")).isEqualTo(1);
+    // the one held connection, plus at most a couple of the 100/s short ones caught mid-flight
+    assertThat(evidence(f, "open connections to this destination")).isBetween(1.0, 3.0);
     assertThat(f.get("title").asString())
         .startsWith((int) count + " TIME_WAIT sockets to " + server + ": " + client.comm());
     assertThat(f.get("docs").asString()).isEqualTo("docs/detectors/time-wait.md");
@@ -95,13 +96,9 @@ class TimeWaitLiveTest {
     String listener = "127.0.0.1:7200";
     ChurnProcess server = start(ns, "server", "7200", "server-closes");
     start(ns, "client", "7200", "0", "900", "server-closes");
-    // A dump of the kernel's table is not atomic: TIME_WAIT of earlier tests expiring anywhere on
-    // the host can make one dump skip a socket, so exact counts are re-read, boundedly.
     Map<String, Integer> expected = Map.of("TIME-WAIT", 900);
-    Map<String, Integer> ss = PortTraffic.settled(() -> PortTraffic.onLocal(ns, listener));
-    for (int i = 0; i < 10 && !ss.equals(expected); i++) {
-      ss = PortTraffic.settled(() -> PortTraffic.onLocal(ns, listener));
-    }
+    Map<String, Integer> ss =
+        PortTraffic.awaitExactly(() -> PortTraffic.onLocal(ns, listener), expected);
     assertThat(ss).isEqualTo(expected);
 
     DoctorProcess d = null;
