@@ -24,7 +24,7 @@ public final class Main {
   public static final int EXIT_ERROR = 2;
 
   private static final List<Command> COMMANDS =
-      List.of(new SnapshotCommand(), new DoctorCommand(), new PlanCommand());
+      List.of(new ServeCommand(), new DoctorCommand(), new SnapshotCommand(), new PlanCommand());
 
   private Main() {}
 

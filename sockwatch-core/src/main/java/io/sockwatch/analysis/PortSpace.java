@@ -14,10 +14,10 @@ import java.util.Objects;
  * What the port and TIME_WAIT detectors share: which side opened a connection, how the kernel keys
  * its port space, and how owners are named.
  */
-final class PortSpace {
+public final class PortSpace {
 
   /** TCP_TIMEWAIT_LEN: how long Linux keeps TIME_WAIT, fixed at 60 s (not a sysctl). */
-  static final double TIME_WAIT_SECONDS = 60;
+  public static final double TIME_WAIT_SECONDS = 60;
 
   private PortSpace() {}
 
@@ -26,7 +26,7 @@ final class PortSpace {
    * other connection was opened by this node (outbound). A bit set of 64 Ki ports, not a set of
    * boxed integers, because the check runs once per socket.
    */
-  static BitSet listeningPorts(List<SocketRecord> sockets) {
+  public static BitSet listeningPorts(List<SocketRecord> sockets) {
     BitSet ports = new BitSet(65536);
     for (SocketRecord s : sockets) {
       if (s.state() == TcpState.LISTEN) {
@@ -41,12 +41,12 @@ final class PortSpace {
    * talking to an IPv4 peer shares the kernel's IPv4 4-tuple space, so both spellings are one
    * destination.
    */
-  static IpAddress unmapped(IpAddress a) {
+  public static IpAddress unmapped(IpAddress a) {
     return a.isV4Mapped() ? IpAddress.ofV4((int) a.lo()) : a;
   }
 
   /** {@code addr:port}, IPv6 bracketed as {@code ss} prints it. */
-  static String endpoint(IpAddress address, int port) {
+  public static String endpoint(IpAddress address, int port) {
     StringBuilder sb = new StringBuilder(48);
     SocketRecord.appendEndpoint(sb, address, port);
     return sb.toString();

@@ -1,6 +1,7 @@
 package io.sockwatch.history;
 
 import java.util.HashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -87,6 +88,11 @@ public final class History {
   public Slope slope(SeriesKey key, long from, long to) {
     Range r = range(key, from, to, 1);
     return Trend.theilSen(r.timestamps(), r.values(), r.size());
+  }
+
+  /** Every series held, in no particular order (a copy). */
+  public List<SeriesKey> keys() {
+    return List.copyOf(series.keySet());
   }
 
   /** Counts and bytes for /api/status. */

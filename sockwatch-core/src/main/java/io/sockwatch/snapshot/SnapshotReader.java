@@ -120,6 +120,11 @@ public final class SnapshotReader {
     return new Snapshot(takenAt, table.source(), kept, owners, attribute, node, unavailable);
   }
 
+  /** Node counters and sysctls alone: cheap enough for every tick of the agent. */
+  public NodeStats readNode() {
+    return nodeRead.get();
+  }
+
   private SocketTable readAuto(
       io.sockwatch.kernel.ScanRequest request, List<Unavailable> unavailable)
       throws SourceUnavailableException {

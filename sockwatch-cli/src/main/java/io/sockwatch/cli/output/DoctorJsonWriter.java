@@ -23,43 +23,7 @@ public final class DoctorJsonWriter {
     w.name("findings").beginArray();
     for (Finding f : r.findings()) {
       w.beginObject();
-      w.field("id", f.id());
-      w.field("detector", f.detector());
-      w.field("severity", f.severity().name());
-      w.field("title", f.title());
-      w.name("subject").beginObject();
-      w.name("processes").beginArray();
-      f.subject().processes().forEach(w::value);
-      w.endArray();
-      w.field("destination", f.subject().destination());
-      w.field("local", f.subject().local());
-      w.field("scope", f.subject().scope());
-      w.endObject();
-      w.name("evidence").beginArray();
-      for (Evidence e : f.evidence()) {
-        w.beginObject()
-            .field("name", e.name())
-            .name("value")
-            .value(e.value())
-            .field("unit", e.unit())
-            .endObject();
-      }
-      w.endArray();
-      f.headroom()
-          .ifPresent(
-              h -> {
-                w.name("headroom").beginObject();
-                w.field("resource", h.resource());
-                w.name("used").value(h.used());
-                w.name("limit").value(h.limit());
-                w.field("unit", h.unit());
-                if (h.secondsToLimit().isPresent()) {
-                  w.name("seconds_to_limit").value(h.secondsToLimit().getAsDouble());
-                }
-                w.endObject();
-              });
-      w.field("remediation", f.remediation());
-      w.field("docs", f.docPath());
+      writeFindingFields(w, f);
       w.endObject();
     }
     w.endArray();
@@ -69,5 +33,49 @@ public final class DoctorJsonWriter {
     }
     w.endArray();
     w.endObject();
+  }
+
+  /**
+   * The fields of one finding, inside an object the caller opened, so that the agent can add its
+   * first-seen and last-seen times to the same object.
+   */
+  public static void writeFindingFields(JsonWriter w, Finding f) {
+    w.field("id", f.id());
+    w.field("detector", f.detector());
+    w.field("severity", f.severity().name());
+    w.field("title", f.title());
+    w.name("subject").beginObject();
+    w.name("processes").beginArray();
+    f.subject().processes().forEach(w::value);
+    w.endArray();
+    w.field("destination", f.subject().destination());
+    w.field("local", f.subject().local());
+    w.field("scope", f.subject().scope());
+    w.endObject();
+    w.name("evidence").beginArray();
+    for (Evidence e : f.evidence()) {
+      w.beginObject()
+          .field("name", e.name())
+          .name("value")
+          .value(e.value())
+          .field("unit", e.unit())
+          .endObject();
+    }
+    w.endArray();
+    f.headroom()
+        .ifPresent(
+            h -> {
+              w.name("headroom").beginObject();
+              w.field("resource", h.resource());
+              w.name("used").value(h.used());
+              w.name("limit").value(h.limit());
+              w.field("unit", h.unit());
+              if (h.secondsToLimit().isPresent()) {
+                w.name("seconds_to_limit").value(h.secondsToLimit().getAsDouble());
+              }
+              w.endObject();
+            });
+    w.field("remediation", f.remediation());
+    w.field("docs", f.docPath());
   }
 }

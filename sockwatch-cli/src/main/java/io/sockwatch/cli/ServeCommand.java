@@ -1,0 +1,223 @@
+package io.sockwatch.cli;
+
+import static io.sockwatch.cli.args.OptionSpec.value;
+
+import io.sockwatch.analysis.Detectors;
+import io.sockwatch.analysis.Threshold;
+import io.sockwatch.cli.args.CommandSpec;
+import io.sockwatch.cli.args.ParsedArgs;
+import io.sockwatch.cli.args.UsageException;
+import io.sockwatch.cli.http.AgentRoutes;
+import io.sockwatch.cli.http.ApiServer;
+import io.sockwatch.watch.Sampler;
+import io.sockwatch.watch.TrendDetectors;
+import io.sockwatch.watch.WatchConfig;
+import io.sockwatch.watch.WatchLoop;
+import java.io.PrintWriter;
+import java.lang.management.ManagementFactory;
+import java.net.InetSocketAddress;
+import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.CountDownLatch;
+
+/**
+ * {@code sockwatch serve}: the node agent. Samples every interval, keeps bounded history, tracks
+ * findings over time and serves the dashboard, {@code /metrics} and the JSON API until stopped.
+ */
+final class ServeCommand implements Command {
+
+  /** Default port; bound to loopback unless {@code --listen} says otherwise. */
+  static final String DEFAULT_LISTEN = "127.0.0.1:9736";
+
+  private static final CommandSpec SPEC =
+      new CommandSpec(
+          "serve",
+          List.of(
+              "Watch the node continuously: dashboard, Prometheus /metrics and JSON API.",
+              "Binds to loopback unless --listen names another address. Runs until stopped."),
+          List.of(
+              value("HOST:PORT", DEFAULT_LISTEN, "Address to serve on (port 0: any).", "--listen"),
+              value("DURATION", "1s", "Time between samples (at least 1s).", "--interval"),
+              value(
+                  "PERCENT",
+                  "5%",
+                  "CPU the socket-table scan may use on average, of one core; larger tables are"
+                      + " scanned less often to stay within it.",
+                  "--cpu-budget"),
+              value("N", "20", "Processes and destinations kept per sample by name.", "--top"),
+              value("DURATION", "300s", "Window of the slope that detects leaks.", "--leak-window"),
+              value(
+                  "N",
+                  "2",
+                  "Samples a problem must persist before its finding opens.",
+                  "--open-after"),
+              value(
+                  "DURATION",
+                  "30s",
+                  "Time a problem must be gone before its finding resolves.",
+                  "--resolve-after"),
+              JudgementOptions.middleboxIdle(),
+              JudgementOptions.expectHeartbeat(),
+              JudgementOptions.set(),
+              JudgementOptions.listThresholds(),
+              CommonOptions.source(""),
+              CommonOptions.root()));
+
+  @Override
+  public CommandSpec spec() {
+    return SPEC;
+  }
+
+  @Override
+  public int run(ParsedArgs args, PrintWriter out, PrintWriter err) throws Exception {
+    List<Threshold> thresholds = new ArrayList<>(Detectors.thresholds());
+    thresholds.addAll(TrendDetectors.thresholds());
+    if (args.flag("--list-thresholds")) {
+      JudgementOptions.listThresholds(thresholds, out);
+      return 0;
+    }
+    WatchConfig config = config(args, thresholds);
+    InetSocketAddress listen = listenAddress(args.value("--listen"));
+    Clock clock = Clock.systemUTC();
+    var os =
+        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    Sampler sampler =
+        new Sampler(
+            CommonOptions.reader(args),
+            CommonOptions.sourceChoice(args),
+            config,
+            Detectors.all(),
+            TrendDetectors.all(),
+            clock,
+            System::nanoTime,
+            os::getProcessCpuTime);
+    ApiServer server;
+    try {
+      server = AgentRoutes.start(listen, sampler, clock, err);
+    } catch (java.net.BindException e) {
+      throw new UsageException(
+          "cannot listen on " + args.value("--listen") + ": " + e.getMessage());
+    }
+    WatchLoop loop =
+        WatchLoop.start(
+            sampler,
+            config.intervalSeconds(),
+            e -> {
+              synchronized (err) {
+                err.println("sockwatch serve: sample failed: " + e);
+                err.flush();
+              }
+            });
+    InetSocketAddress bound = server.address();
+    out.printf(
+        Locale.ROOT,
+        "sockwatch serve: listening on http://%s/ (sampling every %ss)%n",
+        hostPort(bound),
+        fmt(config.intervalSeconds()));
+    out.flush();
+    CountDownLatch stopped = new CountDownLatch(1);
+    Runtime.getRuntime()
+        .addShutdownHook(
+            new Thread(
+                () -> {
+                  loop.close();
+                  server.close();
+                  stopped.countDown();
+                }));
+    stopped.await();
+    return 0;
+  }
+
+  private static WatchConfig config(ParsedArgs args, List<Threshold> thresholds) {
+    double interval = JudgementOptions.seconds("--interval", args.value("--interval"));
+    if (interval < 1 || interval > 600) {
+      throw new UsageException("--interval must be between 1s and 10m");
+    }
+    double budget = percent("--cpu-budget", args.value("--cpu-budget"));
+    int top = integer("--top", args.value("--top"), 1, 1000);
+    double leak = JudgementOptions.seconds("--leak-window", args.value("--leak-window"));
+    if (leak < 10 || leak > 86400) {
+      throw new UsageException("--leak-window must be between 10s and 24h");
+    }
+    int openAfter = integer("--open-after", args.value("--open-after"), 1, 1000);
+    double resolve = JudgementOptions.seconds("--resolve-after", args.value("--resolve-after"));
+    if (resolve > 86400) {
+      throw new UsageException("--resolve-after must be at most 24h");
+    }
+    return new WatchConfig(
+        interval,
+        budget,
+        top,
+        (int) leak,
+        openAfter,
+        resolve,
+        WatchConfig.AGENT_HISTORY,
+        JudgementOptions.config(args, thresholds));
+  }
+
+  private static double percent(String option, String text) {
+    String t = text.trim();
+    double v;
+    try {
+      v =
+          t.endsWith("%")
+              ? Double.parseDouble(t.substring(0, t.length() - 1)) / 100
+              : Double.parseDouble(t);
+    } catch (NumberFormatException e) {
+      throw new UsageException(option + ": not a percentage: '" + text + "'");
+    }
+    if (!(v > 0) || v > 1) {
+      throw new UsageException(option + " must be above 0% and at most 100%");
+    }
+    return v;
+  }
+
+  private static int integer(String option, String text, int min, int max) {
+    int v;
+    try {
+      v = Integer.parseInt(text.trim());
+    } catch (NumberFormatException e) {
+      throw new UsageException(option + ": not a whole number: '" + text + "'");
+    }
+    if (v < min || v > max) {
+      throw new UsageException(option + " must be between " + min + " and " + max);
+    }
+    return v;
+  }
+
+  /** {@code HOST:PORT}, {@code [V6]:PORT} or {@code :PORT} (loopback). */
+  static InetSocketAddress listenAddress(String text) {
+    String t = text.trim();
+    int colon = t.lastIndexOf(':');
+    if (colon < 0) {
+      throw new UsageException(
+          "--listen takes HOST:PORT, e.g. " + DEFAULT_LISTEN + ", not '" + text + "'");
+    }
+    String host = t.substring(0, colon);
+    if (host.startsWith("[") && host.endsWith("]")) {
+      host = host.substring(1, host.length() - 1);
+    }
+    if (host.isEmpty()) {
+      host = "127.0.0.1";
+    }
+    int port = integer("--listen port", t.substring(colon + 1), 0, 65535);
+    InetSocketAddress a = new InetSocketAddress(host, port);
+    if (a.isUnresolved()) {
+      throw new UsageException("--listen: cannot resolve host '" + host + "'");
+    }
+    return a;
+  }
+
+  private static String hostPort(InetSocketAddress a) {
+    String host = a.getAddress().getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+  }
+
+  private static String fmt(double seconds) {
+    return seconds == Math.rint(seconds)
+        ? Long.toString((long) seconds)
+        : String.format(Locale.ROOT, "%.1f", seconds);
+  }
+}

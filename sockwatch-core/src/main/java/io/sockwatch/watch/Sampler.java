@@ -1,0 +1,242 @@
+package io.sockwatch.watch;
+
+import io.sockwatch.analysis.Detector;
+import io.sockwatch.analysis.Doctor;
+import io.sockwatch.analysis.DoctorInput;
+import io.sockwatch.analysis.DoctorReport;
+import io.sockwatch.analysis.Finding;
+import io.sockwatch.history.FirstSeen;
+import io.sockwatch.history.History;
+import io.sockwatch.history.Range;
+import io.sockwatch.history.ScanDelta;
+import io.sockwatch.history.SeriesKey;
+import io.sockwatch.kernel.SourceUnavailableException;
+import io.sockwatch.model.NodeStats;
+import io.sockwatch.model.SocketRecord;
+import io.sockwatch.model.Unavailable;
+import io.sockwatch.snapshot.Snapshot;
+import io.sockwatch.snapshot.SnapshotReader;
+import io.sockwatch.snapshot.SocketFilter;
+import io.sockwatch.snapshot.SourceChoice;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.LongSupplier;
+
+/**
+ * The agent's engine: one {@link #tick()} reads the node counters, scans the socket table when the
+ * CPU budget allows, records history, runs the instant and trend detectors and publishes a new
+ * {@link WatchState}. Ticks are serialized; readers take {@link #state()} (lock-free) or query
+ * history through the synchronized methods here, which exclude a concurrent tick.
+ */
+public final class Sampler {
+
+  private final SnapshotReader reader;
+  private final SourceChoice source;
+  private final WatchConfig config;
+  private final Clock clock;
+  private final LongSupplier monotonicNanos;
+  private final LongSupplier processCpuNanos;
+  private final Doctor doctor;
+  private final List<TrendDetector> trendDetectors;
+  private final History history;
+  private final FirstSeen firstSeen;
+  private final FindingTracker tracker;
+  private final ScanBudget budget;
+  private final SeriesRecorder recorder = new SeriesRecorder();
+  private final Instant startedAt;
+  private final AtomicReference<WatchState> state = new AtomicReference<>();
+
+  private Snapshot lastScan;
+  private TickStats lastStats;
+  private List<Finding> lastScanFindings = List.of();
+  private List<Unavailable> lastUnavailable = List.of();
+  private Optional<String> lastError = Optional.empty();
+  private long ticks;
+  private long scans;
+  private long untracked;
+  private double lastScanSeconds;
+  private double lastScanCpuSeconds;
+
+  /**
+   * @param reader where sockets and counters come from
+   * @param source which socket-table source
+   * @param config intervals, caps and thresholds
+   * @param detectors the instant detectors (as {@code sockwatch doctor} runs them)
+   * @param trendDetectors detectors over history
+   * @param clock wall time of ticks
+   * @param monotonicNanos monotonic time for the CPU budget
+   * @param processCpuNanos CPU time of the whole process, for the budget and status
+   */
+  public Sampler(
+      SnapshotReader reader,
+      SourceChoice source,
+      WatchConfig config,
+      List<Detector> detectors,
+      List<TrendDetector> trendDetectors,
+      Clock clock,
+      LongSupplier monotonicNanos,
+      LongSupplier processCpuNanos) {
+    this.reader = reader;
+    this.source = source;
+    this.config = config;
+    this.doctor = new Doctor(detectors);
+    this.trendDetectors = List.copyOf(trendDetectors);
+    this.clock = clock;
+    this.monotonicNanos = monotonicNanos;
+    this.processCpuNanos = processCpuNanos;
+    this.history = new History(config.history());
+    this.firstSeen = new FirstSeen(FirstSeen.DEFAULT_CAPACITY);
+    this.tracker =
+        new FindingTracker(
+            config.openAfterTicks(),
+            Duration.ofMillis((long) (config.resolveAfterSeconds() * 1000)));
+    this.budget = new ScanBudget(config.cpuBudget());
+    this.startedAt = clock.instant();
+  }
+
+  /** The state after the last tick; empty before the first tick finished. */
+  public Optional<WatchState> state() {
+    return Optional.ofNullable(state.get());
+  }
+
+  /** One tick: read, record, detect, publish. Never throws for kernel trouble; it is reported. */
+  public synchronized WatchState tick() {
+    Instant now = clock.instant();
+    long second = now.getEpochSecond();
+    List<Unavailable> unavailable = new ArrayList<>();
+    NodeStats node = null;
+    if (budget.shouldScan(monotonicNanos.getAsLong())) {
+      Optional<Snapshot> scan = scan(now, unavailable);
+      if (scan.isPresent()) {
+        node = scan.get().node().orElse(null);
+      }
+    }
+    if (node == null) {
+      node = reader.readNode();
+      unavailable.addAll(node.unavailable());
+    }
+    recorder.recordNode(history, second, node);
+    List<Finding> raised = new ArrayList<>(lastScanFindings);
+    TrendInput trendInput =
+        new TrendInput(
+            second,
+            history,
+            Optional.ofNullable(lastStats),
+            Optional.ofNullable(lastScan),
+            node,
+            config);
+    for (TrendDetector d : trendDetectors) {
+      try {
+        raised.addAll(d.detect(trendInput));
+      } catch (RuntimeException e) {
+        unavailable.add(new Unavailable("detector " + d.id(), "failed: " + e));
+      }
+    }
+    tracker.update(raised, now);
+    ticks++;
+    lastUnavailable = List.copyOf(unavailable);
+    WatchState s =
+        new WatchState(
+            now,
+            Optional.ofNullable(lastScan),
+            Optional.ofNullable(lastStats),
+            Optional.of(node),
+            tracker.open(),
+            tracker.resolved(),
+            status());
+    state.set(s);
+    return s;
+  }
+
+  private Optional<Snapshot> scan(Instant now, List<Unavailable> unavailable) {
+    long cpu0 = processCpuNanos.getAsLong();
+    long wall0 = monotonicNanos.getAsLong();
+    Snapshot scan;
+    try {
+      scan = reader.read(SocketFilter.ALL, new SnapshotReader.Options(source, true, true, true));
+      lastError = Optional.empty();
+    } catch (SourceUnavailableException e) {
+      lastError = Optional.of(e.getMessage());
+      unavailable.add(new Unavailable("socket table", e.getMessage()));
+      budget.spent((processCpuNanos.getAsLong() - cpu0) / 1e9);
+      return Optional.empty();
+    }
+    unavailable.addAll(scan.unavailable());
+    long[] cookies = new long[scan.sockets().size()];
+    int n = 0;
+    for (SocketRecord r : scan.sockets()) {
+      cookies[n++] = r.cookie() == SocketRecord.ABSENT ? 0 : r.cookie();
+    }
+    boolean first = scans == 0;
+    ScanDelta delta = firstSeen.update(cookies, n, now.getEpochSecond());
+    untracked += delta.refused();
+    // On the first scan every socket is "new" to the table but not to the node: no churn yet.
+    long[] fresh = first ? new long[0] : delta.newCookies();
+    TickStats stats = TickStats.of(scan, fresh, config.topN());
+    double sincePrevious =
+        lastScan == null ? 0 : Duration.between(lastScan.takenAt(), scan.takenAt()).toNanos() / 1e9;
+    DoctorReport report =
+        doctor.examine(
+            new DoctorInput(
+                Optional.ofNullable(lastScan),
+                scan,
+                lastScan == null ? 0 : sincePrevious,
+                config.doctor()));
+    lastScanFindings = report.findings();
+    for (Unavailable u : report.unavailable()) {
+      if (!unavailable.contains(u)) {
+        unavailable.add(u);
+      }
+    }
+    lastScanCpuSeconds = (processCpuNanos.getAsLong() - cpu0) / 1e9;
+    lastScanSeconds = (monotonicNanos.getAsLong() - wall0) / 1e9;
+    budget.spent(lastScanCpuSeconds);
+    recorder.recordScan(history, now.getEpochSecond(), stats, sincePrevious, lastScanSeconds);
+    lastScan = scan;
+    lastStats = stats;
+    scans++;
+    return Optional.of(scan);
+  }
+
+  private WatchStatus status() {
+    Runtime rt = Runtime.getRuntime();
+    return new WatchStatus(
+        startedAt,
+        ticks,
+        scans,
+        config.intervalSeconds(),
+        Math.max(config.intervalSeconds(), budget.sustainableIntervalSeconds()),
+        lastScanSeconds,
+        lastScanCpuSeconds,
+        processCpuNanos.getAsLong() / 1e9,
+        rt.totalMemory() - rt.freeMemory(),
+        rt.maxMemory(),
+        history.status(),
+        firstSeen.size(),
+        firstSeen.memoryBytes(),
+        untracked,
+        tracker.refused(),
+        lastError,
+        lastUnavailable);
+  }
+
+  /** Points of a series; see {@link History#range}. */
+  public synchronized Range history(SeriesKey key, long from, long to, long step) {
+    return history.range(key, from, to, step);
+  }
+
+  /** Every series held. */
+  public synchronized List<SeriesKey> seriesKeys() {
+    return history.keys();
+  }
+
+  /** First-seen epoch second of a live socket, {@link FirstSeen#ABSENT} when unknown. */
+  public synchronized long firstSeen(long cookie) {
+    return firstSeen.firstSeen(cookie);
+  }
+}

@@ -1,0 +1,18 @@
+package io.sockwatch.watch;
+
+import io.sockwatch.analysis.Finding;
+import java.util.List;
+
+/**
+ * A detector of what only shows over time (churn sustained over many ticks, leaks, time to a
+ * limit). Like {@link io.sockwatch.analysis.Detector} it does no I/O and keeps no state: all it
+ * knows comes from the history and the latest tick in its input.
+ */
+public interface TrendDetector {
+
+  /** Short id, e.g. {@code socket-leak}; also the docs page name. */
+  String id();
+
+  /** Findings for this input; empty when nothing is wrong. */
+  List<Finding> detect(TrendInput input);
+}

@@ -1,0 +1,26 @@
+package io.sockwatch.watch;
+
+import io.sockwatch.analysis.Configurable;
+import io.sockwatch.analysis.Threshold;
+import java.util.ArrayList;
+import java.util.List;
+
+/** Every detector over history that the agent runs, after the instant ones. */
+public final class TrendDetectors {
+  private TrendDetectors() {}
+
+  public static List<TrendDetector> all() {
+    return List.of();
+  }
+
+  /** Every threshold of every trend detector, for {@code --set} and {@code --list-thresholds}. */
+  public static List<Threshold> thresholds() {
+    List<Threshold> out = new ArrayList<>();
+    for (TrendDetector d : all()) {
+      if (d instanceof Configurable c) {
+        out.addAll(c.thresholds());
+      }
+    }
+    return out;
+  }
+}

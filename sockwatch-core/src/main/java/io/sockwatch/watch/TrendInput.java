@@ -1,0 +1,25 @@
+package io.sockwatch.watch;
+
+import io.sockwatch.history.History;
+import io.sockwatch.model.NodeStats;
+import io.sockwatch.snapshot.Snapshot;
+import java.util.Optional;
+
+/**
+ * What trend detectors see. The history is read-only for them (they run on the sampler thread,
+ * between writes).
+ *
+ * @param nowSecond epoch second of this tick
+ * @param history every recorded series ({@link SeriesNames})
+ * @param stats the latest scan's totals and top lists; empty before the first scan
+ * @param scan the latest scan itself (sockets and owners); empty before the first scan
+ * @param node this tick's node counters
+ * @param config the agent's configuration
+ */
+public record TrendInput(
+    long nowSecond,
+    History history,
+    Optional<TickStats> stats,
+    Optional<Snapshot> scan,
+    NodeStats node,
+    WatchConfig config) {}
