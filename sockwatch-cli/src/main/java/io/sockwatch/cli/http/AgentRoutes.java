@@ -19,7 +19,9 @@ public final class AgentRoutes {
         new ApiServer.Routes()
             .add("/healthz", status::healthz)
             .add("/api/status", status::status)
-            .add("/api/findings", new FindingsEndpoint(sampler));
+            .add("/api/findings", new FindingsEndpoint(sampler))
+            .add("/api/snapshot", new SnapshotEndpoint(sampler))
+            .add("/api/history", new HistoryEndpoint(sampler, clock));
     return ApiServer.start(address, routes, log);
   }
 }

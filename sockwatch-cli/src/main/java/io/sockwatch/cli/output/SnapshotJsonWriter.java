@@ -30,19 +30,29 @@ public final class SnapshotJsonWriter {
   private SnapshotJsonWriter() {}
 
   public static void write(JsonWriter w, Snapshot snap, Summary summary) {
+    write(w, snap, summary, true);
+  }
+
+  /**
+   * The document, with or without the per-socket listing: the agent's {@code /api/snapshot} leaves
+   * it out unless asked, since at 100k sockets it is tens of megabytes.
+   */
+  public static void write(JsonWriter w, Snapshot snap, Summary summary, boolean withSockets) {
     w.beginObject();
     w.field("schema", SCHEMA);
     w.field("taken_at", snap.takenAt().toString());
     w.field("source", snap.source());
     w.field("attributed", snap.attributed());
     w.field("socket_count", snap.sockets().size());
-    w.name("sockets").beginArray();
     Map<Integer, ProcessInfo> processes = new LinkedHashMap<>();
-    for (SocketRecord s : snap.sockets()) {
-      writeSocket(w, snap, s, processes);
+    if (withSockets) {
+      w.name("sockets").beginArray();
+      for (SocketRecord s : snap.sockets()) {
+        writeSocket(w, snap, s, processes);
+      }
+      w.endArray();
     }
-    w.endArray();
-    if (snap.attributed()) {
+    if (withSockets && snap.attributed()) {
       w.name("processes").beginObject();
       for (ProcessInfo p : processes.values()) {
         w.name(Integer.toString(p.pid())).beginObject();
