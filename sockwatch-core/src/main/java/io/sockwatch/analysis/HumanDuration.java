@@ -3,10 +3,10 @@ package io.sockwatch.analysis;
 import java.util.Locale;
 
 /** Durations in finding titles, in the unit people think in: "4.5 s", "90 s", "25 min", "2.0 h". */
-final class HumanDuration {
+public final class HumanDuration {
   private HumanDuration() {}
 
-  static String of(double seconds) {
+  public static String of(double seconds) {
     if (seconds < 10) {
       return String.format(Locale.ROOT, "%.1f s", seconds);
     }

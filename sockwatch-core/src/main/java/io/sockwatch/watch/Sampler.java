@@ -45,6 +45,7 @@ public final class Sampler {
   private final List<TrendDetector> trendDetectors;
   private final History history;
   private final FirstSeen firstSeen;
+  private final RecentOpeners openers = new RecentOpeners();
   private final FindingTracker tracker;
   private final ScanBudget budget;
   private final SeriesRecorder recorder = new SeriesRecorder();
@@ -120,7 +121,7 @@ public final class Sampler {
       node = reader.readNode();
       unavailable.addAll(node.unavailable());
     }
-    recorder.recordNode(history, second, node);
+    recorder.recordNode(history, now, node);
     List<Finding> raised = new ArrayList<>(lastScanFindings);
     TrendInput trendInput =
         new TrendInput(
@@ -129,6 +130,7 @@ public final class Sampler {
             Optional.ofNullable(lastStats),
             Optional.ofNullable(lastScan),
             node,
+            openers,
             config);
     for (TrendDetector d : trendDetectors) {
       try {
@@ -178,6 +180,7 @@ public final class Sampler {
     // On the first scan every socket is "new" to the table but not to the node: no churn yet.
     long[] fresh = first ? new long[0] : delta.newCookies();
     TickStats stats = TickStats.of(scan, fresh, config.topN());
+    openers.update(scan, fresh, now.getEpochSecond());
     double sincePrevious =
         lastScan == null ? 0 : Duration.between(lastScan.takenAt(), scan.takenAt()).toNanos() / 1e9;
     DoctorReport report =

@@ -19,6 +19,8 @@ public final class SeriesNames {
   public static final String DESTINATION_OPEN = "sockwatch_destination_open_sockets";
   public static final String DESTINATION_TIME_WAIT = "sockwatch_destination_time_wait_sockets";
   public static final String DESTINATION_NEW = "sockwatch_destination_new_connections_per_second";
+  public static final String DESTINATION_NEW_TIME_WAIT =
+      "sockwatch_destination_new_time_wait_per_second";
   public static final String TCP_INUSE = "sockwatch_node_tcp_inuse_sockets";
   public static final String TCP_ORPHANS = "sockwatch_node_tcp_orphan_sockets";
   public static final String TCP_TIME_WAIT = "sockwatch_node_tcp_time_wait_sockets";

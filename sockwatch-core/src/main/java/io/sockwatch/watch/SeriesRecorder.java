@@ -7,20 +7,25 @@ import io.sockwatch.history.SeriesKey;
 import io.sockwatch.model.KernelTunables;
 import io.sockwatch.model.NodeStats;
 import io.sockwatch.model.TcpState;
+import java.time.Duration;
+import java.time.Instant;
 import java.util.OptionalLong;
 
 /**
  * Writes one tick into the history: node counters every tick, socket-table series when the tick
  * scanned. Counter rates need the previous tick's counters, which this keeps; a counter that went
  * backwards (a namespace recreated, a wrapped 32-bit counter) gives no rate for that tick rather
- * than a negative one.
+ * than a negative one. Rates divide by the exact time between the counter reads, and a tick that
+ * falls in the same second as the previous one (history keeps one point per second) leaves the
+ * previous counters in place, so its increments count in the next rate instead of being lost.
  */
 final class SeriesRecorder {
 
   private NodeStats previousNode;
-  private long previousNodeSecond = -1;
+  private Instant previousNodeAt;
 
-  void recordNode(History history, long second, NodeStats node) {
+  void recordNode(History history, Instant at, NodeStats node) {
+    long second = at.getEpochSecond();
     put(history, node(SeriesNames.TCP_INUSE), second, node.sockstat("TCP", "inuse"));
     put(history, node(SeriesNames.TCP_ORPHANS), second, node.sockstat("TCP", "orphan"));
     put(history, node(SeriesNames.TCP_TIME_WAIT), second, node.sockstat("TCP", "tw"));
@@ -38,13 +43,16 @@ final class SeriesRecorder {
     put(history, node(SeriesNames.CONNTRACK_MAX), second, t.conntrackMax());
     t.localPortRange()
         .ifPresent(r -> history.record(node(SeriesNames.PORT_RANGE), second, r.size()));
-    if (previousNode != null && second > previousNodeSecond) {
-      double dt = second - previousNodeSecond;
+    if (previousNode != null && second <= previousNodeAt.getEpochSecond()) {
+      return; // keep the earlier counters: this tick's increments count in the next rate
+    }
+    if (previousNode != null) {
+      double dt = Duration.between(previousNodeAt, at).toNanos() / 1e9;
       rate(history, SeriesNames.ACTIVE_OPENS, second, dt, node, "ActiveOpens");
       rate(history, SeriesNames.PASSIVE_OPENS, second, dt, node, "PassiveOpens");
     }
     previousNode = node;
-    previousNodeSecond = second;
+    previousNodeAt = at;
   }
 
   void recordScan(
@@ -84,6 +92,10 @@ final class SeriesRecorder {
             SeriesNames.destination(SeriesNames.DESTINATION_NEW, d.destination()),
             second,
             d.newConnections() / secondsSincePrevious);
+        history.record(
+            SeriesNames.destination(SeriesNames.DESTINATION_NEW_TIME_WAIT, d.destination()),
+            second,
+            d.newTimeWait() / secondsSincePrevious);
       }
     }
   }

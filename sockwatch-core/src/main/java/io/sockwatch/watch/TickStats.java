@@ -81,11 +81,18 @@ public record TickStats(
    * @param open sockets not in TIME_WAIT
    * @param timeWait sockets in TIME_WAIT
    * @param newConnections sockets new since the previous scan, TIME_WAIT included
+   * @param newTimeWait of those, sockets already in TIME_WAIT when first seen: connections opened
+   *     and closed between two scans, which is what makes churn short-lived
    * @param processes owners of its open sockets, {@code comm(pid)}, at most {@value
    *     #PROCESSES_PER_DESTINATION}
    */
   public record DestinationStat(
-      String destination, int open, int timeWait, int newConnections, List<String> processes) {
+      String destination,
+      int open,
+      int timeWait,
+      int newConnections,
+      int newTimeWait,
+      List<String> processes) {
     public DestinationStat {
       processes = List.copyOf(processes);
     }
@@ -189,6 +196,7 @@ public record TickStats(
     private int open;
     private int timeWait;
     private int fresh;
+    private int freshTimeWait;
     private final Set<ProcessInfo> owners = new LinkedHashSet<>();
 
     void add(SocketRecord s, boolean isNew, List<ProcessInfo> who) {
@@ -199,6 +207,9 @@ public record TickStats(
       }
       if (isNew) {
         fresh++;
+        if (s.state() == TcpState.TIME_WAIT) {
+          freshTimeWait++;
+        }
       }
       if (owners.size() < PROCESSES_PER_DESTINATION) {
         owners.addAll(who);
@@ -213,7 +224,7 @@ public record TickStats(
         names.add(ProcessLabel.of(p));
       }
       return new DestinationStat(
-          PortSpace.endpoint(k.address(), k.port()), open, timeWait, fresh, names);
+          PortSpace.endpoint(k.address(), k.port()), open, timeWait, fresh, freshTimeWait, names);
     }
   }
 }

@@ -10,7 +10,7 @@ public final class TrendDetectors {
   private TrendDetectors() {}
 
   public static List<TrendDetector> all() {
-    return List.of();
+    return List.of(new ChurnDetector(), new SocketLeakDetector(), new NodeLeakDetector());
   }
 
   /** Every threshold of every trend detector, for {@code --set} and {@code --list-thresholds}. */

@@ -14,6 +14,8 @@ import java.util.Optional;
  * @param stats the latest scan's totals and top lists; empty before the first scan
  * @param scan the latest scan itself (sockets and owners); empty before the first scan
  * @param node this tick's node counters
+ * @param openers processes recently seen opening connections to each destination (churn is
+ *     attributed through them: TIME_WAIT has no owner)
  * @param config the agent's configuration
  */
 public record TrendInput(
@@ -22,4 +24,5 @@ public record TrendInput(
     Optional<TickStats> stats,
     Optional<Snapshot> scan,
     NodeStats node,
+    RecentOpeners openers,
     WatchConfig config) {}
