@@ -64,8 +64,7 @@ final class JudgementOptions {
       String name = eq < 0 ? kv : kv.substring(0, eq).trim();
       Threshold t = known.get(name);
       if (t == null) {
-        throw new UsageException(
-            "unknown threshold '" + name + "' (see sockwatch doctor --list-thresholds)");
+        throw new UsageException("unknown threshold '" + name + "' (see --list-thresholds)");
       }
       if (eq < 0) {
         throw new UsageException("--set takes NAME=VALUE, e.g. --set " + name + "=" + show(t));

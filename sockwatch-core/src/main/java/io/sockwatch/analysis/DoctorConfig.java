@@ -50,6 +50,15 @@ public record DoctorConfig(
     } else if (t.endsWith("h")) {
       mult = 3600;
       t = t.substring(0, t.length() - 1);
+    } else if (t.endsWith("d")) {
+      mult = 86400;
+      t = t.substring(0, t.length() - 1);
+    }
+    // Double.parseDouble accepts Java's own "2d"/"2f" suffixes: a number must end in a digit or
+    // dot.
+    char last = t.isEmpty() ? 'x' : t.charAt(t.length() - 1);
+    if (!Character.isDigit(last) && last != '.') {
+      throw new IllegalArgumentException("not a duration (like 10s, 5m, 1h): " + text);
     }
     try {
       double v = Double.parseDouble(t) * mult;

@@ -22,7 +22,9 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
@@ -238,8 +240,19 @@ public final class Sampler {
     return history.keys();
   }
 
-  /** First-seen epoch second of a live socket, {@link FirstSeen#ABSENT} when unknown. */
-  public synchronized long firstSeen(long cookie) {
-    return firstSeen.firstSeen(cookie);
+  /**
+   * First-seen epoch second of each of {@code sockets} the agent knows, by cookie, in one pass
+   * under the lock (sockets without a cookie or not tracked are left out).
+   */
+  public synchronized Map<Long, Long> firstSeen(List<SocketRecord> sockets) {
+    Map<Long, Long> out = new HashMap<>(sockets.size() * 2);
+    for (SocketRecord s : sockets) {
+      long t =
+          s.cookie() == SocketRecord.ABSENT ? FirstSeen.ABSENT : firstSeen.firstSeen(s.cookie());
+      if (t != FirstSeen.ABSENT) {
+        out.put(s.cookie(), t);
+      }
+    }
+    return out;
   }
 }

@@ -4,8 +4,8 @@ package io.sockwatch.watch;
  * Keeps the socket-table scan within a CPU budget. Each tick earns {@code budget x elapsed} seconds
  * of CPU; a scan runs when the credit covers what the last scan cost, and spends that cost. A node
  * whose table costs 0.1 s of CPU to scan, under a 5% budget, is thus scanned every 2 s whatever the
- * interval; a small table is scanned every tick. Credit is capped at one scan's cost plus one
- * tick's earning, so a quiet spell does not buy a burst of scans.
+ * interval; a small table is scanned every tick. Credit is capped at one scan's cost, so a quiet
+ * spell (a suspended VM, a stalled tick) does not buy a burst of scans.
  */
 final class ScanBudget {
 
@@ -31,7 +31,7 @@ final class ScanBudget {
     }
     double earned = budget * Math.max(0, nowNanos - lastNanos) / 1e9;
     lastNanos = nowNanos;
-    credit = Math.min(credit + earned, lastCost + earned);
+    credit = Math.min(credit + earned, lastCost);
     return scans < WARMUP_SCANS || credit >= lastCost;
   }
 

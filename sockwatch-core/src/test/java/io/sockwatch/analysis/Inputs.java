@@ -13,10 +13,10 @@ import java.util.Optional;
 import java.util.OptionalLong;
 
 /** Constructed snapshots and doctor inputs for detector unit tests. */
-final class Inputs {
+public final class Inputs {
   private Inputs() {}
 
-  static NodeStats node(OptionalLong keepaliveSeconds, Map<String, Long> tcpExt) {
+  public static NodeStats node(OptionalLong keepaliveSeconds, Map<String, Long> tcpExt) {
     KernelTunables t =
         new KernelTunables(
             Optional.empty(),
@@ -34,15 +34,15 @@ final class Inputs {
     return new NodeStats(Map.of(), Map.of(), Map.of("TcpExt", tcpExt), t, List.of());
   }
 
-  static NodeStats node() {
+  public static NodeStats node() {
     return node(OptionalLong.of(7200), Map.of());
   }
 
-  static Snapshot snapshot(List<SocketRecord> sockets, Map<Long, ProcessInfo> owners) {
+  public static Snapshot snapshot(List<SocketRecord> sockets, Map<Long, ProcessInfo> owners) {
     return snapshot(sockets, owners, node());
   }
 
-  static Snapshot snapshot(
+  public static Snapshot snapshot(
       List<SocketRecord> sockets, Map<Long, ProcessInfo> owners, NodeStats node) {
     return new Snapshot(
         Instant.EPOCH,
@@ -55,25 +55,25 @@ final class Inputs {
   }
 
   /** One sample ({@code --once}). */
-  static DoctorInput once(Snapshot after, DoctorConfig config) {
+  public static DoctorInput once(Snapshot after, DoctorConfig config) {
     return new DoctorInput(Optional.empty(), after, 0, config);
   }
 
-  static DoctorInput twoSamples(
+  public static DoctorInput twoSamples(
       Snapshot before, Snapshot after, double interval, DoctorConfig config) {
     return new DoctorInput(Optional.of(before), after, interval, config);
   }
 
-  static DoctorConfig config(double middleboxSeconds, Map<String, Double> overrides) {
+  public static DoctorConfig config(double middleboxSeconds, Map<String, Double> overrides) {
     return new DoctorConfig(overrides, middleboxSeconds, Map.of());
   }
 
-  static DoctorConfig heartbeats(Map<Integer, Double> heartbeats) {
+  public static DoctorConfig heartbeats(Map<Integer, Double> heartbeats) {
     return new DoctorConfig(Map.of(), DoctorConfig.DEFAULT_MIDDLEBOX_IDLE_SECONDS, heartbeats);
   }
 
   /** The value of the evidence with this name; fails when there is none. */
-  static double evidence(Finding f, String name) {
+  public static double evidence(Finding f, String name) {
     return f.evidence().stream()
         .filter(e -> e.name().equals(name))
         .findFirst()
@@ -81,7 +81,7 @@ final class Inputs {
         .value();
   }
 
-  static boolean hasEvidence(Finding f, String name) {
+  public static boolean hasEvidence(Finding f, String name) {
     return f.evidence().stream().anyMatch(e -> e.name().equals(name));
   }
 }

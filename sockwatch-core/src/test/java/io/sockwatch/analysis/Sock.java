@@ -10,7 +10,7 @@ import io.sockwatch.model.TcpInfoField;
 import io.sockwatch.model.TcpState;
 
 /** Builds synthetic {@link SocketRecord}s with a 280-byte tcp_info (as on 6.18) for unit tests. */
-final class Sock {
+public final class Sock {
   private TcpState state;
   private IpAddress localAddress;
   private int localPort;
@@ -36,49 +36,49 @@ final class Sock {
     this.remotePort = Integer.parseInt(remote.substring(r + 1));
   }
 
-  static Sock of(TcpState state, String local, String remote) {
+  public static Sock of(TcpState state, String local, String remote) {
     return new Sock(state, local, remote);
   }
 
-  static Sock established(String local, String remote) {
+  public static Sock established(String local, String remote) {
     return new Sock(TcpState.ESTABLISHED, local, remote);
   }
 
-  static Sock listen(String local) {
+  public static Sock listen(String local) {
     return new Sock(TcpState.LISTEN, local, "0.0.0.0:0").noInfo();
   }
 
-  Sock cookie(long c) {
+  public Sock cookie(long c) {
     cookie = c;
     return this;
   }
 
-  Sock inode(long i) {
+  public Sock inode(long i) {
     inode = i;
     return this;
   }
 
-  Sock timer(SocketTimer t, int retransmits, long expiresMillis) {
+  public Sock timer(SocketTimer t, int retransmits, long expiresMillis) {
     timer = t;
     timerRetransmits = retransmits;
     timerExpires = expiresMillis;
     return this;
   }
 
-  Sock queues(long receive, long send) {
+  public Sock queues(long receive, long send) {
     receiveQueue = receive;
     sendQueue = send;
     return this;
   }
 
   /** Idle times in ms: last data received, last data sent, last ACK received. */
-  Sock idle(long recvMillis, long sentMillis, long ackMillis) {
+  public Sock idle(long recvMillis, long sentMillis, long ackMillis) {
     return set(TcpInfoField.LAST_DATA_RECV, recvMillis)
         .set(TcpInfoField.LAST_DATA_SENT, sentMillis)
         .set(TcpInfoField.LAST_ACK_RECV, ackMillis);
   }
 
-  Sock set(TcpInfoField f, long value) {
+  public Sock set(TcpInfoField f, long value) {
     for (int i = 0; i < f.width(); i++) {
       info[f.offset() + i] = (byte) (value >>> (8 * i));
     }
@@ -86,23 +86,23 @@ final class Sock {
   }
 
   /** A tcp_info cut to {@code length} bytes, as an older kernel sends it. */
-  Sock infoLength(int length) {
+  public Sock infoLength(int length) {
     info = java.util.Arrays.copyOf(info, length);
     return this;
   }
 
   /** No tcp_info at all, as from the /proc source. */
-  Sock noInfo() {
+  public Sock noInfo() {
     info = new byte[0];
     return this;
   }
 
-  Sock drops(long drops) {
+  public Sock drops(long drops) {
     skMem = new SkMemInfo(0, 0, 0, 0, 0, 0, 0, 0, drops);
     return this;
   }
 
-  SocketRecord build() {
+  public SocketRecord build() {
     return new SocketRecord(
         localAddress.v6() ? AddressFamily.INET6 : AddressFamily.INET,
         state,

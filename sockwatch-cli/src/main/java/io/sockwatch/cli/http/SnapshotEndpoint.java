@@ -6,6 +6,7 @@ import io.sockwatch.snapshot.Snapshot;
 import io.sockwatch.snapshot.Summary;
 import io.sockwatch.watch.Sampler;
 import java.io.IOException;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -37,6 +38,12 @@ final class SnapshotEndpoint implements Endpoint {
             .flatMap(s -> s.scan())
             .orElseThrow(() -> new HttpProblem(503, "no socket-table scan yet; try again"));
     Summary summary = Summary.of(snap, top);
-    Responses.json(ex, w -> SnapshotJsonWriter.write(w, snap, summary, sockets));
+    // First-seen seconds for the listing, looked up in one pass under the sampler's lock.
+    Map<Long, Long> seen = sockets ? sampler.firstSeen(snap.sockets()) : Map.of();
+    Responses.json(
+        ex,
+        w ->
+            SnapshotJsonWriter.write(
+                w, snap, summary, sockets, s -> seen.getOrDefault(s.cookie(), -1L)));
   }
 }

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
+import java.util.function.ToLongFunction;
 
 /**
  * Writes a snapshot as JSON, schema {@value #SCHEMA}, documented in {@code docs/snapshot-json.md}.
@@ -30,14 +31,19 @@ public final class SnapshotJsonWriter {
   private SnapshotJsonWriter() {}
 
   public static void write(JsonWriter w, Snapshot snap, Summary summary) {
-    write(w, snap, summary, true);
+    write(w, snap, summary, true, s -> -1);
   }
 
   /**
    * The document, with or without the per-socket listing: the agent's {@code /api/snapshot} leaves
    * it out unless asked, since at 100k sockets it is tens of megabytes.
    */
-  public static void write(JsonWriter w, Snapshot snap, Summary summary, boolean withSockets) {
+  public static void write(
+      JsonWriter w,
+      Snapshot snap,
+      Summary summary,
+      boolean withSockets,
+      ToLongFunction<SocketRecord> firstSeen) {
     w.beginObject();
     w.field("schema", SCHEMA);
     w.field("taken_at", snap.takenAt().toString());
@@ -48,7 +54,7 @@ public final class SnapshotJsonWriter {
     if (withSockets) {
       w.name("sockets").beginArray();
       for (SocketRecord s : snap.sockets()) {
-        writeSocket(w, snap, s, processes);
+        writeSocket(w, snap, s, processes, firstSeen.applyAsLong(s));
       }
       w.endArray();
     }
@@ -76,7 +82,11 @@ public final class SnapshotJsonWriter {
   }
 
   private static void writeSocket(
-      JsonWriter w, Snapshot snap, SocketRecord s, Map<Integer, ProcessInfo> processes) {
+      JsonWriter w,
+      Snapshot snap,
+      SocketRecord s,
+      Map<Integer, ProcessInfo> processes,
+      long firstSeen) {
     w.beginObject();
     w.field("family", s.family().name().toLowerCase(java.util.Locale.ROOT));
     w.field("state", s.state().name());
@@ -90,6 +100,7 @@ public final class SnapshotJsonWriter {
         .field("address", s.remoteAddress().toString())
         .field("port", s.remotePort())
         .endObject();
+    optional(w, "first_seen", firstSeen);
     optional(w, "recv_q", s.receiveQueue());
     optional(w, "send_q", s.sendQueue());
     if (s.timer() != SocketTimer.OFF) {

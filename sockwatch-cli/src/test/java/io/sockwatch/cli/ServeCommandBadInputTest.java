@@ -1,0 +1,61 @@
+package io.sockwatch.cli;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
+
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.time.Duration;
+import org.junit.jupiter.api.Test;
+
+/** serve refuses what it cannot obey with one line and exit 2, before it starts sampling. */
+class ServeCommandBadInputTest {
+
+  @Test
+  void badFlagsAreOneLineErrors() {
+    for (String[] args :
+        new String[][] {
+          {"serve", "--listen", "nowhere"},
+          {"serve", "--listen", "127.0.0.1:70000"},
+          {"serve", "--listen", "127.0.0.1:http"},
+          {"serve", "--interval", "500ms"},
+          {"serve", "--interval", "11m"},
+          {"serve", "--cpu-budget", "0%"},
+          {"serve", "--cpu-budget", "150%"},
+          {"serve", "--cpu-budget", "some"},
+          {"serve", "--top", "0"},
+          {"serve", "--top", "many"},
+          {"serve", "--leak-window", "5s"},
+          {"serve", "--open-after", "0"},
+          {"serve", "--resolve-after", "2d"},
+          {"serve", "--resolve-after", "3f"},
+          {"serve", "--set", "no.such.threshold=1"},
+          {"serve", "--source", "tea-leaves"},
+        }) {
+      String what = String.join(" ", args);
+      // bounded: a flag serve wrongly accepted would start the agent and never return
+      CliRun run = assertTimeoutPreemptively(Duration.ofSeconds(20), () -> CliRun.of(args), what);
+      assertThat(run.exitCode()).as(what).isEqualTo(2);
+      assertThat(run.err()).as(what).startsWith("sockwatch: ").doesNotContain("Exception");
+      assertThat(run.err().lines().count()).as(what).isEqualTo(2);
+      assertThat(run.out()).as(what).isEmpty();
+    }
+  }
+
+  @Test
+  void aPortInUseIsNamed() throws Exception {
+    try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
+      String listen = "127.0.0.1:" + taken.getLocalPort();
+      CliRun run = CliRun.of("serve", "--listen", listen);
+      assertThat(run.exitCode()).isEqualTo(2);
+      assertThat(run.err()).startsWith("sockwatch: cannot listen on " + listen);
+    }
+  }
+
+  @Test
+  void thresholdsOfEveryDetectorAreListed() {
+    CliRun run = CliRun.of("serve", "--list-thresholds");
+    assertThat(run.exitCode()).isZero();
+    assertThat(run.out()).contains("ephemeral-ports.warning").contains("close-wait");
+  }
+}
