@@ -57,8 +57,8 @@ class TickStatsTest {
     assertThat(t.destinationCount()).isEqualTo(2);
     assertThat(t.destinations())
         .containsExactly(
-            new TickStats.DestinationStat("10.0.0.7:443", 2, 5, 3, List.of("poller(100)")),
-            new TickStats.DestinationStat("10.0.0.8:53", 0, 1, 1, List.of()));
+            new TickStats.DestinationStat("10.0.0.7:443", 2, 5, 3, 2, List.of("poller(100)")),
+            new TickStats.DestinationStat("10.0.0.8:53", 0, 1, 1, 1, List.of()));
   }
 
   @Test
