@@ -14,15 +14,17 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.function.LongPredicate;
 
 /**
  * Which processes were recently seen opening connections to each destination, remembered across
  * scans. Churn is hard to attribute: TIME_WAIT has no owner, and a connection that lives a few
- * milliseconds is rarely open when a scan reads the socket table and then the descriptor tables.
- * Each time a scan does catch a connection open in the scan that first sees it (its cookie is new),
- * its owner is remembered for that destination, so a churning process named once stays named while
- * its churn goes on, and a process that merely holds a long-lived connection to the same
- * destination is not mistaken for the opener.
+ * milliseconds is rarely open both when a scan dumps the socket table and when it then reads its
+ * process's descriptors. Each time a young connection is caught open with an owner (in the scan
+ * that first lists it, or in the sampler's second, late read of the held sockets), its owner is
+ * remembered for that destination, so a churning process named once stays named while its churn
+ * goes on, and a process that merely holds a long-lived connection to the same destination is not
+ * mistaken for the opener.
  *
  * <p>Why not remember owners by cookie, so that a TIME_WAIT socket (which keeps its cookie) names
  * the process that had it open? Because the only cookies that could be named that way are those
@@ -75,21 +77,51 @@ public final class RecentOpeners {
       return;
     }
     Arrays.sort(newCookies);
-    List<SocketRecord> all = scan.sockets();
+    remember(scan.sockets(), scan, c -> Arrays.binarySearch(newCookies, c) >= 0, second);
+  }
+
+  /**
+   * Remembers the owners of young outbound connections in {@code late}, sockets read again right
+   * after {@code scan}'s descriptor walk, with owners looked up in {@code scan}: a connection
+   * opened after the scan's socket dump, found in its process's descriptors and still open at this
+   * second read is caught here although the scan itself never listed it. See {@link Sampler}.
+   *
+   * @param young whether a cookie belongs to a connection opened since the previous scan
+   */
+  void updateLate(List<SocketRecord> late, Snapshot scan, LongPredicate young, long second) {
+    remember(late, scan, young, second);
+  }
+
+  /**
+   * Whether some destination of {@code stats} has short-lived churn (new connections already in
+   * TIME_WAIT) and no remembered opener: the case a second, late read of the socket table is for.
+   */
+  boolean missesOpeners(TickStats stats) {
+    for (TickStats.DestinationStat d : stats.destinations()) {
+      if (d.newTimeWait() > 0 && !byDestination.containsKey(d.destination())) {
+        return true;
+      }
+    }
+    return false;
+  }
+
+  private void remember(
+      List<SocketRecord> sockets, Snapshot scan, LongPredicate young, long second) {
     BitSet listening = null;
-    for (SocketRecord s : all) {
+    for (SocketRecord s : sockets) {
       if (s.state() == TcpState.TIME_WAIT
           || s.state() == TcpState.LISTEN
           || s.cookie() == SocketRecord.ABSENT
-          || Arrays.binarySearch(newCookies, s.cookie()) < 0) {
+          || s.inode() == 0
+          || !young.test(s.cookie())) {
         continue;
       }
-      List<ProcessInfo> owners = scan.ownersOf(s);
+      List<ProcessInfo> owners = scan.owners().ownersOf(s.inode());
       if (owners.isEmpty()) {
         continue;
       }
       if (listening == null) {
-        listening = PortSpace.listeningPorts(all);
+        listening = PortSpace.listeningPorts(scan.sockets());
       }
       if (listening.get(s.localPort())) {
         continue; // accepted, not opened

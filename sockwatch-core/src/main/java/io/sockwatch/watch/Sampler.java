@@ -13,6 +13,7 @@ import io.sockwatch.history.SeriesKey;
 import io.sockwatch.kernel.SourceUnavailableException;
 import io.sockwatch.model.NodeStats;
 import io.sockwatch.model.SocketRecord;
+import io.sockwatch.model.TcpState;
 import io.sockwatch.model.Unavailable;
 import io.sockwatch.snapshot.Snapshot;
 import io.sockwatch.snapshot.SnapshotReader;
@@ -22,10 +23,13 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
 
@@ -36,6 +40,22 @@ import java.util.function.LongSupplier;
  * history through the synchronized methods here, which exclude a concurrent tick.
  */
 public final class Sampler {
+
+  /** States in which a process can still hold a socket: what {@link #readLate} asks for. */
+  private static final SocketFilter HELD =
+      new SocketFilter(
+          EnumSet.of(
+              TcpState.SYN_SENT,
+              TcpState.ESTABLISHED,
+              TcpState.FIN_WAIT1,
+              TcpState.FIN_WAIT2,
+              TcpState.CLOSE_WAIT),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Optional.empty(),
+          Set.of(),
+          Set.of());
 
   private final SnapshotReader reader;
   private final SourceChoice source;
@@ -183,6 +203,9 @@ public final class Sampler {
     long[] fresh = first ? new long[0] : delta.newCookies();
     TickStats stats = TickStats.of(scan, fresh, config.topN());
     openers.update(scan, fresh, now.getEpochSecond());
+    if (openers.missesOpeners(stats)) {
+      readLate(scan, fresh, now.getEpochSecond(), unavailable);
+    }
     double sincePrevious =
         lastScan == null ? 0 : Duration.between(lastScan.takenAt(), scan.takenAt()).toNanos() / 1e9;
     DoctorReport report =
@@ -206,6 +229,31 @@ public final class Sampler {
     lastStats = stats;
     scans++;
     return Optional.of(scan);
+  }
+
+  /**
+   * Reads the held sockets again right after the scan, to name the process behind short-lived
+   * churn. A scan dumps the socket table, then walks every process's descriptors; a connection that
+   * lives a few milliseconds is seldom in the dump and still open when its process's descriptors
+   * are read, the later the more descriptors the host has. This second dump catches connections
+   * opened after the first one and still open after the walk: between the two dumps, every process
+   * is read at most half a walk away from one of them. It runs only while some churning destination
+   * has no remembered opener, so a node without unexplained churn pays nothing, and it asks only
+   * for states a process can hold.
+   */
+  private void readLate(Snapshot scan, long[] sortedFresh, long second, List<Unavailable> out) {
+    try {
+      Snapshot late = reader.read(HELD, new SnapshotReader.Options(source, false, false, false));
+      openers.updateLate(
+          late.sockets(),
+          scan,
+          c ->
+              Arrays.binarySearch(sortedFresh, c) >= 0
+                  || firstSeen.firstSeen(c) == FirstSeen.ABSENT,
+          second);
+    } catch (SourceUnavailableException e) {
+      out.add(new Unavailable("second socket-table read", e.getMessage()));
+    }
   }
 
   private WatchStatus status() {

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sockwatch.analysis.Inputs;
 import io.sockwatch.analysis.Sock;
+import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.process.ProcessInfo;
 import io.sockwatch.snapshot.Snapshot;
@@ -114,5 +115,36 @@ class RecentOpenersTest {
     assertThat(openers.destinations()).isEqualTo(RecentOpeners.MAX_DESTINATIONS);
     assertThat(openers.openers("10.1.0.0:80")).isEmpty();
     assertThat(openers.openers("10.1.0.1:80")).hasSize(1);
+  }
+
+  @Test
+  void aLateReadCatchesConnectionsOpenedAfterTheDumpWithOwnersFromTheWalk() {
+    // the walk found inode 50 in the poller's descriptors, but the dump before it had no such
+    // socket: the connection opened in between
+    Snapshot scan = Inputs.snapshot(List.of(), Map.of(50L, POLLER));
+    List<SocketRecord> late =
+        List.of(Sock.established("10.0.0.1:40000", DEST).cookie(99).inode(50).build());
+
+    openers.updateLate(late, scan, c -> false, NOW);
+    assertThat(openers.openers(DEST)).as("not young: an old connection").isEmpty();
+
+    openers.updateLate(late, scan, c -> c == 99, NOW);
+    assertThat(names(openers.openers(DEST))).containsExactly("poller(123)");
+  }
+
+  @Test
+  void missesOpenersOnlyForShortLivedChurnWithNobodyRemembered() {
+    TickStats churn =
+        TrendFixture.stats(
+            List.of(), List.of(new TickStats.DestinationStat(DEST, 0, 40, 20, 20, List.of())));
+    TickStats longLived =
+        TrendFixture.stats(
+            List.of(), List.of(new TickStats.DestinationStat(DEST, 20, 0, 20, 0, List.of())));
+    assertThat(openers.missesOpeners(churn)).isTrue();
+    assertThat(openers.missesOpeners(longLived)).as("its owners are caught in the scan").isFalse();
+
+    openers.update(
+        one(TcpState.ESTABLISHED, "10.0.0.1:40000", DEST, 7, POLLER), new long[] {7}, NOW);
+    assertThat(openers.missesOpeners(churn)).isFalse();
   }
 }

@@ -117,25 +117,39 @@ final class ServeProcess implements AutoCloseable {
     return get("/api/findings");
   }
 
-  /** Waits (bounded) until the agent has scanned {@code scans} times. */
-  void awaitScans(int scans, Duration timeout) throws IOException, InterruptedException {
+  /**
+   * Waits (bounded) until the agent has scanned {@code scans} times and its last scan took at most
+   * {@code maxScanSeconds} of wall time: the first scans of a fresh JVM run cold and take far
+   * longer, and a scan that lags behind its own socket dump cannot catch a short connection's
+   * owner.
+   */
+  void awaitWarm(int scans, double maxScanSeconds, Duration timeout)
+      throws IOException, InterruptedException {
     long deadline = System.nanoTime() + timeout.toNanos();
-    while (true) {
+    JsonNode status = null;
+    while (System.nanoTime() < deadline) {
       try {
-        if (get("/api/status").get("scans").asLong() >= scans) {
+        status = get("/api/status");
+        if (status.get("scans").asLong() >= scans
+            && status.get("last_scan_seconds").asDouble() <= maxScanSeconds) {
           return;
         }
       } catch (IOException e) {
-        // 503 before the first tick, or not listening yet: retry until the deadline
-        if (System.nanoTime() > deadline) {
-          throw e;
-        }
-      }
-      if (System.nanoTime() > deadline) {
-        throw new IOException("fewer than " + scans + " scans in " + timeout + "; " + stderr());
+        // 503 before the first tick: retry until the deadline
       }
       Thread.sleep(200);
     }
+    throw new IOException(
+        "the agent did not reach "
+            + scans
+            + " scans of at most "
+            + maxScanSeconds
+            + " s in "
+            + timeout
+            + "; last status: "
+            + status
+            + "; stderr: "
+            + stderr());
   }
 
   String stderr() {
