@@ -64,7 +64,7 @@ public final class ChurnDetector implements TrendDetector, Configurable {
           "connection-churn.herd-variation",
           0.25,
           "%",
-          "Herd: most the rate may vary between scans, and TIME_WAIT may differ from rate x 60 s.");
+          "Herd: largest variation of the rate between scans, and of TIME_WAIT from rate x 60 s.");
 
   /** Processes named per finding. */
   static final int NAMED = 4;
