@@ -9,6 +9,12 @@ import java.time.Clock;
 /** Every route of {@code sockwatch serve}, in one place. */
 public final class AgentRoutes {
 
+  /** The dashboard's own files (under src/main/resources). */
+  private static final String DASHBOARD = "io/sockwatch/cli/http/dashboard/";
+
+  /** uPlot from its webjar; the version is the pom's. */
+  private static final String UPLOT = "META-INF/resources/webjars/uplot/1.6.30/dist/";
+
   private AgentRoutes() {}
 
   /** Starts the agent's server on {@code address}. */
@@ -17,6 +23,19 @@ public final class AgentRoutes {
     StatusEndpoints status = new StatusEndpoints(sampler, clock);
     ApiServer.Routes routes =
         new ApiServer.Routes()
+            .add("/", StaticEndpoint.resource(DASHBOARD + "index.html", StaticEndpoint.HTML))
+            .add(
+                "/ui/dashboard.js",
+                StaticEndpoint.resource(DASHBOARD + "dashboard.js", StaticEndpoint.JAVASCRIPT))
+            .add(
+                "/ui/dashboard.css",
+                StaticEndpoint.resource(DASHBOARD + "dashboard.css", StaticEndpoint.CSS))
+            .add(
+                "/ui/uPlot.iife.min.js",
+                StaticEndpoint.resource(UPLOT + "uPlot.iife.min.js", StaticEndpoint.JAVASCRIPT))
+            .add(
+                "/ui/uPlot.min.css",
+                StaticEndpoint.resource(UPLOT + "uPlot.min.css", StaticEndpoint.CSS))
             .add("/healthz", status::healthz)
             .add("/api/status", status::status)
             .add("/api/findings", new FindingsEndpoint(sampler))
