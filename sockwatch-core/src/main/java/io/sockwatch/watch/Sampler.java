@@ -61,6 +61,7 @@ public final class Sampler {
   private long untracked;
   private double lastScanSeconds;
   private double lastScanCpuSeconds;
+  private double lastScanGapSeconds;
 
   /**
    * @param reader where sockets and counters come from
@@ -199,6 +200,7 @@ public final class Sampler {
     recorder.recordScan(history, now.getEpochSecond(), stats, sincePrevious, lastScanSeconds);
     lastScan = scan;
     lastStats = stats;
+    lastScanGapSeconds = sincePrevious;
     scans++;
     return Optional.of(scan);
   }
@@ -213,6 +215,7 @@ public final class Sampler {
         Math.max(config.intervalSeconds(), budget.sustainableIntervalSeconds()),
         lastScanSeconds,
         lastScanCpuSeconds,
+        lastScanGapSeconds,
         processCpuNanos.getAsLong() / 1e9,
         rt.totalMemory() - rt.freeMemory(),
         rt.maxMemory(),
