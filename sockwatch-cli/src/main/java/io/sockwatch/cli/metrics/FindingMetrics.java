@@ -23,15 +23,14 @@ final class FindingMetrics {
 
   /** {@code open} is most severe first, as {@code WatchState} keeps it. */
   static void add(Families out, List<String> detectorIds, List<TrackedFinding> open) {
+    int severities = Severity.values().length;
     Map<String, int[]> counts = new LinkedHashMap<>();
     for (String id : detectorIds) {
-      counts.put(id, new int[Severity.values().length]);
+      counts.put(id, new int[severities]);
     }
     for (TrackedFinding t : open) {
       Finding f = t.finding();
-      counts
-          .computeIfAbsent(f.detector(), k -> new int[Severity.values().length])[
-          f.severity().ordinal()]++;
+      counts.computeIfAbsent(f.detector(), k -> new int[severities])[f.severity().ordinal()]++;
     }
     Families.Gauge byDetector =
         out.gauge(

@@ -28,8 +28,7 @@ final class SocketMetrics {
       states.point(stats.count(s), "state", SeriesNames.state(s));
     }
     states.add();
-    boolean rates = gapSeconds > 0;
-    if (rates) {
+    if (gapSeconds > 0) {
       out.gauge(
           SeriesNames.NEW_CONNECTIONS,
           "Sockets new since the previous scan, per second.",
@@ -46,11 +45,11 @@ final class SocketMetrics {
         stats.processCount());
     out.gauge(
         "sockwatch_destinations",
-        "Distinct outbound destinations (address:port); the top ones are named in"
-            + " sockwatch_destination_*.",
+        "Distinct outbound destinations: peers (address:port) of sockets neither LISTEN nor on a"
+            + " listening port; the top ones are named in sockwatch_destination_*.",
         stats.destinationCount());
-    addProcesses(out, stats, rates ? gapSeconds : 0);
-    addDestinations(out, stats, rates ? gapSeconds : 0);
+    addProcesses(out, stats, gapSeconds);
+    addDestinations(out, stats, gapSeconds);
   }
 
   private static void addProcesses(Families out, TickStats stats, double gapSeconds) {
