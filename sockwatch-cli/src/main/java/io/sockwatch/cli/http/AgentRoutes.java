@@ -1,10 +1,17 @@
 package io.sockwatch.cli.http;
 
+import io.sockwatch.analysis.Detector;
+import io.sockwatch.analysis.Detectors;
+import io.sockwatch.cli.metrics.AgentMetrics;
 import io.sockwatch.watch.Sampler;
+import io.sockwatch.watch.TrendDetector;
+import io.sockwatch.watch.TrendDetectors;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Every route of {@code sockwatch serve}, in one place. */
 public final class AgentRoutes {
@@ -37,10 +44,19 @@ public final class AgentRoutes {
                 "/ui/uPlot.min.css",
                 StaticEndpoint.resource(UPLOT + "uPlot.min.css", StaticEndpoint.CSS))
             .add("/healthz", status::healthz)
+            .add("/metrics", new MetricsEndpoint(sampler, new AgentMetrics(detectorIds())))
             .add("/api/status", status::status)
             .add("/api/findings", new FindingsEndpoint(sampler))
             .add("/api/snapshot", new SnapshotEndpoint(sampler))
             .add("/api/history", new HistoryEndpoint(sampler, clock));
     return ApiServer.start(address, routes, log);
+  }
+
+  /** Every detector serve runs (as {@code ServeCommand} gives them to the sampler). */
+  private static List<String> detectorIds() {
+    List<String> ids = new ArrayList<>();
+    Detectors.all().stream().map(Detector::id).forEach(ids::add);
+    TrendDetectors.all().stream().map(TrendDetector::id).forEach(ids::add);
+    return ids;
   }
 }
