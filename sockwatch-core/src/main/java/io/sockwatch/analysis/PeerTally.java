@@ -14,6 +14,8 @@ import java.util.Set;
  * their peers are clients on ephemeral ports, so they are counted by client address (and the
  * listening endpoint is remembered); all others are counted by peer address and port, the service
  * the application talks to. Same rule as the snapshot summary, so listings and findings agree.
+ * Peers are named unmapped ({@code 127.0.0.1}, not {@code ::ffff:127.0.0.1}): a dual-stack socket
+ * to an IPv4 peer is the same peer as an IPv4 socket to it, as the port detectors already count it.
  */
 final class PeerTally {
 
@@ -45,13 +47,13 @@ final class PeerTally {
   void add(SocketRecord s) {
     sb.setLength(0);
     if (listenPorts.contains(s.localPort())) {
-      s.remoteAddress().appendTo(sb);
+      PortSpace.unmapped(s.remoteAddress()).appendTo(sb);
       peers.computeIfAbsent(sb.toString(), k -> new int[1])[0]++;
       sb.setLength(0);
-      SocketRecord.appendEndpoint(sb, s.localAddress(), s.localPort());
+      SocketRecord.appendEndpoint(sb, PortSpace.unmapped(s.localAddress()), s.localPort());
       locals.computeIfAbsent(sb.toString(), k -> new int[1])[0]++;
     } else {
-      SocketRecord.appendEndpoint(sb, s.remoteAddress(), s.remotePort());
+      SocketRecord.appendEndpoint(sb, PortSpace.unmapped(s.remoteAddress()), s.remotePort());
       peers.computeIfAbsent(sb.toString(), k -> new int[1])[0]++;
     }
   }

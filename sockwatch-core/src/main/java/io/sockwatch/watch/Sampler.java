@@ -84,6 +84,7 @@ public final class Sampler {
   private long untracked;
   private double lastScanSeconds;
   private double lastScanCpuSeconds;
+  private double lastScanGapSeconds;
 
   /**
    * @param reader where sockets and counters come from
@@ -227,6 +228,7 @@ public final class Sampler {
     recorder.recordScan(history, now.getEpochSecond(), stats, sincePrevious, lastScanSeconds);
     lastScan = scan;
     lastStats = stats;
+    lastScanGapSeconds = sincePrevious;
     scans++;
     return Optional.of(scan);
   }
@@ -266,6 +268,7 @@ public final class Sampler {
         Math.max(config.intervalSeconds(), budget.sustainableIntervalSeconds()),
         lastScanSeconds,
         lastScanCpuSeconds,
+        lastScanGapSeconds,
         processCpuNanos.getAsLong() / 1e9,
         rt.totalMemory() - rt.freeMemory(),
         rt.maxMemory(),

@@ -18,6 +18,8 @@ import java.util.Optional;
  *     cost (at least the tick interval)
  * @param lastScanSeconds wall time of the last scan
  * @param lastScanCpuSeconds CPU time of the last scan, all threads of the process
+ * @param lastScanGapSeconds time between the last scan and the one before it, the window over which
+ *     {@link TickStats} counts new connections (turns them into rates); 0 until two scans were made
  * @param cpuSeconds CPU time of the whole agent process since it started
  * @param heapUsedBytes heap in use after the last tick
  * @param heapMaxBytes the heap limit
@@ -37,6 +39,7 @@ public record WatchStatus(
     double scanIntervalSeconds,
     double lastScanSeconds,
     double lastScanCpuSeconds,
+    double lastScanGapSeconds,
     double cpuSeconds,
     long heapUsedBytes,
     long heapMaxBytes,

@@ -1,13 +1,26 @@
 package io.sockwatch.cli.http;
 
+import io.sockwatch.analysis.Detector;
+import io.sockwatch.analysis.Detectors;
+import io.sockwatch.cli.metrics.AgentMetrics;
 import io.sockwatch.watch.Sampler;
+import io.sockwatch.watch.TrendDetector;
+import io.sockwatch.watch.TrendDetectors;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.List;
 
 /** Every route of {@code sockwatch serve}, in one place. */
 public final class AgentRoutes {
+
+  /** The dashboard's own files (under src/main/resources). */
+  private static final String DASHBOARD = "io/sockwatch/cli/http/dashboard/";
+
+  /** uPlot from its webjar; the version is the pom's. */
+  private static final String UPLOT = "META-INF/resources/webjars/uplot/1.6.30/dist/";
 
   private AgentRoutes() {}
 
@@ -17,11 +30,33 @@ public final class AgentRoutes {
     StatusEndpoints status = new StatusEndpoints(sampler, clock);
     ApiServer.Routes routes =
         new ApiServer.Routes()
+            .add("/", StaticEndpoint.resource(DASHBOARD + "index.html", StaticEndpoint.HTML))
+            .add(
+                "/ui/dashboard.js",
+                StaticEndpoint.resource(DASHBOARD + "dashboard.js", StaticEndpoint.JAVASCRIPT))
+            .add(
+                "/ui/dashboard.css",
+                StaticEndpoint.resource(DASHBOARD + "dashboard.css", StaticEndpoint.CSS))
+            .add(
+                "/ui/uPlot.iife.min.js",
+                StaticEndpoint.resource(UPLOT + "uPlot.iife.min.js", StaticEndpoint.JAVASCRIPT))
+            .add(
+                "/ui/uPlot.min.css",
+                StaticEndpoint.resource(UPLOT + "uPlot.min.css", StaticEndpoint.CSS))
             .add("/healthz", status::healthz)
+            .add("/metrics", new MetricsEndpoint(sampler, new AgentMetrics(detectorIds())))
             .add("/api/status", status::status)
             .add("/api/findings", new FindingsEndpoint(sampler))
             .add("/api/snapshot", new SnapshotEndpoint(sampler))
             .add("/api/history", new HistoryEndpoint(sampler, clock));
     return ApiServer.start(address, routes, log);
+  }
+
+  /** Every detector serve runs (as {@code ServeCommand} gives them to the sampler). */
+  private static List<String> detectorIds() {
+    List<String> ids = new ArrayList<>();
+    Detectors.all().stream().map(Detector::id).forEach(ids::add);
+    TrendDetectors.all().stream().map(TrendDetector::id).forEach(ids::add);
+    return ids;
   }
 }

@@ -1,0 +1,32 @@
+package io.sockwatch.cli.http;
+
+import com.sun.net.httpserver.HttpExchange;
+import io.sockwatch.cli.metrics.AgentMetrics;
+import io.sockwatch.watch.Sampler;
+import io.sockwatch.watch.WatchState;
+import java.io.IOException;
+import java.util.Set;
+
+/**
+ * {@code /metrics}: the latest tick in the Prometheus text format ({@link AgentMetrics} says what
+ * and why). The body is built before the headers are sent, so a failure is still a clean JSON 500.
+ */
+final class MetricsEndpoint implements Endpoint {
+
+  private final Sampler sampler;
+  private final AgentMetrics metrics;
+
+  MetricsEndpoint(Sampler sampler, AgentMetrics metrics) {
+    this.sampler = sampler;
+    this.metrics = metrics;
+  }
+
+  @Override
+  public void handle(HttpExchange ex) throws IOException {
+    Query.parse(ex.getRequestURI(), Set.of());
+    WatchState s =
+        sampler.state().orElseThrow(() -> new HttpProblem(503, "no sample yet; try again"));
+    String body = metrics.exposition(s);
+    Responses.text(ex, 200, AgentMetrics.CONTENT_TYPE, w -> w.write(body));
+  }
+}

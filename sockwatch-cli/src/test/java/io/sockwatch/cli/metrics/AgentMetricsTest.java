@@ -1,0 +1,321 @@
+package io.sockwatch.cli.metrics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.sockwatch.analysis.Severity;
+import io.sockwatch.model.TcpState;
+import io.sockwatch.process.ProcessInfo;
+import io.sockwatch.watch.TickStats;
+import io.sockwatch.watch.TrackedFinding;
+import io.sockwatch.watch.WatchState;
+import java.util.ArrayList;
+import java.util.EnumMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import org.junit.jupiter.api.Test;
+
+class AgentMetricsTest {
+
+  private static final List<String> DETECTORS = List.of("close-wait", "time-wait");
+  private static final AgentMetrics METRICS = new AgentMetrics(DETECTORS);
+
+  private static Exposition expose(WatchState s) {
+    return Exposition.parse(METRICS.exposition(s));
+  }
+
+  private static Map<TcpState, Integer> someStates() {
+    Map<TcpState, Integer> m = new EnumMap<>(TcpState.class);
+    m.put(TcpState.ESTABLISHED, 40);
+    m.put(TcpState.TIME_WAIT, 9);
+    m.put(TcpState.LISTEN, 3);
+    return m;
+  }
+
+  @Test
+  void everyStateIsWrittenAndStatesWithNoSocketAreZero() {
+    Exposition e = expose(States.full(States.stats(someStates(), 2, 2), 2, List.of()));
+
+    assertThat(e.samples("sockwatch_sockets")).hasSize(TcpState.values().length);
+    assertThat(e.value("sockwatch_sockets", "state", "established")).contains(40.0);
+    assertThat(e.value("sockwatch_sockets", "state", "time_wait")).contains(9.0);
+    assertThat(e.value("sockwatch_sockets", "state", "listen")).contains(3.0);
+    assertThat(e.value("sockwatch_sockets", "state", "close_wait")).contains(0.0);
+    assertThat(e.value("sockwatch_sockets", "state", "new_syn_recv")).contains(0.0);
+    assertThat(e.type("sockwatch_sockets")).contains("gauge");
+  }
+
+  @Test
+  void topProcessesAndDestinationsAreLabelledAndTotalsShowTheCap() {
+    Exposition e = expose(States.full(States.stats(someStates(), 3, 4), 2, List.of()));
+
+    assertThat(e.samples("sockwatch_process_sockets")).hasSize(3);
+    assertThat(e.value("sockwatch_process_sockets", "pid", "1001", "comm", "app")).contains(10.0);
+    assertThat(e.value("sockwatch_process_close_wait_sockets", "pid", "1001", "comm", "app"))
+        .contains(1.0);
+    assertThat(e.value("sockwatch_process_open_files", "pid", "1002", "comm", "app"))
+        .contains(50.0);
+    assertThat(e.value("sockwatch_process_max_open_files", "pid", "1002", "comm", "app"))
+        .contains(1024.0);
+    assertThat(e.value("sockwatch_processes")).as("3 named + 5 more").contains(8.0);
+    assertThat(e.samples("sockwatch_destination_open_sockets")).hasSize(4);
+    assertThat(e.value("sockwatch_destination_open_sockets", "destination", "10.1.0.2:443"))
+        .contains(3.0);
+    assertThat(e.value("sockwatch_destination_time_wait_sockets", "destination", "10.1.0.2:443"))
+        .contains(2.0);
+    assertThat(e.value("sockwatch_destinations")).as("4 named + 7 more").contains(11.0);
+  }
+
+  @Test
+  void newConnectionsAreRatesOverTheTimeBetweenScans() {
+    Exposition e = expose(States.full(States.stats(someStates(), 1, 1), 2, List.of()));
+
+    // TickStats counts 20 new (8 of them already TIME_WAIT), 4 per process, 6 per destination
+    assertThat(e.value("sockwatch_new_connections_per_second")).contains(10.0);
+    assertThat(e.value("sockwatch_new_time_wait_per_second")).contains(4.0);
+    assertThat(
+            e.value("sockwatch_process_new_connections_per_second", "pid", "1000", "comm", "app"))
+        .contains(2.0);
+    assertThat(
+            e.value(
+                "sockwatch_destination_new_connections_per_second", "destination", "10.1.0.1:443"))
+        .contains(3.0);
+  }
+
+  @Test
+  void afterTheFirstScanThereIsNoRateRatherThanAZeroRate() {
+    Exposition e = expose(States.full(States.stats(someStates(), 1, 1), 0, List.of()));
+
+    assertThat(e.types().keySet())
+        .isNotEmpty()
+        .noneMatch(name -> name.endsWith("_per_second"))
+        .contains("sockwatch_sockets", "sockwatch_process_sockets");
+  }
+
+  @Test
+  void whatIsNotKnownIsLeftOutNotWrittenAsZero() {
+    WatchState bare = States.bare();
+    WatchState emptyNode =
+        new WatchState(
+            bare.takenAt(),
+            Optional.empty(),
+            Optional.empty(),
+            Optional.of(States.emptyNode()),
+            List.of(),
+            List.of(),
+            bare.status());
+
+    for (WatchState s : List.of(bare, emptyNode)) {
+      Exposition e = expose(s);
+      assertThat(e.types().keySet())
+          .noneMatch(n -> n.startsWith("sockwatch_node_"))
+          .doesNotContain(
+              "sockwatch_sockets",
+              "sockwatch_processes",
+              "sockwatch_destinations",
+              "sockwatch_last_scan_timestamp_seconds",
+              "sockwatch_scan_duration_seconds",
+              "sockwatch_scan_cpu_seconds")
+          .contains("sockwatch_ticks_total", "sockwatch_open_findings");
+      assertThat(e.value("sockwatch_scans_total")).contains(0.0);
+    }
+  }
+
+  @Test
+  void unknownOpenFilesAndLimitsAreLeftOut() {
+    TickStats base = States.stats(someStates(), 0, 0);
+    TickStats stats =
+        new TickStats(
+            base.sockets(),
+            base.byState(),
+            0,
+            0,
+            List.of(
+                States.process("known", 7, 12, 4096),
+                States.process("hidden", 8, ProcessInfo.ABSENT, ProcessInfo.ABSENT)),
+            List.of(),
+            2,
+            0);
+
+    Exposition e = expose(States.full(stats, 1, List.of()));
+
+    assertThat(e.samples("sockwatch_process_sockets")).hasSize(2);
+    assertThat(e.samples("sockwatch_process_open_files"))
+        .singleElement()
+        .satisfies(s -> assertThat(s.labels()).containsEntry("comm", "known"));
+    assertThat(e.samples("sockwatch_process_max_open_files")).hasSize(1);
+  }
+
+  @Test
+  void nodeCountersKeepTheKernelsNumbersAndOnlyThoseItReported() {
+    Exposition e = expose(States.full(States.stats(someStates(), 0, 0), 1, List.of()));
+
+    assertThat(e.value("sockwatch_node_tcp_inuse_sockets")).contains(15.0);
+    assertThat(e.value("sockwatch_node_tcp6_inuse_sockets")).contains(17.0);
+    assertThat(e.value("sockwatch_node_tcp_orphan_sockets")).contains(1.0);
+    assertThat(e.value("sockwatch_node_tcp_time_wait_sockets")).contains(5.0);
+    assertThat(e.value("sockwatch_node_tcp_alloc_sockets")).contains(32.0);
+    assertThat(e.value("sockwatch_node_tcp_memory_pages")).contains(50.0);
+    assertThat(e.value("sockwatch_node_tcp_mem_limit_pages", "level", "pressure"))
+        .contains(383869.0);
+    assertThat(e.value("sockwatch_node_tcp_max_orphans")).contains(131072.0);
+    assertThat(e.value("sockwatch_node_ephemeral_ports")).contains(28232.0);
+    assertThat(e.value("sockwatch_node_conntrack_entries")).contains(12.0);
+    assertThat(e.value("sockwatch_node_conntrack_max_entries")).contains(262144.0);
+    assertThat(e.value("sockwatch_node_tcp_active_opens_total")).contains(3636026.0);
+    assertThat(e.type("sockwatch_node_tcp_active_opens_total")).contains("counter");
+    assertThat(e.value("sockwatch_node_tcp_retrans_segments_total")).contains(9730.0);
+    assertThat(e.value("sockwatch_node_tcp_listen_overflows_total")).contains(4.0);
+    assertThat(e.value("sockwatch_node_tcp_aborts_on_data_total")).contains(1790454.0);
+    // the fixture's kernel reported 5 of the chosen counters; the others are left out
+    assertThat(e.types().keySet().stream().filter(n -> n.startsWith("sockwatch_node_tcp_")))
+        .filteredOn(n -> n.endsWith("_total"))
+        .hasSize(5);
+  }
+
+  @Test
+  void findingsAreCountedPerDetectorAndSeverityAndNamedOneSeriesEach() {
+    List<TrackedFinding> open =
+        List.of(
+            States.finding("time-wait", "to 10.0.0.7:443", Severity.CRITICAL),
+            States.finding("close-wait", "java(12)", Severity.WARNING),
+            States.finding("close-wait", "java(13)", Severity.WARNING),
+            States.finding("socket-leak", "java(12)", Severity.INFO));
+
+    Exposition e = expose(States.full(States.stats(someStates(), 0, 0), 1, open));
+
+    assertThat(e.value("sockwatch_open_findings", "detector", "close-wait", "severity", "warning"))
+        .contains(2.0);
+    assertThat(e.value("sockwatch_open_findings", "detector", "time-wait", "severity", "critical"))
+        .contains(1.0);
+    assertThat(e.value("sockwatch_open_findings", "detector", "time-wait", "severity", "info"))
+        .as("a known detector with nothing open says 0")
+        .contains(0.0);
+    assertThat(e.value("sockwatch_open_findings", "detector", "socket-leak", "severity", "info"))
+        .as("a finding of a detector not in the list is still counted")
+        .contains(1.0);
+    assertThat(
+            e.value(
+                "sockwatch_finding_open",
+                "id",
+                "time-wait/to 10.0.0.7:443",
+                "detector",
+                "time-wait",
+                "severity",
+                "critical"))
+        .contains(1.0);
+    assertThat(e.samples("sockwatch_finding_open")).hasSize(4);
+  }
+
+  @Test
+  void perFindingSeriesAreCappedMostSevereFirstWhileCountsCoverAll() {
+    List<TrackedFinding> open = new ArrayList<>();
+    for (int i = 0; i < 50; i++) {
+      open.add(States.finding("time-wait", "to 10.0.0." + i + ":443", Severity.CRITICAL));
+    }
+    for (int i = 0; i < 100; i++) {
+      open.add(States.finding("close-wait", "app(" + i + ")", Severity.WARNING));
+    }
+
+    Exposition e = expose(States.full(States.stats(someStates(), 0, 0), 1, open));
+
+    List<Exposition.Sample> each = e.samples("sockwatch_finding_open");
+    assertThat(each).hasSize(FindingMetrics.MAX_FINDING_SERIES);
+    assertThat(each.stream().filter(s -> s.labels().get("severity").equals("critical")))
+        .hasSize(50);
+    double counted =
+        e.samples("sockwatch_open_findings").stream().mapToDouble(Exposition.Sample::value).sum();
+    assertThat(counted).isEqualTo(150);
+  }
+
+  @Test
+  void labelValuesAreEscapedSoAnyProcessNameRoundTrips() throws Exception {
+    String comm = "we\"ird\\na\nme";
+    TickStats base = States.stats(someStates(), 0, 0);
+    TickStats stats =
+        new TickStats(
+            base.sockets(),
+            base.byState(),
+            0,
+            0,
+            List.of(States.process(comm, 42, 3, 1024)),
+            List.of(),
+            1,
+            0);
+
+    String text = METRICS.exposition(States.full(stats, 1, List.of()));
+
+    assertThat(Exposition.parse(text).value("sockwatch_process_sockets", "pid", "42", "comm", comm))
+        .contains(7.0);
+    Promtool.assertPasses(text);
+  }
+
+  @Test
+  void theAgentsOwnNumbersAreExported() {
+    Exposition e = expose(States.full(States.stats(someStates(), 0, 0), 2, List.of()));
+
+    assertThat(e.value("sockwatch_ticks_total")).contains(300.0);
+    assertThat(e.value("sockwatch_scans_total")).contains(150.0);
+    assertThat(e.value("sockwatch_scan_duration_seconds")).contains(0.04);
+    assertThat(e.value("sockwatch_scan_cpu_seconds")).contains(0.03);
+    assertThat(e.value("sockwatch_scan_interval_seconds")).contains(2.0);
+    assertThat(e.value("sockwatch_tick_interval_seconds")).contains(1.0);
+    assertThat(e.value("sockwatch_agent_cpu_seconds_total")).contains(12.5);
+    assertThat(e.value("sockwatch_agent_heap_used_bytes")).contains((double) (40L << 20));
+    assertThat(e.value("sockwatch_agent_heap_max_bytes")).contains((double) (256L << 20));
+    assertThat(e.value("sockwatch_history_series")).contains(120.0);
+    assertThat(e.value("sockwatch_history_max_series")).contains(740.0);
+    assertThat(e.value("sockwatch_history_bytes")).contains(9e6);
+    assertThat(e.value("sockwatch_history_max_bytes")).contains((double) (64L << 20));
+    assertThat(e.value("sockwatch_history_refused_series_total")).contains(3.0);
+    assertThat(e.value("sockwatch_history_evicted_series_total")).contains(1.0);
+    assertThat(e.value("sockwatch_history_dropped_samples_total")).contains(7.0);
+    assertThat(e.value("sockwatch_first_seen_sockets")).contains(5000.0);
+    assertThat(e.value("sockwatch_first_seen_bytes")).contains(160000.0);
+    assertThat(e.value("sockwatch_first_seen_refused_sockets_total")).contains(11.0);
+    assertThat(e.value("sockwatch_findings_refused_total")).contains(2.0);
+    assertThat(e.value("sockwatch_unavailable_items")).contains(1.0);
+    assertThat(e.value("sockwatch_agent_start_time_seconds"))
+        .contains((double) States.START.getEpochSecond());
+    assertThat(e.value("sockwatch_last_tick_timestamp_seconds"))
+        .contains(States.NOW.getEpochSecond() + 0.25);
+  }
+
+  @Test
+  void namesFollowPrometheusConventionsAndPassPromtool() throws Exception {
+    List<TrackedFinding> open = List.of(States.finding("time-wait", "x", Severity.WARNING));
+    String text = METRICS.exposition(States.full(States.stats(someStates(), 3, 3), 2, open));
+    Exposition e = Exposition.parse(text);
+
+    assertThat(e.types())
+        .allSatisfy(
+            (name, type) -> {
+              assertThat(name).startsWith("sockwatch_");
+              assertThat(name.endsWith("_total")).as(name).isEqualTo(type.equals("counter"));
+            });
+    Promtool.assertPasses(text);
+  }
+
+  /** The bounds {@link AgentMetrics} documents: under 500 samples at top 20, 8,500 at 1000. */
+  @Test
+  void cardinalityIsBoundedByTopAndTheFindingCap() throws Exception {
+    List<TrackedFinding> open = new ArrayList<>();
+    for (int i = 0; i < 1000; i++) {
+      open.add(States.finding("time-wait", "to 10.0.0." + i + ":443", Severity.WARNING));
+    }
+    // every detector of today: each adds a count per severity
+    List<String> detectors = new ArrayList<>();
+    for (int i = 0; i < 16; i++) {
+      detectors.add("detector-" + i);
+    }
+    AgentMetrics metrics = new AgentMetrics(detectors);
+
+    String top20 = metrics.exposition(States.full(States.stats(someStates(), 20, 20), 2, open));
+    String top1000 =
+        metrics.exposition(States.full(States.stats(someStates(), 1000, 1000), 2, open));
+
+    assertThat(Exposition.parse(top20).samples()).hasSizeLessThan(500);
+    assertThat(Exposition.parse(top1000).samples()).hasSizeLessThan(8500);
+    Promtool.assertPasses(top1000);
+  }
+}
