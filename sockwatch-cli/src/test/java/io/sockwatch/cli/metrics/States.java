@@ -86,7 +86,12 @@ final class States {
     for (int i = 0; i < destinations; i++) {
       ds.add(
           new TickStats.DestinationStat(
-              "10.1." + (i / 250) + "." + (i % 250 + 1) + ":443", 3, 2, 6, List.of("app(1000)")));
+              "10.1." + (i / 250) + "." + (i % 250 + 1) + ":443",
+              3,
+              2,
+              6,
+              2,
+              List.of("app(1000)")));
     }
     int sockets = byState.values().stream().mapToInt(Integer::intValue).sum();
     return new TickStats(sockets, byState, 20, 8, ps, ds, processes + 5, destinations + 7);
