@@ -33,7 +33,7 @@ class ChurnLiveTest {
   private static final String DESTINATION = "127.0.0.1:" + PORT;
   private static final String ID = "connection-churn/to " + DESTINATION;
   private static final double RATE = 50;
-  private static final int ANSWER_MILLIS = 100;
+  private static final int ANSWER_MILLIS = 20;
 
   private final List<AutoCloseable> opened = new ArrayList<>();
 

@@ -146,7 +146,8 @@ final class ServeProcess implements AutoCloseable {
             + maxScanSeconds
             + " s in "
             + timeout
-            + "; last status: "
+            + " (each scan reads every process's descriptors: a host where other jobs hold"
+            + " hundreds of thousands of them makes scans take seconds); last status: "
             + status
             + "; stderr: "
             + stderr());
