@@ -15,12 +15,13 @@ import tools.jackson.databind.JsonNode;
 /**
  * Connection churn built for real in a namespace of its own and watched by the real {@code
  * sockwatch serve}: ten pollers open a fresh connection per probe, 50 a second in all, to a server
- * that answers after 100 ms (a health check against an endpoint that does some work, such as asking
- * its database), read the answer and close first, so every probe leaves a TIME_WAIT with no owner.
- * Each scan reads the socket table and then every process's descriptors; it names the prober only
- * when a probe is still open by the time its descriptors are read, which it is in most scans but
- * not all, so the agent must remember the process it caught to keep naming it. (Probes that live
- * under a millisecond are almost never caught: their churn is reported with an unknown process.)
+ * that answers after 20 ms (a health check against an endpoint that does a little work), read the
+ * answer and close first, so every probe leaves a TIME_WAIT with no owner. A scan dumps the socket
+ * table and then reads every process's descriptors; a 20 ms probe is rarely in the dump and still
+ * open when the prober's descriptors are read, so naming the prober rests on the agent's second
+ * read of the held sockets right after the walk and on its memory of the openers it caught. (Probes
+ * that live under a millisecond are almost never caught: their churn is reported with an unknown
+ * process.)
  *
  * <p>The agent runs with a 50% CPU budget so that it scans every second even while its JIT warms up
  * on a busy 2-core machine: the test measures detection latency at one scan a second, not the
