@@ -110,6 +110,8 @@ class ChurnLiveTest {
     }
     int ssTimeWait = timeWaitTo(ns);
     assertThat(herd).as("a herd within 100 s; last: %s", last).isNotNull();
+    System.out.printf(
+        "herd recognized %.1f s after the start%n", (System.nanoTime() - start) / 1e9);
     assertThat(herd.get("first_seen").asString()).isEqualTo(churn.get("first_seen").asString());
     double rate = evidence(herd, "new connections per second");
     assertThat(rate).isBetween(0.9 * RATE, 1.1 * RATE);
@@ -135,6 +137,8 @@ class ChurnLiveTest {
       }
     }
     assertThat(resolved).as("resolved within 40 s of stopping; last: %s", last).isNotNull();
+    System.out.printf(
+        "churn resolved %.1f s after the stop%n", (System.nanoTime() - stopped) / 1e9);
     Instant resolvedAt = Instant.parse(resolved.get("resolved_at").asString());
     Instant lastSeen = Instant.parse(resolved.get("last_seen").asString());
     assertThat(Instant.parse(resolved.get("first_seen").asString())).isBefore(lastSeen);

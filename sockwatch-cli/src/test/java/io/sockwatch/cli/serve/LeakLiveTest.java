@@ -74,6 +74,9 @@ class LeakLiveTest {
       Thread.sleep(500);
     }
     assertThat(leak).as("open %s; last /api/findings: %s", id, last).isNotNull();
+    System.out.printf(
+        "leak finding first seen %s, client started %.1f s before the check%n",
+        leak.get("first_seen").asString(), (System.nanoTime() - start) / 1e9);
     double trueRate = slope(truth, System.nanoTime() - WINDOW * 1_000_000_000L);
     System.out.printf(
         "leak slope %.3f/s (CLOSE_WAIT %.3f/s), ss %.3f/s%n",
@@ -110,6 +113,7 @@ class LeakLiveTest {
       }
     }
     assertThat(resolved).as("resolved within 60 s of stopping; last: %s", last).isNotNull();
+    System.out.printf("leak resolved %.1f s after the stop%n", (System.nanoTime() - stopped) / 1e9);
     assertThat(resolved.get("resolved_at").asString()).isNotEmpty();
     assertThat(closeWait(ns)).as("the leaked sockets are still there").isGreaterThan(100);
   }
