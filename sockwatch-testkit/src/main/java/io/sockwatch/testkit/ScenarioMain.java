@@ -18,7 +18,8 @@ import jdk.net.ExtendedSocketOptions;
  * (loopback or test namespaces only):
  *
  * <ul>
- *   <li>{@code server ADDR:PORT [--leak]}: answers each connection with one line and closes, or
+ *   <li>{@code server ADDR:PORT [--leak | --delay MS]}: answers each connection with one line (after
+ *       MS milliseconds of "work" with {@code --delay}) and closes after the client does, or
  *       with {@code --leak} never reads nor closes (CLOSE_WAIT with unread data once peers leave);
  *   <li>{@code herd ADDR:PORT RATE SECONDS [POLLERS]}: pollers opening a fresh connection per
  *       probe, RATE per second in all, closing first (TIME_WAIT on their side), as the cluster
@@ -46,6 +47,8 @@ public final class ScenarioMain {
     switch (args[0]) {
       case "server" -> {
         boolean leak = args.length > 2 && args[2].equals("--leak");
+        long delayMillis =
+            args.length > 3 && args[2].equals("--delay") ? Long.parseLong(args[3]) : 0;
         ServerSocket server = new ServerSocket();
         server.bind(target, 1024);
         System.out.println("READY " + pid);
@@ -55,7 +58,7 @@ public final class ScenarioMain {
           if (leak) {
             held.add(s); // the bug: never read, never closed
           } else {
-            Thread.ofVirtual().start(() -> answer(s));
+            Thread.ofVirtual().start(() -> answer(s, delayMillis));
           }
         }
       }
@@ -124,12 +127,15 @@ public final class ScenarioMain {
     }
   }
 
-  private static void answer(Socket s) {
+  private static void answer(Socket s, long delayMillis) {
     try (s) {
+      Thread.sleep(delayMillis); // a health endpoint doing some work before it answers
       s.getOutputStream().write(ANSWER);
       drain(s.getInputStream());
     } catch (IOException e) {
       // the client went away
+    } catch (InterruptedException e) {
+      Thread.currentThread().interrupt();
     }
   }
 
