@@ -7,6 +7,7 @@ import static io.sockwatch.cli.doctor.LeakFixtures.findingFor;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.sockwatch.cli.testing.ChildJvm;
 import io.sockwatch.testkit.TestNetns;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
@@ -35,7 +36,7 @@ class CloseWaitDetectorLiveTest {
   @BeforeEach
   void startServer() throws Exception {
     ns = TestNetns.create("cw");
-    server = ChildJvm.start(ns, NOFILE, LeakServerMain.class, "127.0.0.1");
+    server = LeakFixtures.child(ns, NOFILE, LeakServerMain.class, "127.0.0.1");
     String[] ready = server.awaitLine("port ", BOUND).split(" ");
     port = Integer.parseInt(ready[1]);
     serverPid = Long.parseLong(ready[3]);
@@ -53,7 +54,7 @@ class CloseWaitDetectorLiveTest {
   }
 
   private ChildJvm clients(int count, int bytes, long pauseMillis) throws Exception {
-    return ChildJvm.start(
+    return LeakFixtures.child(
         ns,
         null,
         LeakClientMain.class,

@@ -2,6 +2,7 @@ package io.sockwatch.cli.doctor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sockwatch.cli.testing.ChildJvm;
 import io.sockwatch.testkit.TestNetns;
 import java.io.IOException;
 import java.io.InputStream;
@@ -14,9 +15,31 @@ import java.util.List;
 import java.util.stream.Stream;
 import tools.jackson.databind.JsonNode;
 
-/** Ground truth and JSON look-ups shared by the leak live tests. */
+/** Helper programs, ground truth and JSON look-ups shared by the leak live tests. */
 final class LeakFixtures {
   private LeakFixtures() {}
+
+  /**
+   * Starts a helper program of the leak tests ({@link LeakServerMain}, {@link LeakClientMain}) as a
+   * child JVM.
+   *
+   * @param ns namespace to run in, or null for this one
+   * @param nofile soft:hard RLIMIT_NOFILE to run under (e.g. {@code 4096:8192}), or null to inherit
+   */
+  static ChildJvm child(TestNetns ns, String nofile, Class<?> main, String... args)
+      throws IOException {
+    return ChildJvm.launcher()
+        .netns(ns)
+        .nofile(nofile)
+        .heap("64m")
+        .flags(
+            "-XX:TieredStopAtLevel=1",
+            // Keep the inherited soft open-files limit (the JVM raises it to the hard one).
+            "-XX:-MaxFDLimit",
+            // Plain AF_INET sockets, so the kernel shows 127.0.0.x rather than ::ffff:127.0.0.x.
+            "-Djava.net.preferIPv4Stack=true")
+        .start(main, args);
+  }
 
   /** One {@code ss} row: receive queue, send queue, local and peer endpoint. */
   record SsRow(long recvQ, long sendQ, String local, String peer) {}

@@ -6,6 +6,7 @@ import static io.sockwatch.cli.doctor.LeakFixtures.awaitSs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.sockwatch.cli.testing.ChildJvm;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -49,11 +50,11 @@ class OrphanDetectorLiveTest {
         !"false".equals(System.getProperty("sockwatch.tests.hostSysctl"))
             && GlobalSysctl.changeable(MAX_ORPHANS),
         "needs root in the initial network namespace to lower net.ipv4.tcp_max_orphans briefly");
-    server = ChildJvm.start(null, null, LeakServerMain.class, "127.0.0.1");
+    server = LeakFixtures.child(null, null, LeakServerMain.class, "127.0.0.1");
     String[] ready = server.awaitLine("port ", BOUND).split(" ");
     int port = Integer.parseInt(ready[1]);
     try (ChildJvm client =
-        ChildJvm.start(
+        LeakFixtures.child(
             null,
             null,
             LeakClientMain.class,

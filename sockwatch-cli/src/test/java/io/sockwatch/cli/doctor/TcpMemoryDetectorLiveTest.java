@@ -6,6 +6,7 @@ import static io.sockwatch.cli.doctor.LeakFixtures.awaitSs;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import io.sockwatch.cli.testing.ChildJvm;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -68,12 +69,12 @@ class TcpMemoryDetectorLiveTest {
         !"false".equals(System.getProperty("sockwatch.tests.hostSysctl"))
             && GlobalSysctl.changeable(TCP_MEM),
         "needs root in the initial network namespace to lower net.ipv4.tcp_mem briefly");
-    server = ChildJvm.start(null, null, LeakServerMain.class, "127.0.0.1");
+    server = LeakFixtures.child(null, null, LeakServerMain.class, "127.0.0.1");
     String[] ready = server.awaitLine("port ", BOUND).split(" ");
     int port = Integer.parseInt(ready[1]);
     long serverPid = Long.parseLong(ready[3]);
     try (ChildJvm clients =
-        ChildJvm.start(
+        LeakFixtures.child(
             null,
             null,
             LeakClientMain.class,

@@ -78,7 +78,8 @@ class AgentApiLiveTest {
   @Test
   void unknownPathsAre404AndOtherMethodsAre405() throws Exception {
     agent.tick();
-    for (String path : List.of("/index.html", "/nope", "/metrics/", "/api", "/api/history/x", "/METRICS")) {
+    for (String path :
+        List.of("/index.html", "/nope", "/metrics/", "/api", "/api/history/x", "/METRICS")) {
       assertJsonError(agent.get(path), 404);
     }
     for (String route : ROUTES) {

@@ -3,15 +3,11 @@ package io.sockwatch.cli.http;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sockwatch.cli.doctor.LeakServerMain;
-import java.io.BufferedReader;
+import io.sockwatch.cli.testing.ChildJvm;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@link LeakServerMain} (accepts connections, never closes them) in a child JVM running under a
@@ -22,13 +18,13 @@ import java.util.concurrent.TimeUnit;
 final class RenamedLeakServer implements AutoCloseable {
 
   private final Path dir;
-  private final Process process;
+  private final ChildJvm jvm;
   private final int port;
   private final long pid;
 
-  private RenamedLeakServer(Path dir, Process process, int port, long pid) {
+  private RenamedLeakServer(Path dir, ChildJvm jvm, int port, long pid) {
     this.dir = dir;
-    this.process = process;
+    this.jvm = jvm;
     this.port = port;
     this.pid = pid;
   }
@@ -40,47 +36,26 @@ final class RenamedLeakServer implements AutoCloseable {
    */
   static RenamedLeakServer start(String name, Duration bound) throws Exception {
     Path dir = Files.createTempDirectory("sockwatch-leaker-");
-    Process p = null;
+    ChildJvm jvm = null;
     try {
       Path java = Path.of(System.getProperty("java.home"), "bin", "java");
-      p =
-          new ProcessBuilder(
-                  Files.createSymbolicLink(dir.resolve(name), java).toString(),
-                  "-XX:TieredStopAtLevel=1",
-                  "-XX:+UseSerialGC",
-                  "-Xmx64m",
-                  "-Djava.net.preferIPv4Stack=true",
-                  "-cp",
-                  System.getProperty("java.class.path"),
-                  LeakServerMain.class.getName(),
-                  "127.0.0.1")
-              .redirectError(ProcessBuilder.Redirect.DISCARD)
-              .start();
-      String line = firstLine(p, bound);
-      assertThat(line).as("the leak server's ready line").isNotNull().startsWith("port ");
+      jvm =
+          ChildJvm.launcher()
+              .java(Files.createSymbolicLink(dir.resolve(name), java))
+              .heap("64m")
+              .flags("-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true")
+              .start(LeakServerMain.class, "127.0.0.1");
+      String line = jvm.awaitLine("port ", bound);
       String[] words = line.split(" "); // port N pid P
       assertThat(Files.readString(Path.of("/proc", words[3], "comm")).trim()).isEqualTo(name);
-      return new RenamedLeakServer(dir, p, Integer.parseInt(words[1]), Long.parseLong(words[3]));
+      return new RenamedLeakServer(dir, jvm, Integer.parseInt(words[1]), Long.parseLong(words[3]));
     } catch (Exception | AssertionError e) {
-      if (p != null) {
-        p.destroyForcibly();
+      if (jvm != null) {
+        jvm.close();
       }
       deleteDir(dir);
       throw e;
     }
-  }
-
-  private static String firstLine(Process p, Duration bound) throws Exception {
-    BufferedReader out = p.inputReader(StandardCharsets.UTF_8);
-    return CompletableFuture.supplyAsync(
-            () -> {
-              try {
-                return out.readLine();
-              } catch (IOException e) {
-                throw new UncheckedIOException(e);
-              }
-            })
-        .get(bound.toSeconds(), TimeUnit.SECONDS);
   }
 
   int port() {
@@ -94,8 +69,7 @@ final class RenamedLeakServer implements AutoCloseable {
   @Override
   public void close() throws IOException, InterruptedException {
     try {
-      process.destroyForcibly();
-      process.waitFor(30, TimeUnit.SECONDS);
+      jvm.close();
     } finally {
       deleteDir(dir);
     }

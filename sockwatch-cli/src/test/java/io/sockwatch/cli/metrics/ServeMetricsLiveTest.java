@@ -2,6 +2,8 @@ package io.sockwatch.cli.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sockwatch.cli.testing.ChildJvm;
+import io.sockwatch.cli.testing.ServeProcess;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.testkit.SocketPopulation;
 import io.sockwatch.testkit.SsEntry;
@@ -61,7 +63,7 @@ class ServeMetricsLiveTest {
                 .timeWait(60)
                 .closeWait(40)
                 .start());
-    ServeProcess agent = open(ServeProcess.start(ns, "--interval", "600s"));
+    ServeProcess agent = open(ServeProcess.start(ns, ServeProcess.ONE_SCAN, "--interval", "600s"));
 
     ServeProcess.Response metrics = agent.awaitOk("/metrics", Duration.ofSeconds(60));
     ServeProcess.Response snapshot = agent.get("/api/snapshot?sockets=true");
@@ -128,23 +130,28 @@ class ServeMetricsLiveTest {
     ns.sysctl("net.ipv4.ip_local_port_range", "20000 65000");
     // each generator holds both ends of its connections, and the JVM needs a few hundred more
     int workers = (int) Math.ceil(2.0 * connections / (hardOpenFilesLimit() - 500));
-    List<NetnsJvm> fans = new ArrayList<>();
+    List<ChildJvm> fans = new ArrayList<>();
     for (int w = 0; w < workers; w++) {
       int from = destinations * w / workers;
       int to = destinations * (w + 1) / workers;
       int conns = connections * (w + 1) / workers - connections * w / workers;
       fans.add(
           open(
-              NetnsJvm.start(
-                  ns,
-                  "256m",
-                  FanOutMain.class,
-                  Integer.toString(firstPort + w),
-                  Integer.toString(conns),
-                  Integer.toString(from),
-                  Integer.toString(to - from))));
+              ChildJvm.launcher()
+                  .netns(ns)
+                  .heap("256m")
+                  .flags(
+                      "-XX:TieredStopAtLevel=1",
+                      "--enable-native-access=ALL-UNNAMED",
+                      "-Djava.net.preferIPv4Stack=true")
+                  .start(
+                      FanOutMain.class,
+                      Integer.toString(firstPort + w),
+                      Integer.toString(conns),
+                      Integer.toString(from),
+                      Integer.toString(to - from))));
     }
-    for (NetnsJvm fan : fans) {
+    for (ChildJvm fan : fans) {
       fan.awaitLine("READY", Duration.ofSeconds(300));
     }
     int lastPort = firstPort + workers - 1;
@@ -156,7 +163,7 @@ class ServeMetricsLiveTest {
     assertThat(outbound.size()).as("ss: outbound sockets").isEqualTo(connections);
     assertThat(peers).as("ss: distinct destinations").hasSize(destinations);
 
-    ServeProcess agent = open(ServeProcess.start(ns, "--interval", "600s"));
+    ServeProcess agent = open(ServeProcess.start(ns, ServeProcess.ONE_SCAN, "--interval", "600s"));
     ServeProcess.Response metrics = agent.awaitOk("/metrics", Duration.ofSeconds(120));
 
     Promtool.assertPasses(metrics.body());

@@ -2,6 +2,7 @@ package io.sockwatch.cli.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sockwatch.cli.testing.ServeProcess;
 import io.sockwatch.testkit.SsEntry;
 import io.sockwatch.testkit.TestNetns;
 import java.time.Duration;

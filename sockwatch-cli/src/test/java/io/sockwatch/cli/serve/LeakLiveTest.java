@@ -4,6 +4,7 @@ import static io.sockwatch.cli.serve.ChurnLiveTest.evidence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.sockwatch.cli.testing.ServeProcess;
 import io.sockwatch.testkit.SsEntry;
 import io.sockwatch.testkit.SsTable;
 import io.sockwatch.testkit.TestNetns;
