@@ -18,8 +18,8 @@ import jdk.net.ExtendedSocketOptions;
  * (loopback or test namespaces only):
  *
  * <ul>
- *   <li>{@code server ADDR:PORT [--leak | --delay MS]}: answers each connection with one line (after
- *       MS milliseconds of "work" with {@code --delay}) and closes after the client does, or
+ *   <li>{@code server ADDR:PORT [--leak | --delay MS]}: answers each connection with one line
+ *       (after MS milliseconds of "work" with {@code --delay}) and closes after the client does, or
  *       with {@code --leak} never reads nor closes (CLOSE_WAIT with unread data once peers leave);
  *   <li>{@code herd ADDR:PORT RATE SECONDS [POLLERS]}: pollers opening a fresh connection per
  *       probe, RATE per second in all, closing first (TIME_WAIT on their side), as the cluster
