@@ -83,9 +83,12 @@ final class ServeCommand implements Command {
     Clock clock = Clock.systemUTC();
     var os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    // Full walks of every process's descriptors get half the scan budget; between them only
+    // processes whose descriptor count changed are read again (IncrementalOwnerScanner).
     Sampler sampler =
         new Sampler(
-            CommonOptions.reader(args),
+            CommonOptions.reader(args)
+                .withIncrementalAttribution(config.cpuBudget() / 2, os::getProcessCpuTime),
             CommonOptions.sourceChoice(args),
             config,
             Detectors.all(),

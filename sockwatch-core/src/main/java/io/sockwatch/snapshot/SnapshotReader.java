@@ -9,6 +9,7 @@ import io.sockwatch.model.NodeStats;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.SocketTable;
 import io.sockwatch.model.Unavailable;
+import io.sockwatch.process.IncrementalOwnerScanner;
 import io.sockwatch.process.ProcessInfo;
 import io.sockwatch.process.SocketOwnerScanner;
 import io.sockwatch.process.SocketOwners;
@@ -17,6 +18,8 @@ import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.function.Function;
+import java.util.function.LongSupplier;
 import java.util.function.Supplier;
 
 /**
@@ -36,20 +39,23 @@ public final class SnapshotReader {
    */
   public record Options(SourceChoice source, boolean processes, boolean node, boolean details) {}
 
+  private final Path root;
   private final SocketTableSource netlink;
   private final SocketTableSource proc;
-  private final Supplier<SocketOwners> ownerScan;
+  private final Function<List<SocketRecord>, SocketOwners> ownerScan;
   private final Supplier<NodeStats> nodeRead;
   private final boolean liveKernel;
   private final Clock clock;
 
   SnapshotReader(
+      Path root,
       SocketTableSource netlink,
       SocketTableSource proc,
-      Supplier<SocketOwners> ownerScan,
+      Function<List<SocketRecord>, SocketOwners> ownerScan,
       Supplier<NodeStats> nodeRead,
       boolean liveKernel,
       Clock clock) {
+    this.root = root;
     this.netlink = netlink;
     this.proc = proc;
     this.ownerScan = ownerScan;
@@ -66,12 +72,27 @@ public final class SnapshotReader {
   public static SnapshotReader forRoot(Path root) {
     Path r = root.toAbsolutePath().normalize();
     return new SnapshotReader(
+        r,
         new NetlinkSockDiagSource(),
         ProcNetTcpSource.ofRoot(r),
-        () -> new SocketOwnerScanner(r).scan(),
+        table -> new SocketOwnerScanner(r).scan(),
         () -> new NodeStatsSource(r).read(),
         r.equals(Path.of("/")),
         Clock.systemUTC());
+  }
+
+  /**
+   * This reader with attribution that remembers processes from one read to the next ({@link
+   * IncrementalOwnerScanner}), for the agent, which reads the same host every few seconds: a
+   * process is read again only when its descriptor count changed, and a full walk of every process
+   * uses at most {@code fullWalkShare} of one core on average. Not thread-safe: one sampler owns
+   * it.
+   *
+   * @param cpuNanos CPU time of the whole process, to measure what a full walk costs
+   */
+  public SnapshotReader withIncrementalAttribution(double fullWalkShare, LongSupplier cpuNanos) {
+    IncrementalOwnerScanner owners = new IncrementalOwnerScanner(root, fullWalkShare, cpuNanos);
+    return new SnapshotReader(root, netlink, proc, owners::ownersFor, nodeRead, liveKernel, clock);
   }
 
   /**
@@ -95,7 +116,7 @@ public final class SnapshotReader {
     boolean attribute = options.processes() || filter.needsProcesses();
     SocketOwners owners = SocketOwners.EMPTY;
     if (attribute) {
-      owners = ownerScan.get();
+      owners = ownerScan.apply(table.sockets());
       unavailable.addAll(owners.unavailable());
     }
     List<SocketRecord> kept = new ArrayList<>(table.sockets().size());
