@@ -90,8 +90,35 @@ final class AgentBenchmark {
 
   void run(int size) throws Exception {
     for (String budget : budgets) {
-      results.add(runOne(size, budget));
+      Result r = runOne(size, budget);
+      if (r != null) {
+        results.add(r);
+      }
     }
+  }
+
+  /**
+   * Waits (bounded) for the first scan; returns the status when the agent instead reports that it
+   * refused to read the table, null once it scans.
+   */
+  private static AgentStatus refusal(AgentProcess agent) throws Exception {
+    long deadline = System.nanoTime() + 600_000_000_000L;
+    while (System.nanoTime() < deadline) {
+      AgentStatus s;
+      try {
+        s = agent.status();
+      } catch (IOException e) {
+        s = null; // no tick yet
+      }
+      if (s != null && s.scans() > 0) {
+        return null;
+      }
+      if (s != null && s.ticks() >= 3 && !s.lastError().isEmpty()) {
+        return s;
+      }
+      Thread.sleep((long) (POLL_SECONDS * 1000));
+    }
+    throw new IOException("the agent neither scanned nor said why in 600 s");
   }
 
   private Result runOne(int size, String budget) throws Exception {
@@ -122,7 +149,21 @@ final class AgentBenchmark {
           pop.workerPids().size(),
           (System.nanoTime() - t0) / 1e9,
           agent.pid());
-      AgentStatus warm = awaitScans(agent, WARMUP_SCANS, 240);
+      AgentStatus refused = refusal(agent);
+      if (refused != null) {
+        // The agent bounds its heap: a table too large for it is not read, and it says so.
+        System.out.printf(
+            Locale.ROOT,
+            "agent alive after %d ticks but scans nothing: %s%n(heap limit %.0f MiB, RSS %.1f MiB,"
+                + " heap used %.1f MiB)%n",
+            refused.ticks(),
+            refused.lastError(),
+            mib(refused.heapMaxBytes()),
+            mib(agent.procStatusBytes("VmRSS")),
+            mib(refused.heapUsedBytes()));
+        return null;
+      }
+      AgentStatus warm = awaitScans(agent, WARMUP_SCANS, 600);
       System.out.printf(
           Locale.ROOT,
           "warmed up: %d scans in %d ticks, last scan %.3f s CPU, %.3f s wall%n",

@@ -16,6 +16,7 @@ import java.util.regex.Pattern;
  * @param cpuSeconds the agent's CPU since start, as it measures itself
  * @param heapUsedBytes heap in use after the last tick (not after a GC)
  * @param heapMaxBytes the heap limit
+ * @param lastError why the last scan did not happen, empty if it did
  */
 record AgentStatus(
     long ticks,
@@ -25,7 +26,8 @@ record AgentStatus(
     double scanIntervalSeconds,
     double cpuSeconds,
     long heapUsedBytes,
-    long heapMaxBytes) {
+    long heapMaxBytes,
+    String lastError) {
 
   static AgentStatus parse(String json) throws IOException {
     return new AgentStatus(
@@ -36,7 +38,15 @@ record AgentStatus(
         number(json, "scan_interval_seconds"),
         number(json, "cpu_seconds"),
         (long) number(json, "heap_used_bytes"),
-        (long) number(json, "heap_max_bytes"));
+        (long) number(json, "heap_max_bytes"),
+        text(json, "last_error"));
+  }
+
+  /** A string field's text (escapes left as they are), or empty when absent. */
+  private static String text(String json, String field) {
+    Matcher m =
+        Pattern.compile("\"" + field + "\"\\s*:\\s*\"((?:[^\"\\\\]|\\\\.)*)\"").matcher(json);
+    return m.find() ? m.group(1) : "";
   }
 
   private static double number(String json, String field) throws IOException {

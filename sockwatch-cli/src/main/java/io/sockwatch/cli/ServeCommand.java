@@ -88,7 +88,8 @@ final class ServeCommand implements Command {
     Sampler sampler =
         new Sampler(
             CommonOptions.reader(args)
-                .withIncrementalAttribution(config.cpuBudget() / 2, os::getProcessCpuTime),
+                .withIncrementalAttribution(config.cpuBudget() / 2, os::getProcessCpuTime)
+                .withHeapLimit(Runtime.getRuntime().maxMemory()),
             CommonOptions.sourceChoice(args),
             config,
             Detectors.all(),
