@@ -6,7 +6,7 @@ import java.util.Locale;
 /**
  * Benchmark entry point (not a test): {@code scan [SIZES]}, {@code attribution [SIZE]} and {@code
  * agent [SIZES]}; see scripts/bench.sh, which builds everything, makes a network namespace and runs
- * this inside it.
+ * this inside it (the agent benchmark makes a namespace per run itself).
  */
 public final class BenchMain {
   private BenchMain() {}
