@@ -179,10 +179,20 @@ public final class IncrementalOwnerScanner {
       long[] counts = new long[pids.length];
       int reads = 0;
       long kept = 0;
-      for (int pid : pids) {
-        long count = fdCounts.applyAsLong(pid);
+      long[] all = new long[pids.length];
+      boolean countsReported = false;
+      for (int i = 0; i < pids.length; i++) {
+        all[i] = fdCounts.applyAsLong(pids[i]);
+        countsReported |= all[i] > 0;
+      }
+      // A count of 0 is a process without descriptors (a kernel thread) only on a kernel that
+      // reports counts at all; before Linux 6.2 every size is 0.
+      long lowestTrusted = countsReported ? 0 : 1;
+      for (int i = 0; i < pids.length; i++) {
+        int pid = pids[i];
+        long count = all[i];
         Known k = known.get(pid);
-        if (!full && k != null && count > 0 && k.fdCount() == count) {
+        if (!full && k != null && count >= lowestTrusted && k.fdCount() == count) {
           next.put(pid, k);
           kept += k.inodes().length;
         } else {

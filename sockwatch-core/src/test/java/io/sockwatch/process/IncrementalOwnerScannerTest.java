@@ -227,18 +227,32 @@ class IncrementalOwnerScannerTest {
 
   @Test
   void withoutDescriptorCountsEveryProcessIsReadEveryTime() throws IOException {
-    fdCounts.clear(); // a kernel before 6.2 reports size 0; unreadable sizes are -1
+    fdCounts.replaceAll((pid, n) -> 0L); // a kernel before 6.2: every size is 0
     read(1001, 1002, 2001);
     long before = scanner.processesRead();
     advanceSeconds(1);
-    process(200, "worker", 2002);
-    fdCounts.clear();
+    process(200, "worker", 2002); // a swap that a count could not have shown anyway
+    fdCounts.replaceAll((pid, n) -> 0L);
 
     SocketOwners owners = read(1001, 1002, 2002);
 
     assertThat(scanner.processesRead() - before).isEqualTo(2);
     assertThat(pidOf(owners, 2002)).isEqualTo(200);
     assertThat(owners.unavailable()).isEmpty();
+  }
+
+  @Test
+  void processesWithoutDescriptorsAreNotReadAgainWhereCountsAreReported() throws IOException {
+    Files.createDirectories(root.resolve("proc/2/fd")); // a kernel thread: no descriptors
+    Files.writeString(root.resolve("proc/2/comm"), "kthreadd\n");
+    fdCounts.put(2, 0L);
+    read(1001, 1002, 2001);
+    long before = scanner.processesRead();
+    advanceSeconds(1);
+
+    read(1001, 1002, 2001);
+
+    assertThat(scanner.processesRead() - before).isZero();
   }
 
   @Test
