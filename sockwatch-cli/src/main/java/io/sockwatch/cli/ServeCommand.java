@@ -43,8 +43,8 @@ final class ServeCommand implements Command {
               value(
                   "PERCENT",
                   "5%",
-                  "CPU the socket-table scan may use on average, of one core; larger tables are"
-                      + " scanned less often to stay within it.",
+                  "CPU the agent may use on average, of one core; larger tables are scanned"
+                      + " less often to stay within it.",
                   "--cpu-budget"),
               value("N", "20", "Processes and destinations kept per sample by name.", "--top"),
               value("DURATION", "300s", "Window of the slope that detects leaks.", "--leak-window"),
