@@ -39,6 +39,7 @@ public final class BenchMain {
             new AgentBenchmark(
                 launcher,
                 Double.parseDouble(System.getProperty("bench.window", "30")),
+                Double.parseDouble(System.getProperty("bench.warmup", "60")),
                 List.of(System.getProperty("bench.budgets", "5%,100%").split(",")),
                 System.getProperty("bench.agentJavaOptions", ""));
         for (int size : ScanBenchmark.parseSizes(args.length > 1 ? args[1] : "10k,100k")) {
