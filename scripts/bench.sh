@@ -5,6 +5,12 @@
 #   scripts/bench.sh scan 10k,100k
 #   scripts/bench.sh attribution 1m
 #   scripts/bench.sh jmh [JMH args]   parser micro-benchmarks (JMH)
+#   scripts/bench.sh agent [10k,100k] the running agent (sockwatch serve): CPU, scan cost, heap, RSS
+#       per size at --cpu-budget 5% and 100%, each in a namespace and population of its own
+#       (BENCH_WINDOW seconds measured, default 30, after BENCH_WARMUP, default 60 (the JIT);
+#       BENCH_BUDGETS, default 5%,100%;
+#       BENCH_AGENT_JAVA_OPTS reaches the agent JVM alone, e.g. to profile it; the launcher's own
+#       flags come after it, so give the heap with SOCKWATCH_SERVE_HEAP, e.g. 2g at 1m)
 # Needs root (network namespace). Everything runs on loopback inside that namespace, which is
 # deleted on exit, even on failure.
 set -euo pipefail
@@ -22,6 +28,26 @@ if [ "${1:-}" = "jmh" ]; then
 fi
 # Every worker of the population holds up to (ulimit -n - 1000) descriptors.
 ulimit -n 20000 2>/dev/null || true
+if [ "${1:-}" = "agent" ]; then
+  # The benchmark makes a namespace per run (swt-agent-<its pid>-N) and stops what it started
+  # there, also from shutdown hooks. Should it die regardless, the trap ends the processes left in
+  # those namespaces (all of them started by this run) and deletes the namespaces.
+  "${java[@]}" -Dbench.window="${BENCH_WINDOW:-30}" -Dbench.warmup="${BENCH_WARMUP:-60}" \
+    -Dbench.budgets="${BENCH_BUDGETS:-5%,100%}" \
+    -Dbench.agentJavaOptions="${BENCH_AGENT_JAVA_OPTS:-}" -jar "$jar" "$@" &
+  bench=$!
+  cleanup_agent() {
+    kill "$bench" 2>/dev/null && for _ in $(seq 60); do kill -0 "$bench" 2>/dev/null || break; sleep 0.5; done
+    for n in $(ip netns list | awk -v p="swt-agent-$bench-" 'index($1, p) == 1 {print $1}'); do
+      for p in $(ip netns pids "$n"); do kill -9 "$p" 2>/dev/null || true; done
+      ip netns del "$n" 2>/dev/null || true
+    done
+  }
+  trap cleanup_agent EXIT
+  trap 'exit 130' INT TERM
+  wait "$bench"
+  exit $?
+fi
 ns="swbench$$"
 ip netns add "$ns"
 trap 'ip netns del "$ns" 2>/dev/null || true' EXIT

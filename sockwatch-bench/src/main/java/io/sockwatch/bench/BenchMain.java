@@ -1,10 +1,12 @@
 package io.sockwatch.bench;
 
+import java.util.List;
 import java.util.Locale;
 
 /**
- * Benchmark entry point (not a test): {@code scan [SIZES]} and {@code attribution [SIZE]}; see
- * scripts/bench.sh, which builds everything, makes a network namespace and runs this inside it.
+ * Benchmark entry point (not a test): {@code scan [SIZES]}, {@code attribution [SIZE]} and {@code
+ * agent [SIZES]}; see scripts/bench.sh, which builds everything, makes a network namespace and runs
+ * this inside it (the agent benchmark makes a namespace per run itself).
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -13,7 +15,7 @@ public final class BenchMain {
     String launcher = System.getProperty("sockwatch.launcher", "./sockwatch");
     int rounds = Integer.getInteger("bench.rounds", 5);
     if (args.length == 0) {
-      System.err.println("usage: BenchMain scan [10k,100k] | attribution [1m]");
+      System.err.println("usage: BenchMain scan [10k,100k] | attribution [1m] | agent [10k,100k]");
       System.exit(2);
     }
     System.out.printf(
@@ -31,6 +33,19 @@ public final class BenchMain {
         for (int size : ScanBenchmark.parseSizes(args.length > 1 ? args[1] : "1m")) {
           new AttributionBenchmark(launcher, Math.max(1, Math.min(rounds, 3))).run(size);
         }
+      }
+      case "agent" -> {
+        AgentBenchmark agent =
+            new AgentBenchmark(
+                launcher,
+                Double.parseDouble(System.getProperty("bench.window", "30")),
+                Double.parseDouble(System.getProperty("bench.warmup", "60")),
+                List.of(System.getProperty("bench.budgets", "5%,100%").split(",")),
+                System.getProperty("bench.agentJavaOptions", ""));
+        for (int size : ScanBenchmark.parseSizes(args.length > 1 ? args[1] : "10k,100k")) {
+          agent.run(size);
+        }
+        agent.summarize();
       }
       default -> {
         System.err.println("unknown benchmark: " + args[0]);

@@ -43,8 +43,8 @@ final class ServeCommand implements Command {
               value(
                   "PERCENT",
                   "5%",
-                  "CPU the socket-table scan may use on average, of one core; larger tables are"
-                      + " scanned less often to stay within it.",
+                  "CPU the agent may use on average, of one core; larger tables are scanned"
+                      + " less often to stay within it.",
                   "--cpu-budget"),
               value("N", "20", "Processes and destinations kept per sample by name.", "--top"),
               value("DURATION", "300s", "Window of the slope that detects leaks.", "--leak-window"),
@@ -83,9 +83,13 @@ final class ServeCommand implements Command {
     Clock clock = Clock.systemUTC();
     var os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    // Full walks of every process's descriptors get half the scan budget; between them only
+    // processes whose descriptor count changed are read again (IncrementalOwnerScanner).
     Sampler sampler =
         new Sampler(
-            CommonOptions.reader(args),
+            CommonOptions.reader(args)
+                .withIncrementalAttribution(config.cpuBudget() / 2, os::getProcessCpuTime)
+                .withHeapLimit(Runtime.getRuntime().maxMemory()),
             CommonOptions.sourceChoice(args),
             config,
             Detectors.all(),

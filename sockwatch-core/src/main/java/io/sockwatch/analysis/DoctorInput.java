@@ -3,8 +3,10 @@ package io.sockwatch.analysis;
 import io.sockwatch.model.NodeStats;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.snapshot.Snapshot;
+import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.OptionalLong;
 import java.util.Set;
@@ -91,19 +93,27 @@ public final class DoctorInput {
     return newCookies;
   }
 
+  /**
+   * The earlier cookies go into a sorted primitive array, not a set of boxed longs: the agent
+   * computes this every scan over tables of 100k sockets, where the set cost an allocation per
+   * socket; only the new cookies (few, between two samples) are boxed.
+   */
   private Set<Long> computeNewCookies() {
     Set<Long> out = new HashSet<>();
     if (before.isEmpty()) {
       return out;
     }
-    Set<Long> old = new HashSet<>();
-    for (SocketRecord s : before.get().sockets()) {
+    List<SocketRecord> earlier = before.get().sockets();
+    long[] old = new long[earlier.size()];
+    int n = 0;
+    for (SocketRecord s : earlier) {
       if (s.cookie() != SocketRecord.ABSENT) {
-        old.add(s.cookie());
+        old[n++] = s.cookie();
       }
     }
+    Arrays.sort(old, 0, n);
     for (SocketRecord s : after.sockets()) {
-      if (s.cookie() != SocketRecord.ABSENT && !old.contains(s.cookie())) {
+      if (s.cookie() != SocketRecord.ABSENT && Arrays.binarySearch(old, 0, n, s.cookie()) < 0) {
         out.add(s.cookie());
       }
     }

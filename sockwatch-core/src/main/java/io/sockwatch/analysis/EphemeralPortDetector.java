@@ -135,6 +135,9 @@ public final class EphemeralPortDetector implements Detector, Configurable {
     int oldTimeWait;
     int newTimeWait;
     final Set<ProcessInfo> owners = new LinkedHashSet<>();
+    // Owner lists are shared per process (SocketOwners), and a space's sockets mostly belong to
+    // one process: skipping the list just added saves a set insertion per socket.
+    private List<ProcessInfo> lastOwners = List.of();
 
     Group(TupleKey key) {
       this.key = key;
@@ -143,7 +146,11 @@ public final class EphemeralPortDetector implements Detector, Configurable {
     void add(SocketRecord s, Snapshot snapshot, Set<Long> fresh) {
       used++;
       if (s.state() != TcpState.TIME_WAIT) {
-        owners.addAll(snapshot.ownersOf(s));
+        List<ProcessInfo> who = snapshot.ownersOf(s);
+        if (who != lastOwners) {
+          owners.addAll(who);
+          lastOwners = who;
+        }
         return;
       }
       timeWait++;

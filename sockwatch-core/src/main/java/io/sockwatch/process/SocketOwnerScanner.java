@@ -103,12 +103,22 @@ public final class SocketOwnerScanner {
    */
   public SocketOwners scan() {
     Path procDir = root.resolve("proc");
-    try (ProcFs fs = useNative() ? NativeProcFs.open(procDir) : new NioProcFs(procDir)) {
+    try (ProcFs fs = open(procDir)) {
       return scan(fs, procDir);
     } catch (IOException e) {
       return SocketOwners.failed(
           ScanCounts.NONE, new Unavailable(ITEM, "cannot read " + procDir + ": " + describe(e)));
     }
+  }
+
+  /** The proc directory through the walker this scanner uses. */
+  ProcFs open(Path procDir) throws IOException {
+    return useNative() ? NativeProcFs.open(procDir) : new NioProcFs(procDir);
+  }
+
+  /** Worker threads a walk of every process may use. */
+  int threads() {
+    return threads;
   }
 
   private SocketOwners scan(ProcFs fs, Path procDir) throws IOException {
@@ -217,6 +227,16 @@ public final class SocketOwnerScanner {
     for (ScanShard s : shards) {
       for (int i = 0; i < s.size() && builder.add(s.inode(i), s.pid(i)); i++) {}
     }
+    List<Unavailable> unavailable =
+        problems(denied, failed, failure, processes, builder.truncated() || seen < processes, seen);
+    ScanCounts counts =
+        new ScanCounts(processes, denied, vanished, failed, descriptors, descriptorsVanished);
+    return builder.build(counts, unavailable);
+  }
+
+  /** What a walk could not read, in words; empty when it read everything. */
+  List<Unavailable> problems(
+      int denied, int failed, String failure, int processes, boolean truncated, int seen) {
     List<Unavailable> unavailable = new ArrayList<>();
     if (denied > 0) {
       unavailable.add(
@@ -236,7 +256,7 @@ public final class SocketOwnerScanner {
           new Unavailable(
               ITEM, failed + " of " + processes + " processes could not be read: " + failure));
     }
-    if (builder.truncated() || seen < processes) {
+    if (truncated) {
       unavailable.add(
           new Unavailable(
               ITEM,
@@ -248,9 +268,7 @@ public final class SocketOwnerScanner {
                   + processes
                   + " processes not scanned"));
     }
-    ScanCounts counts =
-        new ScanCounts(processes, denied, vanished, failed, descriptors, descriptorsVanished);
-    return builder.build(counts, unavailable);
+    return unavailable;
   }
 
   private static String describe(IOException e) {
@@ -261,7 +279,7 @@ public final class SocketOwnerScanner {
     };
   }
 
-  private static void joinUninterruptibly(Thread[] threads) {
+  static void joinUninterruptibly(Thread[] threads) {
     boolean interrupted = false;
     for (Thread t : threads) {
       while (true) {

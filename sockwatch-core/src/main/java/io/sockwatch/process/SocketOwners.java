@@ -1,6 +1,7 @@
 package io.sockwatch.process;
 
 import io.sockwatch.model.Unavailable;
+import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
 import java.util.Comparator;
@@ -40,6 +41,7 @@ public final class SocketOwners {
   private final int[][] sharedOwners;
   private final int[] pids;
   private final ProcessInfo[] processes;
+  private final List<List<ProcessInfo>> soleOwners;
   private final ScanCounts counts;
   private final List<Unavailable> unavailable;
 
@@ -52,8 +54,52 @@ public final class SocketOwners {
     this.sharedOwners = sharedOwners;
     this.pids = b.pids;
     this.processes = b.processes;
+    List<List<ProcessInfo>> sole = new ArrayList<>(processes.length);
+    for (ProcessInfo p : processes) {
+      sole.add(List.of(p));
+    }
+    this.soleOwners = sole;
     this.counts = counts;
     this.unavailable = List.copyOf(unavailable);
+  }
+
+  private SocketOwners(SocketOwners o, List<Unavailable> unavailable) {
+    this.keys = o.keys;
+    this.values = o.values;
+    this.mask = o.mask;
+    this.socketCount = o.socketCount;
+    this.sharedOwners = o.sharedOwners;
+    this.pids = o.pids;
+    this.processes = o.processes;
+    this.soleOwners = o.soleOwners;
+    this.counts = o.counts;
+    this.unavailable = List.copyOf(unavailable);
+  }
+
+  /** The same owners with {@code more} added to what could not be read; shares the tables. */
+  public SocketOwners withUnavailable(List<Unavailable> more) {
+    if (more.isEmpty()) {
+      return this;
+    }
+    List<Unavailable> all = new ArrayList<>(unavailable);
+    all.addAll(more);
+    return new SocketOwners(this, all);
+  }
+
+  /** Whether some scanned process holds {@code inode}; like {@link #ownersOf} without a list. */
+  public boolean holds(long inode) {
+    if (inode == FREE) {
+      return false;
+    }
+    for (int slot = slot(inode, mask); ; slot = (slot + 1) & mask) {
+      long key = keys[slot];
+      if (key == inode) {
+        return true;
+      }
+      if (key == FREE) {
+        return false;
+      }
+    }
   }
 
   /**
@@ -69,7 +115,7 @@ public final class SocketOwners {
       if (key == inode) {
         int value = values[slot];
         if (value >= 0) {
-          return List.of(processes[value]);
+          return soleOwners.get(value); // made once per process: this runs once per socket
         }
         int[] owners = sharedOwners[-value - 1];
         ProcessInfo[] result = new ProcessInfo[owners.length];

@@ -188,7 +188,10 @@ public final class Sampler {
     } catch (SourceUnavailableException e) {
       lastError = Optional.of(e.getMessage());
       unavailable.add(new Unavailable("socket table", e.getMessage()));
-      budget.spent((processCpuNanos.getAsLong() - cpu0) / 1e9);
+      budget.spent(
+          (processCpuNanos.getAsLong() - cpu0) / 1e9,
+          processCpuNanos.getAsLong(),
+          monotonicNanos.getAsLong());
       return Optional.empty();
     }
     unavailable.addAll(scan.unavailable());
@@ -224,7 +227,7 @@ public final class Sampler {
     }
     lastScanCpuSeconds = (processCpuNanos.getAsLong() - cpu0) / 1e9;
     lastScanSeconds = (monotonicNanos.getAsLong() - wall0) / 1e9;
-    budget.spent(lastScanCpuSeconds);
+    budget.spent(lastScanCpuSeconds, processCpuNanos.getAsLong(), monotonicNanos.getAsLong());
     recorder.recordScan(history, now.getEpochSecond(), stats, sincePrevious, lastScanSeconds);
     lastScan = scan;
     lastStats = stats;

@@ -7,9 +7,10 @@ import io.sockwatch.history.HistoryConfig;
  * How the node agent samples and judges.
  *
  * @param intervalSeconds time between ticks, at least 1 s; node counters are read every tick
- * @param cpuBudget fraction of one core the socket-table scan may use on average (0.05 = 5%); when
- *     a full scan costs more than the budget allows at {@code intervalSeconds}, scans are spaced
- *     out (node counters still come every tick) and the effective scan interval is reported
+ * @param cpuBudget fraction of one core the agent may use on average (0.05 = 5%), scans and all
+ *     else; when a full scan costs more than the budget allows at {@code intervalSeconds}, scans
+ *     are spaced out (node counters still come every tick) and the effective scan interval is
+ *     reported
  * @param topN processes and destinations kept per tick as their own series and metrics; the rest
  *     are summed into totals, which bounds cardinality whatever the socket table holds
  * @param leakWindowSeconds window of the robust slope that detects leaks

@@ -3,6 +3,7 @@ package io.sockwatch.snapshot;
 import io.sockwatch.kernel.SocketTableSource;
 import io.sockwatch.model.NodeStats;
 import io.sockwatch.process.SocketOwners;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Supplier;
 
@@ -16,6 +17,7 @@ public final class SnapshotReaderFixture {
       Supplier<SocketOwners> owners,
       Supplier<NodeStats> node,
       Clock clock) {
-    return new SnapshotReader(sockets, sockets, owners, node, true, clock);
+    return new SnapshotReader(
+        Path.of("/"), sockets, sockets, table -> owners.get(), node, true, clock, 0);
   }
 }
