@@ -20,11 +20,13 @@ import java.util.concurrent.locks.LockSupport;
  * <pre>
  * server PORT [server-closes]          listen on 127.0.0.1:PORT; close each connection after the
  *                                      client does (default) or right after accept
- * client PORT HOLD SHORT [server-closes] [RATE SECONDS]
+ * client PORT HOLD SHORT [server-closes] [bind-from=P] [RATE SECONDS]
  *                                      hold HOLD connections to 127.0.0.1:PORT open, open and close
  *                                      SHORT more (the client closes first, unless server-closes),
  *                                      print ready, then keep opening and closing RATE per second
- *                                      for at most SECONDS
+ *                                      for at most SECONDS; bind-from=P binds the SHORT ones to
+ *                                      local ports P, P+1, ... so no port is used twice (a SYN
+ *                                      that reuses the 4-tuple of a TIME_WAIT takes it over)
  * </pre>
  */
 public final class ChurnMain {
@@ -37,6 +39,13 @@ public final class ChurnMain {
     exitWhenStdinCloses();
     List<String> a = new ArrayList<>(List.of(args));
     boolean serverCloses = a.remove("server-closes");
+    int bindFrom = 0;
+    for (String arg : List.copyOf(a)) {
+      if (arg.startsWith("bind-from=")) {
+        bindFrom = Integer.parseInt(arg.substring("bind-from=".length()));
+        a.remove(arg);
+      }
+    }
     int port = Integer.parseInt(a.get(1));
     switch (a.get(0)) {
       case "server" -> serve(port, serverCloses);
@@ -45,7 +54,7 @@ public final class ChurnMain {
         int shortLived = Integer.parseInt(a.get(3));
         double rate = a.size() > 4 ? Double.parseDouble(a.get(4)) : 0;
         double seconds = a.size() > 5 ? Double.parseDouble(a.get(5)) : 0;
-        churn(port, hold, shortLived, serverCloses, rate, seconds);
+        churn(port, hold, shortLived, serverCloses, bindFrom, rate, seconds);
       }
       default -> throw new IllegalArgumentException("server or client, not " + a.get(0));
     }
@@ -109,7 +118,13 @@ public final class ChurnMain {
   }
 
   private static void churn(
-      int port, int hold, int shortLived, boolean serverCloses, double rate, double seconds)
+      int port,
+      int hold,
+      int shortLived,
+      boolean serverCloses,
+      int bindFrom,
+      double rate,
+      double seconds)
       throws IOException {
     InetSocketAddress server = new InetSocketAddress(InetAddress.getLoopbackAddress(), port);
     List<Socket> held = new ArrayList<>();
@@ -119,7 +134,7 @@ public final class ChurnMain {
       held.add(s);
     }
     for (int i = 0; i < shortLived; i++) {
-      once(server, serverCloses);
+      once(server, serverCloses, bindFrom == 0 ? 0 : bindFrom + i);
     }
     System.out.println("ready");
     System.out.flush();
@@ -131,7 +146,7 @@ public final class ChurnMain {
         break;
       }
       LockSupport.parkNanos(due - System.nanoTime());
-      once(server, serverCloses);
+      once(server, serverCloses, 0);
     }
     // keep the held connections (and this pid as their owner) until the test closes stdin
     LockSupport.parkNanos(MAX_LIFETIME_SECONDS * 1_000_000_000L);
@@ -140,8 +155,12 @@ public final class ChurnMain {
   }
 
   /** One short connection; whoever closes first keeps its TIME_WAIT. */
-  private static void once(InetSocketAddress server, boolean serverCloses) throws IOException {
+  private static void once(InetSocketAddress server, boolean serverCloses, int localPort)
+      throws IOException {
     try (Socket s = new Socket()) {
+      if (localPort != 0) {
+        s.bind(new InetSocketAddress(server.getAddress(), localPort));
+      }
       s.connect(server, 5000);
       if (serverCloses) {
         while (s.getInputStream().read() >= 0) {

@@ -89,13 +89,13 @@ class TimeWaitLiveTest {
   @Test
   void serverThatClosesFirstIsReportedOnItsListener() throws Exception {
     TestNetns ns = namespace("twsrv");
-    // With tcp_tw_reuse (2: loopback) a new connect() may pick a port whose 4-tuple matches one
-    // of the server's TIME_WAIT entries and take it over, leaving fewer than 900; off, the count
-    // is exactly what the test made.
+    // A new connection from a port used before has the 4-tuple of one of the server's TIME_WAIT
+    // entries, and its SYN takes that entry over (whatever tcp_tw_reuse says), leaving fewer than
+    // 900: the client binds each connection to a port of its own, 20000 to 20899.
     ns.sysctl("net.ipv4.tcp_tw_reuse", "0");
     String listener = "127.0.0.1:7200";
     ChurnProcess server = start(ns, "server", "7200", "server-closes");
-    start(ns, "client", "7200", "0", "900", "server-closes");
+    start(ns, "client", "7200", "0", "900", "server-closes", "bind-from=20000");
     Map<String, Integer> expected = Map.of("TIME-WAIT", 900);
     Map<String, Integer> ss =
         PortTraffic.awaitExactly(() -> PortTraffic.onLocal(ns, listener), expected);
