@@ -21,6 +21,10 @@ import java.util.regex.Pattern;
  * account from {@code /api/status} (read with curl inside the namespace, since its loopback is not
  * this process's), and its heap through {@code jcmd}. {@code ip netns exec} and the launcher both
  * exec rather than fork, so the child's pid is the agent JVM's. Closing stops exactly that pid.
+ *
+ * <p>Pipes are read on platform threads: a virtual thread blocked reading a pipe holds its carrier,
+ * and on two cores two such readers stalled every other virtual thread of the benchmark (the
+ * testkit's own {@code ss} reads among them) for good.
  */
 final class AgentProcess implements AutoCloseable {
 
@@ -59,9 +63,10 @@ final class AgentProcess implements AutoCloseable {
     }
     Process p = pb.start();
     StringBuilder err = new StringBuilder();
-    Thread.ofVirtual().start(() -> drain(p.getErrorStream(), err));
+    Thread.ofPlatform().daemon().start(() -> drain(p.getErrorStream(), err));
     CompletableFuture<Integer> port = new CompletableFuture<>();
-    Thread.ofVirtual()
+    Thread.ofPlatform()
+        .daemon()
         .start(
             () -> {
               try (BufferedReader r =
@@ -166,13 +171,15 @@ final class AgentProcess implements AutoCloseable {
   static String run(List<String> command, int timeoutSeconds)
       throws IOException, InterruptedException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
-    CompletableFuture<String> out =
-        CompletableFuture.supplyAsync(
+    CompletableFuture<String> out = new CompletableFuture<>();
+    Thread.ofPlatform()
+        .daemon()
+        .start(
             () -> {
               try {
-                return new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+                out.complete(new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8));
               } catch (IOException e) {
-                return "";
+                out.complete("");
               }
             });
     if (!p.waitFor(timeoutSeconds, TimeUnit.SECONDS)) {

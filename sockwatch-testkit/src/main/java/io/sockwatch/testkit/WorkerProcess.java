@@ -58,8 +58,11 @@ final class WorkerProcess {
   private WorkerProcess(WorkerPlan plan, Process process) {
     this.plan = plan;
     this.process = process;
-    Thread.ofVirtual().start(this::readLines);
-    Thread.ofVirtual().start(this::copyStderr);
+    // Platform threads: these readers block on the worker's pipes for the population's whole life,
+    // and a virtual thread blocked on a pipe keeps its carrier; with as many workers as cores they
+    // held every carrier, and later virtual threads of the JVM (SsTable's) never ran.
+    Thread.ofPlatform().daemon().start(this::readLines);
+    Thread.ofPlatform().daemon().start(this::copyStderr);
   }
 
   /**
