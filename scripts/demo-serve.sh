@@ -42,8 +42,8 @@ while [ $SECONDS -lt $end ]; do # the leak: 10 clients every second that the ser
   sleep 1
 done
 wait_for() { ip netns exec "$ns" curl -s "127.0.0.1:9736$1"; }
-echo '$ curl -s 127.0.0.1:9736/api/findings | jq -r '"'"'.open[] | "\(.severity) \(.title)\n  who: \(.subject.processes | join(", ")) \(.subject.destination)\n  fix: \(.remediation)"'"'"
-wait_for /api/findings | jq -r '.open[] | "\(.severity) \(.title)\n  who: \(.subject.processes | join(", ")) \(.subject.destination)\n  fix: \(.remediation)"'
+echo '$ curl -s 127.0.0.1:9736/api/findings | jq -r '"'"'.open[] | "\(.severity) \(.title)\n  who: \(.subject.processes | join(", ")) \(.subject.destination)"'"'"
+wait_for /api/findings | jq -r '.open[] | "\(.severity) \(.title)\n  who: \(.subject.processes | join(", ")) \(.subject.destination)"'
 echo
 echo '$ curl -s 127.0.0.1:9736/metrics | grep -E "^sockwatch_(sockets|destination_time_wait|process_close_wait|agent_cpu)"'
 wait_for /metrics | grep -E "^sockwatch_(sockets\{state=\"(established|time_wait|close_wait)|destination_time_wait|process_close_wait|agent_cpu)" | head -12
