@@ -1,76 +1,49 @@
 package io.sockwatch.cli.doctor;
 
+import io.sockwatch.cli.testing.ChildJvm;
 import io.sockwatch.testkit.TestNetns;
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
-import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.time.Duration;
 
 /**
  * A {@link ConnPeer} child JVM running inside a test namespace. {@code ip netns exec} execs the JVM
  * in place, so {@link #pid()} is the pid that owns the sockets and the doctor reports it as {@code
  * java(pid)}. Its sockets are IPv4 (AF_INET), so endpoints read {@code 127.0.0.1:PORT} rather than
- * {@code [::ffff:127.0.0.1]:PORT}. {@link #close()} kills it and waits for it.
+ * {@code [::ffff:127.0.0.1]:PORT}. {@link #close()} stops it and waits for it.
  */
 final class PeerProcess implements AutoCloseable {
 
-  private final Process process;
+  private final ChildJvm jvm;
   private final String firstLine;
 
-  private PeerProcess(Process process, String firstLine) {
-    this.process = process;
+  private PeerProcess(ChildJvm jvm, String firstLine) {
+    this.jvm = jvm;
     this.firstLine = firstLine;
   }
 
   /** Starts {@code ConnPeer ARGS} in {@code ns} and waits (at most 20 s) for its first line. */
-  static PeerProcess start(TestNetns ns, String... args) throws IOException {
-    List<String> cmd = new ArrayList<>(ns.prefix());
-    cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-    cmd.addAll(
-        List.of(
-            "-XX:TieredStopAtLevel=1",
-            "-XX:+UseSerialGC",
-            "-Xmx64m",
-            "-Djava.net.preferIPv4Stack=true"));
-    cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), ConnPeer.class.getName()));
-    cmd.addAll(List.of(args));
-    Process p = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.INHERIT).start();
-    BufferedReader out =
-        new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8));
+  static PeerProcess start(TestNetns ns, String... args) throws IOException, InterruptedException {
+    ChildJvm jvm =
+        ChildJvm.launcher()
+            .netns(ns)
+            .heap("64m")
+            .flags("-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true")
+            .start(ConnPeer.class, args);
     try {
-      String line = CompletableFuture.supplyAsync(() -> readLine(out)).get(20, TimeUnit.SECONDS);
-      if (line == null) {
-        throw new IOException("ConnPeer " + String.join(" ", args) + " exited before it was ready");
-      }
-      return new PeerProcess(p, line);
-    } catch (InterruptedException | ExecutionException | TimeoutException | IOException e) {
-      p.destroyForcibly();
-      throw new IOException("ConnPeer " + String.join(" ", args) + " did not start: " + e, e);
-    }
-  }
-
-  private static String readLine(BufferedReader r) {
-    try {
-      return r.readLine();
-    } catch (IOException e) {
-      return null;
+      return new PeerProcess(jvm, jvm.awaitLine("", Duration.ofSeconds(20)));
+    } catch (IOException | InterruptedException | RuntimeException e) {
+      jvm.close();
+      throw e;
     }
   }
 
   long pid() {
-    return process.pid();
+    return jvm.pid();
   }
 
   /** {@code java(pid)}, as the doctor names this process. */
   String comm() {
-    return "java(" + process.pid() + ")";
+    return "java(" + jvm.pid() + ")";
   }
 
   /** The port in a {@code connected PORT} first line. */
@@ -80,7 +53,6 @@ final class PeerProcess implements AutoCloseable {
 
   @Override
   public void close() throws InterruptedException {
-    process.destroyForcibly();
-    process.waitFor(20, TimeUnit.SECONDS);
+    jvm.close();
   }
 }
