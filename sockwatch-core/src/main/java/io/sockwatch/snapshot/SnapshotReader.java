@@ -120,8 +120,11 @@ public final class SnapshotReader {
         root, netlink, proc, ownerScan, nodeRead, liveKernel, clock, heapBytes);
   }
 
-  /** Fails when the table the kernel reports would not fit twice in the heap limit. */
-  private void checkFits() throws SourceUnavailableException {
+  /**
+   * Fails when the table the kernel reports would not fit twice in the heap limit; else returns the
+   * node counters it read, which the snapshot then uses rather than read them twice.
+   */
+  private NodeStats checkFits() throws SourceUnavailableException {
     NodeStats node = nodeRead.get();
     long sockets =
         node.sockstat("TCP", "inuse").orElse(0)
@@ -141,6 +144,7 @@ public final class SnapshotReader {
               heapLimit >> 20,
               advice));
     }
+    return node;
   }
 
   /**
@@ -150,9 +154,7 @@ public final class SnapshotReader {
    *     neither source can
    */
   public Snapshot read(SocketFilter filter, Options options) throws SourceUnavailableException {
-    if (heapLimit > 0) {
-      checkFits();
-    }
+    NodeStats checked = heapLimit > 0 ? checkFits() : null;
     List<Unavailable> unavailable = new ArrayList<>();
     var request = filter.toScanRequest(options.details());
     java.time.Instant takenAt = clock.instant();
@@ -185,7 +187,7 @@ public final class SnapshotReader {
     }
     Optional<NodeStats> node = Optional.empty();
     if (options.node()) {
-      NodeStats stats = nodeRead.get();
+      NodeStats stats = checked != null ? checked : nodeRead.get();
       unavailable.addAll(stats.unavailable());
       node = Optional.of(stats);
     }

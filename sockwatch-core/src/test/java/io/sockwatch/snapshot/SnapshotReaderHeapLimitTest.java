@@ -26,6 +26,7 @@ import org.junit.jupiter.api.Test;
 class SnapshotReaderHeapLimitTest {
 
   private final AtomicInteger tableReads = new AtomicInteger();
+  private final AtomicInteger nodeReads = new AtomicInteger();
 
   private final SocketTableSource table =
       new SocketTableSource() {
@@ -66,7 +67,10 @@ class SnapshotReaderHeapLimitTest {
         table,
         table,
         sockets -> SocketOwners.EMPTY,
-        () -> node,
+        () -> {
+          nodeReads.incrementAndGet();
+          return node;
+        },
         true,
         Clock.systemUTC(),
         0);
@@ -96,7 +100,9 @@ class SnapshotReaderHeapLimitTest {
     Snapshot s = limited.read(SocketFilter.ALL, OPTIONS);
 
     assertThat(s.source()).isEqualTo("netlink");
+    assertThat(s.node()).isPresent();
     assertThat(tableReads).hasValue(1);
+    assertThat(nodeReads).as("the counters checked are the snapshot's").hasValue(1);
   }
 
   @Test
