@@ -32,10 +32,10 @@ import java.util.List;
  *
  * <p><b>Cardinality</b> is bounded whatever the node holds: per-process and per-destination series
  * exist only for the top {@code --top} (default 20, at most 1000) of each, five series per process
- * and three per destination; open findings are counted per known detector and severity, and named
+ * and four per destination; open findings are counted per known detector and severity, and named
  * one series each for at most {@value FindingMetrics#MAX_FINDING_SERIES}. Everything else is a
  * fixed set (13 states, about 40 node and 25 self metrics). At the default top of 20 and with the
- * detectors of today, a scrape is under 500 samples; at {@code --top 1000}, under 8,500.
+ * detectors of today, a scrape is under 500 samples; at {@code --top 1000}, under 9,500.
  */
 public final class AgentMetrics {
 

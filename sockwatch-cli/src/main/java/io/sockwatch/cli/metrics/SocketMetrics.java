@@ -101,16 +101,23 @@ final class SocketMetrics {
         out.gauge(
             SeriesNames.DESTINATION_NEW,
             "Connections to the destination new since the previous scan, per second.");
+    Families.Gauge freshTimeWait =
+        out.gauge(
+            SeriesNames.DESTINATION_NEW_TIME_WAIT,
+            "Of those, already in TIME_WAIT when first seen (opened and closed between scans), per"
+                + " second.");
     for (DestinationStat d : stats.destinations()) {
       open.point(d.open(), "destination", d.destination());
       timeWait.point(d.timeWait(), "destination", d.destination());
       if (gapSeconds > 0) {
         fresh.point(d.newConnections() / gapSeconds, "destination", d.destination());
+        freshTimeWait.point(d.newTimeWait() / gapSeconds, "destination", d.destination());
       }
     }
     open.add();
     timeWait.add();
     fresh.add();
+    freshTimeWait.add();
   }
 
   /** The command name: the process label is {@code comm(pid)}. */
