@@ -3,6 +3,7 @@ package io.sockwatch.testkit;
 import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStreamReader;
+import java.io.OutputStreamWriter;
 import java.io.PrintStream;
 import java.io.Writer;
 import java.net.InetAddress;
@@ -107,6 +108,6 @@ public final class EchoMain {
   }
 
   private static Writer writer(Socket s) throws IOException {
-    return new java.io.OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
+    return new OutputStreamWriter(s.getOutputStream(), StandardCharsets.UTF_8);
   }
 }

@@ -1,8 +1,10 @@
 package io.sockwatch.testkit;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -127,10 +129,10 @@ public final class MiddleboxTopology implements AutoCloseable {
     cmd.addAll(List.of("nft", "-f", "-"));
     Process p = new ProcessBuilder(cmd).redirectErrorStream(true).start();
     try (var in = p.getOutputStream()) {
-      in.write(rules.getBytes(java.nio.charset.StandardCharsets.UTF_8));
+      in.write(rules.getBytes(StandardCharsets.UTF_8));
     }
     try {
-      if (!p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS)) {
+      if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IOException("nft -f - timed out in " + firewall.name());
       }
@@ -139,7 +141,7 @@ public final class MiddleboxTopology implements AutoCloseable {
       Thread.currentThread().interrupt();
       throw new IOException("interrupted loading nft rules", e);
     }
-    String out = new String(p.getInputStream().readAllBytes());
+    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (p.exitValue() != 0) {
       throw new IOException("nft -f - exited " + p.exitValue() + ": " + out.strip());
     }
