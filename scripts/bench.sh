@@ -7,8 +7,8 @@
 #   scripts/bench.sh jmh [JMH args]   parser micro-benchmarks (JMH)
 #   scripts/bench.sh agent [10k,100k] the running agent (sockwatch serve): CPU, scan cost, heap, RSS
 #       per size at --cpu-budget 5% and 100%, each in a namespace and population of its own
-#       (BENCH_WINDOW seconds measured, default 120 (a full walk of /proc comes every 60-90 s), after BENCH_WARMUP, default 60 (the JIT);
-#       BENCH_BUDGETS, default 5%,100%;
+#       (BENCH_WINDOW seconds measured, default 120: a full walk of /proc comes every 60-90 s;
+#       after BENCH_WARMUP seconds, default 60: the JIT; BENCH_BUDGETS, default 5%,100%;
 #       BENCH_AGENT_JAVA_OPTS reaches the agent JVM alone, e.g. to profile it; the launcher's own
 #       flags come after it, so give the heap with SOCKWATCH_SERVE_HEAP, e.g. 2g at 1m)
 # Needs root (network namespace). Everything runs on loopback inside that namespace, which is
