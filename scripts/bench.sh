@@ -7,8 +7,8 @@
 #   scripts/bench.sh jmh [JMH args]   parser micro-benchmarks (JMH)
 #   scripts/bench.sh agent [10k,100k] the running agent (sockwatch serve): CPU, scan cost, heap, RSS
 #       per size at --cpu-budget 5% and 100%, each in a namespace and population of its own
-#       (BENCH_WINDOW seconds measured, default 30, after BENCH_WARMUP, default 60 (the JIT);
-#       BENCH_BUDGETS, default 5%,100%;
+#       (BENCH_WINDOW seconds measured, default 120: a full walk of /proc comes every 60-90 s;
+#       after BENCH_WARMUP seconds, default 60: the JIT; BENCH_BUDGETS, default 5%,100%;
 #       BENCH_AGENT_JAVA_OPTS reaches the agent JVM alone, e.g. to profile it; the launcher's own
 #       flags come after it, so give the heap with SOCKWATCH_SERVE_HEAP, e.g. 2g at 1m)
 # Needs root (network namespace). Everything runs on loopback inside that namespace, which is
@@ -32,7 +32,7 @@ if [ "${1:-}" = "agent" ]; then
   # The benchmark makes a namespace per run (swt-agent-<its pid>-N) and stops what it started
   # there, also from shutdown hooks. Should it die regardless, the trap ends the processes left in
   # those namespaces (all of them started by this run) and deletes the namespaces.
-  "${java[@]}" -Dbench.window="${BENCH_WINDOW:-30}" -Dbench.warmup="${BENCH_WARMUP:-60}" \
+  "${java[@]}" -Dbench.window="${BENCH_WINDOW:-120}" -Dbench.warmup="${BENCH_WARMUP:-60}" \
     -Dbench.budgets="${BENCH_BUDGETS:-5%,100%}" \
     -Dbench.agentJavaOptions="${BENCH_AGENT_JAVA_OPTS:-}" -jar "$jar" "$@" &
   bench=$!

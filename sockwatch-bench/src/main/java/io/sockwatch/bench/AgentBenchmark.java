@@ -3,7 +3,6 @@ package io.sockwatch.bench;
 import io.sockwatch.testkit.SocketPopulation;
 import io.sockwatch.testkit.TestNetns;
 import java.io.IOException;
-import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -75,7 +74,6 @@ final class AgentBenchmark {
    * @param heapMax the agent's heap limit, bytes
    * @param rss resident set after the window, bytes
    * @param peakRss peak resident set, bytes
-   * @param timeWaitIntact whether the window ended before the population's TIME_WAIT expired
    */
   record Result(
       int size,
@@ -92,8 +90,7 @@ final class AgentBenchmark {
       long committedHeap,
       long heapMax,
       long rss,
-      long peakRss,
-      boolean timeWaitIntact) {
+      long peakRss) {
 
     double scanInterval() {
       return scans == 0 ? Double.NaN : windowSeconds / scans;
@@ -192,13 +189,8 @@ final class AgentBenchmark {
           warm.lastScanSeconds());
       // TIME_WAIT lasts 60 s and the population's has expired by now: make it anew, so that the
       // window sees the whole mix.
-      try (SocketPopulation tw =
-          SocketPopulation.builder()
-              .netns(ns.name())
-              .listenBase("127.91")
-              .timeWait(timeWait)
-              .start()) {
-        Result r = measure(size, budget, agent, tw.timeWaitStableUntil(), ns);
+      try (TimeWaitSupply tw = TimeWaitSupply.start(ns, timeWait)) {
+        Result r = measure(size, budget, agent, tw, ns);
         print(r);
         if (!agent.stderr().isBlank()) {
           System.out.print("agent stderr:\n" + agent.stderr().indent(2));
@@ -209,7 +201,7 @@ final class AgentBenchmark {
   }
 
   private Result measure(
-      int size, String budget, AgentProcess agent, Instant timeWaitUntil, TestNetns ns)
+      int size, String budget, AgentProcess agent, TimeWaitSupply timeWait, TestNetns ns)
       throws Exception {
     // Start right after a scan, end right after a later one: the window holds whole scans.
     AgentStatus first = agent.status();
@@ -223,6 +215,7 @@ final class AgentBenchmark {
     long hardDeadline = wall0 + (long) ((windowSeconds + 300) * 1e9);
     while (true) {
       Thread.sleep((long) (POLL_SECONDS * 1000));
+      timeWait.tick();
       AgentStatus s = agent.status();
       if (s.scans() != lastSeen) {
         lastSeen = s.scans();
@@ -239,7 +232,6 @@ final class AgentBenchmark {
     }
     double cpu1 = agent.cpuSeconds();
     double wall = (System.nanoTime() - wall0) / 1e9;
-    boolean timeWaitIntact = Instant.now().isBefore(timeWaitUntil);
     int sockets = ssCount(ns);
     Timed ss = new Timed("ss -tan", 3);
     for (int i = 0; i < 3; i++) {
@@ -268,8 +260,7 @@ final class AgentBenchmark {
         before.committedBytes(),
         end.heapMaxBytes(),
         rss,
-        peakRss,
-        timeWaitIntact);
+        peakRss);
   }
 
   private static int ssCount(TestNetns ns) throws IOException, InterruptedException {
@@ -329,7 +320,7 @@ final class AgentBenchmark {
         "window %.1f s, %d scans (every %.2f s): agent CPU %.2f%% of one core, %.0f ms CPU per"
             + " scan all in; scan median %.0f ms CPU, %.0f ms wall; ss -tan %.0f ms on %,d sockets;"
             + " heap live %.1f MiB after full GC, %.1f MiB committed (max %.0f MiB), RSS %.1f MiB"
-            + " (peak %.1f)%s%n",
+            + " (peak %.1f)%n",
         r.windowSeconds(),
         r.scans(),
         r.scanInterval(),
@@ -343,8 +334,7 @@ final class AgentBenchmark {
         mib(r.committedHeap()),
         mib(r.heapMax()),
         mib(r.rss()),
-        mib(r.peakRss()),
-        r.timeWaitIntact() ? "" : " (TIME_WAIT of the population began expiring in the window)");
+        mib(r.peakRss()));
   }
 
   private static double mib(long bytes) {

@@ -38,7 +38,7 @@ public final class BenchMain {
         AgentBenchmark agent =
             new AgentBenchmark(
                 launcher,
-                Double.parseDouble(System.getProperty("bench.window", "30")),
+                Double.parseDouble(System.getProperty("bench.window", "120")),
                 Double.parseDouble(System.getProperty("bench.warmup", "60")),
                 List.of(System.getProperty("bench.budgets", "5%,100%").split(",")),
                 System.getProperty("bench.agentJavaOptions", ""));
