@@ -100,7 +100,10 @@ class ChurnLiveTest {
 
     // Once TIME_WAIT holds a minute of probes (rate x 60 s), the churn is called a herd.
     JsonNode herd = null;
+    Instant scannedBy = null;
     while (herd == null && System.nanoTime() - start < 100_000_000_000L) {
+      // The latest scan's time, read before the findings: their numbers are from it or newer.
+      scannedBy = Instant.parse(serve.json("/api/snapshot").get("taken_at").asString());
       last = serve.findings();
       JsonNode f = find(last.get("open"), ID);
       if (f != null && f.get("title").asString().startsWith("Thundering herd")) {
@@ -110,6 +113,9 @@ class ChurnLiveTest {
       }
     }
     int ssTimeWait = timeWaitTo(ns);
+    // TIME_WAIT grows by at most RATE a second until it levels at rate x 60 s: ss, read now, may be
+    // ahead of the agent's scan by the probes since (a loaded machine spaces scans out), not more.
+    double sinceScan = Duration.between(scannedBy, Instant.now()).toMillis() / 1000.0;
     assertThat(herd).as("a herd within 100 s; last: %s", last).isNotNull();
     System.out.printf(
         "herd recognized %.1f s after the start%n", (System.nanoTime() - start) / 1e9);
@@ -118,8 +124,8 @@ class ChurnLiveTest {
     assertThat(rate).isBetween(0.9 * RATE, 1.1 * RATE);
     double timeWait = evidence(herd, "TIME_WAIT sockets to this destination");
     assertThat(timeWait).isBetween(0.75 * rate * 60, 1.25 * rate * 60);
-    // ss, read after the agent's scan: within the 2 s of probes in between
-    assertThat(timeWait).isBetween(ssTimeWait - 2 * RATE * 1.2, ssTimeWait + 2 * RATE * 1.2);
+    assertThat(timeWait)
+        .isBetween(ssTimeWait - (sinceScan + 2) * RATE * 1.2, ssTimeWait + 2 * RATE * 1.2);
     assertThat(evidence(herd, "variation of the rate between scans")).isLessThanOrEqualTo(25);
     assertThat(processes(herd)).contains(prober.label());
     assertThat(herd.get("remediation").asString()).startsWith("A fresh connection per probe");
