@@ -6,9 +6,9 @@ import static io.sockwatch.cli.doctor.PortTraffic.total;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sockwatch.cli.testing.Closer;
 import io.sockwatch.model.PortRange;
 import io.sockwatch.testkit.TestNetns;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -34,7 +34,7 @@ class EphemeralPortsLiveTest {
   private static final int HOLD = 10;
   private static final int SHORT = 165;
 
-  private final List<AutoCloseable> opened = new ArrayList<>();
+  private final Closer opened = new Closer();
 
   private record Scenario(
       TestNetns ns, PortRange range, ChurnProcess client, Map<String, Integer> ss) {
@@ -46,14 +46,12 @@ class EphemeralPortsLiveTest {
 
   @AfterEach
   void cleanUp() throws Exception {
-    for (AutoCloseable c : opened.reversed()) {
-      c.close();
-    }
+    opened.close();
   }
 
   private Scenario churned(String prefix, PortRange range, int twReuse) throws Exception {
     TestNetns ns = TestNetns.create(prefix);
-    opened.add(ns);
+    opened.keep(ns);
     ns.sysctl("net.ipv4.ip_local_port_range", range.low() + " " + range.high());
     ns.sysctl("net.ipv4.tcp_tw_reuse", Integer.toString(twReuse));
     start(ns, "server", PORT);
@@ -69,7 +67,7 @@ class EphemeralPortsLiveTest {
 
   private ChurnProcess start(TestNetns ns, String... args) throws Exception {
     ChurnProcess p = ChurnProcess.start(ns, args);
-    opened.add(p);
+    opened.keep(p);
     return p;
   }
 

@@ -4,9 +4,9 @@ import static io.sockwatch.cli.doctor.DoctorJson.evidence;
 import static io.sockwatch.cli.doctor.PortTraffic.processes;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sockwatch.cli.testing.Closer;
 import io.sockwatch.model.PortRange;
 import io.sockwatch.testkit.TestNetns;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -23,18 +23,16 @@ class TimeWaitLiveTest {
 
   private static final PortRange EPHEMERAL = new PortRange(32768, 60999);
 
-  private final List<AutoCloseable> opened = new ArrayList<>();
+  private final Closer opened = new Closer();
 
   @AfterEach
   void cleanUp() throws Exception {
-    for (AutoCloseable c : opened.reversed()) {
-      c.close();
-    }
+    opened.close();
   }
 
   private TestNetns namespace(String prefix) throws Exception {
     TestNetns ns = TestNetns.create(prefix);
-    opened.add(ns);
+    opened.keep(ns);
     ns.sysctl("net.ipv4.ip_local_port_range", EPHEMERAL.low() + " " + EPHEMERAL.high());
     ns.sysctl("net.ipv4.tcp_tw_reuse", "0");
     return ns;
@@ -42,7 +40,7 @@ class TimeWaitLiveTest {
 
   private ChurnProcess start(TestNetns ns, String... args) throws Exception {
     ChurnProcess p = ChurnProcess.start(ns, args);
-    opened.add(p);
+    opened.keep(p);
     return p;
   }
 

@@ -3,6 +3,7 @@ package io.sockwatch.cli.metrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sockwatch.cli.testing.ChildJvm;
+import io.sockwatch.cli.testing.Closer;
 import io.sockwatch.cli.testing.ServeProcess;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.testkit.SocketPopulation;
@@ -32,18 +33,11 @@ class ServeMetricsLiveTest {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  private final List<AutoCloseable> opened = new ArrayList<>();
+  private final Closer opened = new Closer();
 
   @AfterEach
   void cleanUp() throws Exception {
-    for (AutoCloseable c : opened.reversed()) {
-      c.close();
-    }
-  }
-
-  private <T extends AutoCloseable> T open(T c) {
-    opened.add(c);
-    return c;
+    opened.close();
   }
 
   /**
@@ -54,16 +48,17 @@ class ServeMetricsLiveTest {
    */
   @Test
   void socketsByStateAreExactlyWhatTheNamespaceHolds() throws Exception {
-    TestNetns ns = open(TestNetns.create("metrics"));
+    TestNetns ns = opened.keep(TestNetns.create("metrics"));
     SocketPopulation pop =
-        open(
+        opened.keep(
             SocketPopulation.builder()
                 .netns(ns.name())
                 .established(150)
                 .timeWait(60)
                 .closeWait(40)
                 .start());
-    ServeProcess agent = open(ServeProcess.start(ns, ServeProcess.ONE_SCAN, "--interval", "600s"));
+    ServeProcess agent =
+        opened.keep(ServeProcess.start(ns, ServeProcess.ONE_SCAN, "--interval", "600s"));
 
     ServeProcess.Response metrics = agent.awaitOk("/metrics", Duration.ofSeconds(60));
     ServeProcess.Response snapshot = agent.get("/api/snapshot?sockets=true");
@@ -126,7 +121,7 @@ class ServeMetricsLiveTest {
     int connections = 50_000;
     int destinations = 10_000;
     int firstPort = 7300;
-    TestNetns ns = open(TestNetns.create("card"));
+    TestNetns ns = opened.keep(TestNetns.create("card"));
     ns.sysctl("net.ipv4.ip_local_port_range", "20000 65000");
     // each generator holds both ends of its connections, and the JVM needs a few hundred more
     int workers = (int) Math.ceil(2.0 * connections / (hardOpenFilesLimit() - 500));
@@ -136,7 +131,7 @@ class ServeMetricsLiveTest {
       int to = destinations * (w + 1) / workers;
       int conns = connections * (w + 1) / workers - connections * w / workers;
       fans.add(
-          open(
+          opened.keep(
               ChildJvm.launcher()
                   .netns(ns)
                   .heap("256m")
@@ -163,7 +158,8 @@ class ServeMetricsLiveTest {
     assertThat(outbound.size()).as("ss: outbound sockets").isEqualTo(connections);
     assertThat(peers).as("ss: distinct destinations").hasSize(destinations);
 
-    ServeProcess agent = open(ServeProcess.start(ns, ServeProcess.ONE_SCAN, "--interval", "600s"));
+    ServeProcess agent =
+        opened.keep(ServeProcess.start(ns, ServeProcess.ONE_SCAN, "--interval", "600s"));
     ServeProcess.Response metrics = agent.awaitOk("/metrics", Duration.ofSeconds(120));
 
     Promtool.assertPasses(metrics.body());

@@ -2,6 +2,7 @@ package io.sockwatch.cli.serve;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sockwatch.cli.testing.Closer;
 import io.sockwatch.cli.testing.ServeProcess;
 import io.sockwatch.testkit.SsEntry;
 import io.sockwatch.testkit.TestNetns;
@@ -39,32 +40,25 @@ class ChurnLiveTest {
   private static final double RATE = 50;
   private static final int ANSWER_MILLIS = 50;
 
-  private final List<AutoCloseable> opened = new ArrayList<>();
+  private final Closer opened = new Closer();
 
   @AfterEach
   void cleanUp() throws Exception {
-    for (AutoCloseable c : opened.reversed()) {
-      c.close();
-    }
-  }
-
-  private <T extends AutoCloseable> T keep(T c) {
-    opened.add(c);
-    return c;
+    opened.close();
   }
 
   @Test
   void probesAreChurnWithinTenSecondsThenAHerdAndResolveWhenStopped() throws Exception {
-    TestNetns ns = keep(TestNetns.create("churn"));
+    TestNetns ns = opened.keep(TestNetns.create("churn"));
     ns.sysctl("net.ipv4.ip_local_port_range", "32768 60999");
     ns.sysctl("net.ipv4.tcp_tw_reuse", "0");
     ServeProcess serve =
-        keep(
+        opened.keep(
             ServeProcess.start(
                 ns, "--resolve-after", "5s", "--leak-window", "20s", "--cpu-budget", "50%"));
     serve.awaitWarm(10, 0.25, Duration.ofSeconds(90));
-    keep(Traffic.start(ns, "server", PORT, "" + ANSWER_MILLIS));
-    Traffic prober = keep(Traffic.start(ns, "probe", PORT, "" + (int) RATE, "150", "10"));
+    opened.keep(Traffic.start(ns, "server", PORT, "" + ANSWER_MILLIS));
+    Traffic prober = opened.keep(Traffic.start(ns, "probe", PORT, "" + (int) RATE, "150", "10"));
 
     // Within 10 s of the first probe: an open churn finding naming the destination and the prober.
     long start = prober.readyNanos();

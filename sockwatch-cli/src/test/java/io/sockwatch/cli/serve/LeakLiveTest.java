@@ -4,6 +4,7 @@ import static io.sockwatch.cli.serve.ChurnLiveTest.evidence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import io.sockwatch.cli.testing.Closer;
 import io.sockwatch.cli.testing.ServeProcess;
 import io.sockwatch.testkit.SsEntry;
 import io.sockwatch.testkit.SsTable;
@@ -33,30 +34,23 @@ class LeakLiveTest {
 
   private record Count(long nanos, int closeWait) {}
 
-  private final List<AutoCloseable> opened = new ArrayList<>();
+  private final Closer opened = new Closer();
 
   @AfterEach
   void cleanUp() throws Exception {
-    for (AutoCloseable c : opened.reversed()) {
-      c.close();
-    }
-  }
-
-  private <T extends AutoCloseable> T keep(T c) {
-    opened.add(c);
-    return c;
+    opened.close();
   }
 
   @Test
   void closeWaitLeakHasTheTrueSlopeAndResolvesWhenItStops() throws Exception {
-    TestNetns ns = keep(TestNetns.create("leak"));
+    TestNetns ns = opened.keep(TestNetns.create("leak"));
     ServeProcess serve =
-        keep(
+        opened.keep(
             ServeProcess.start(
                 ns, "--resolve-after", "5s", "--leak-window", WINDOW + "s", "--cpu-budget", "50%"));
     serve.awaitWarm(5, 0.5, Duration.ofSeconds(90));
-    Traffic server = keep(Traffic.start(ns, "leaky-server", PORT));
-    Traffic client = keep(Traffic.start(ns, "connect-close", PORT, "" + (int) RATE, "150"));
+    Traffic server = opened.keep(Traffic.start(ns, "leaky-server", PORT));
+    Traffic client = opened.keep(Traffic.start(ns, "connect-close", PORT, "" + (int) RATE, "150"));
     String id = "socket-leak/" + server.label();
 
     // Wait until the leak window lies wholly inside the leak and the finding is open, counting
