@@ -1,6 +1,7 @@
 package io.sockwatch.analysis;
 
 import java.util.Map;
+import java.util.Objects;
 import java.util.TreeMap;
 
 /**
@@ -12,18 +13,36 @@ import java.util.TreeMap;
  *     (default 3600 s: enterprise firewalls; cloud NATs and load balancers often use 350 s to 20
  *     min)
  * @param heartbeats port to promised heartbeat interval in seconds ({@code 5672=10s})
+ * @param measured idle timeouts {@code probe-idle} measured per peer; they replace {@code
+ *     middleboxIdleSeconds} for connections with those peers, because a measurement beats an
+ *     assumption
  */
 public record DoctorConfig(
-    Map<String, Double> overrides, double middleboxIdleSeconds, Map<Integer, Double> heartbeats) {
+    Map<String, Double> overrides,
+    double middleboxIdleSeconds,
+    Map<Integer, Double> heartbeats,
+    MiddleboxTimeouts measured) {
 
   public static final double DEFAULT_MIDDLEBOX_IDLE_SECONDS = 3600;
 
   public static final DoctorConfig DEFAULTS =
       new DoctorConfig(Map.of(), DEFAULT_MIDDLEBOX_IDLE_SECONDS, Map.of());
 
+  /** Settings without measured timeouts. */
+  public DoctorConfig(
+      Map<String, Double> overrides, double middleboxIdleSeconds, Map<Integer, Double> heartbeats) {
+    this(overrides, middleboxIdleSeconds, heartbeats, MiddleboxTimeouts.NONE);
+  }
+
   public DoctorConfig {
     overrides = Map.copyOf(overrides);
     heartbeats = Map.copyOf(new TreeMap<>(heartbeats));
+    Objects.requireNonNull(measured, "measured");
+  }
+
+  /** The same settings judging with {@code timeouts} as the measured idle timeouts. */
+  public DoctorConfig withMeasured(MiddleboxTimeouts timeouts) {
+    return new DoctorConfig(overrides, middleboxIdleSeconds, heartbeats, timeouts);
   }
 
   /** The threshold's value: the override if one was given, else its default. */

@@ -20,8 +20,12 @@ import java.util.Set;
 /**
  * Established connections that sit idle with nothing that would keep a stateful middlebox (NAT,
  * firewall, load balancer) from forgetting them: no keepalive timer at all, or one that fires only
- * after the middlebox's idle timeout ({@link DoctorConfig#middleboxIdleSeconds()}). Such a
- * connection looks fine here until the application uses it and waits for a reply that never comes.
+ * after the middlebox's idle timeout. Such a connection looks fine here until the application uses
+ * it and waits for a reply that never comes.
+ *
+ * <p>The timeout is the one {@code probe-idle} measured to the connection's peer ({@link
+ * DoctorConfig#measured()}: the longest idle a probe survived), else the assumed {@link
+ * DoctorConfig#middleboxIdleSeconds()}.
  *
  * <p>Idle time is the time since the path last carried a packet this end can see: the least of
  * tcp_info's {@code last_data_recv}, {@code last_data_sent} and {@code last_ack_recv}. The ACK time
@@ -57,9 +61,8 @@ public final class IdleConnectionDetector implements Detector, Configurable {
   @Override
   public List<Finding> detect(DoctorInput input) {
     Snapshot now = input.after();
-    double middlebox = input.config().middleboxIdleSeconds();
-    long middleboxMillis = (long) (middlebox * 1000);
-    long minIdleMillis = (long) (1000 * Math.min(input.config().value(MIN_IDLE), middlebox / 2));
+    DoctorConfig config = input.config();
+    double minIdleSeconds = config.value(MIN_IDLE);
     Connections connections = new Connections(now);
     Set<Tuple> keptAlive = null;
     Map<Connections.GroupKey, Group> groups = new LinkedHashMap<>();
@@ -68,25 +71,34 @@ public final class IdleConnectionDetector implements Detector, Configurable {
         continue;
       }
       long idle = idleMillis(s.tcpInfo());
-      if (idle == TcpInfo.ABSENT || idle < minIdleMillis) {
+      if (idle == TcpInfo.ABSENT) {
+        continue;
+      }
+      Optional<MeasuredTimeout> measured = config.measured().forPeer(s.remoteAddress());
+      double limit =
+          measured.map(MeasuredTimeout::limitSeconds).orElse(config.middleboxIdleSeconds());
+      long limitMillis = (long) (limit * 1000);
+      if (idle < (long) (1000 * Math.min(minIdleSeconds, limit / 2))) {
         continue;
       }
       long untilProbe = probeAfterMillis(s, idle);
-      if (untilProbe != TcpInfo.ABSENT && untilProbe <= middleboxMillis) {
+      if (untilProbe != TcpInfo.ABSENT && untilProbe <= limitMillis) {
         continue;
       }
       if (keptAlive == null) {
-        keptAlive = keptAlive(now, middleboxMillis);
+        keptAlive = keptAlive(now, config);
       }
       if (keptAlive.contains(
           Tuple.of(s.remoteAddress(), s.remotePort(), s.localAddress(), s.localPort()))) {
         continue;
       }
-      groups.computeIfAbsent(connections.keyOf(s), k -> new Group()).add(s, idle, untilProbe);
+      groups
+          .computeIfAbsent(connections.keyOf(s), k -> new Group())
+          .add(s, idle, untilProbe, limit, measured);
     }
     List<Finding> out = new ArrayList<>(groups.size());
     OptionalLong keepaliveTime = input.node().tunables().keepaliveTimeSeconds();
-    groups.forEach((key, g) -> out.add(finding(key, g, middlebox, keepaliveTime)));
+    groups.forEach((key, g) -> out.add(finding(key, g, keepaliveTime)));
     return out;
   }
 
@@ -116,24 +128,32 @@ public final class IdleConnectionDetector implements Detector, Configurable {
   }
 
   /** Established sockets whose own keepalive fires in time, as (local, remote) tuples. */
-  private static Set<Tuple> keptAlive(Snapshot now, long middleboxMillis) {
+  private static Set<Tuple> keptAlive(Snapshot now, DoctorConfig config) {
     Set<Tuple> out = new HashSet<>();
     for (SocketRecord s : now.sockets()) {
       if (s.state() != TcpState.ESTABLISHED || s.timer() != SocketTimer.KEEPALIVE) {
         continue;
       }
       long idle = idleMillis(s.tcpInfo());
-      if (idle != TcpInfo.ABSENT && probeAfterMillis(s, idle) <= middleboxMillis) {
+      double limit =
+          config
+              .measured()
+              .forPeer(s.remoteAddress())
+              .map(MeasuredTimeout::limitSeconds)
+              .orElse(config.middleboxIdleSeconds());
+      if (idle != TcpInfo.ABSENT && probeAfterMillis(s, idle) <= (long) (limit * 1000)) {
         out.add(Tuple.of(s.localAddress(), s.localPort(), s.remoteAddress(), s.remotePort()));
       }
     }
     return out;
   }
 
-  private Finding finding(
-      Connections.GroupKey key, Group g, double middlebox, OptionalLong keepaliveTime) {
+  private Finding finding(Connections.GroupKey key, Group g, OptionalLong keepaliveTime) {
+    double middlebox = g.limitSeconds;
     double longest = g.longestIdleMillis / 1000.0;
-    boolean dead = longest > middlebox;
+    // Past a measured timeout's upper end the connection is certainly forgotten; between its ends
+    // it may be, and past an assumed timeout it likely is.
+    boolean dead = longest > g.measured.map(MeasuredTimeout::diedSeconds).orElse(middlebox);
     String how =
         g.withoutKeepalive > 0
             ? (g.lateKeepalive > 0
@@ -144,7 +164,7 @@ public final class IdleConnectionDetector implements Detector, Configurable {
     String title =
         String.format(
             Locale.ROOT,
-            "%d connection%s %s idle up to %s %s; a middlebox forgets %s after %s%s",
+            "%d connection%s %s idle up to %s %s; a middlebox forgets %s after %s%s%s",
             g.count,
             g.count == 1 ? "" : "s",
             Connections.phrase(key, g.peers),
@@ -152,6 +172,7 @@ public final class IdleConnectionDetector implements Detector, Configurable {
             how,
             g.count == 1 ? "it" : "them",
             HumanDuration.of(middlebox),
+            g.measured.isPresent() ? " (measured)" : "",
             dead ? ": likely dead already" : "");
     List<Evidence> evidence = new ArrayList<>();
     evidence.add(new Evidence("idle connections", g.count, ""));
@@ -163,7 +184,14 @@ public final class IdleConnectionDetector implements Detector, Configurable {
           new Evidence(
               "silent until the first keepalive probe", g.latestProbeMillis / 1000.0, "s"));
     }
-    evidence.add(new Evidence("assumed middlebox idle timeout", middlebox, "s"));
+    if (g.measured.isPresent()) {
+      MeasuredTimeout m = g.measured.get();
+      evidence.add(
+          new Evidence("measured middlebox idle timeout: survived", m.survivedSeconds(), "s"));
+      evidence.add(new Evidence("measured middlebox idle timeout: died", m.diedSeconds(), "s"));
+    } else {
+      evidence.add(new Evidence("assumed middlebox idle timeout", middlebox, "s"));
+    }
     keepaliveTime.ifPresent(t -> evidence.add(new Evidence("tcp_keepalive_time", t, "s")));
     return new Finding(
         id(),
@@ -217,7 +245,7 @@ public final class IdleConnectionDetector implements Detector, Configurable {
           .append(") is longer than the ")
           .append(limit)
           .append(
-              " a middlebox is assumed to keep idle connections, so SO_KEEPALIVE alone does not"
+              " a middlebox on the path keeps idle connections, so SO_KEEPALIVE alone does not"
                   + " keep them alive.");
     }
     return sb.toString();
@@ -244,9 +272,20 @@ public final class IdleConnectionDetector implements Detector, Configurable {
     int lateKeepalive;
     long longestIdleMillis;
     long latestProbeMillis;
+    double limitSeconds = Double.POSITIVE_INFINITY;
+    Optional<MeasuredTimeout> measured = Optional.empty();
 
-    void add(SocketRecord s, long idleMillis, long probeAfterMillis) {
+    void add(
+        SocketRecord s,
+        long idleMillis,
+        long probeAfterMillis,
+        double limit,
+        Optional<MeasuredTimeout> measuredTimeout) {
       count++;
+      if (limit < limitSeconds) {
+        limitSeconds = limit;
+        measured = measuredTimeout;
+      }
       peers.add(s);
       longestIdleMillis = Math.max(longestIdleMillis, idleMillis);
       if (probeAfterMillis == TcpInfo.ABSENT) {

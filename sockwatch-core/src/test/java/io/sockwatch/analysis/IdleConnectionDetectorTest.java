@@ -294,4 +294,55 @@ class IdleConnectionDetectorTest {
     assertThat(hasEvidence(f, "tcp_keepalive_time")).isFalse();
     assertThat(f.remediation()).doesNotContain("now");
   }
+
+  @Test
+  void aMeasuredTimeoutReplacesTheAssumedOneForItsPeerOnly() {
+    // probe-idle found 18.75 s survive and 20 s kill on the path to 10.0.0.7.
+    DoctorConfig measured =
+        HOUR.withMeasured(
+            new MiddleboxTimeouts(
+                List.of(
+                    new MeasuredTimeout(
+                        io.sockwatch.model.IpAddress.parse("10.0.0.7"), 7007, 18.75, 20, 1))));
+    var measuredPeer = idle("10.0.0.1:40000", "10.0.0.7:5432", 12_000, 100);
+    var otherPeer = idle("10.0.0.1:40001", "10.0.0.8:5432", 12_000, 101);
+    var keptAlive =
+        Sock.established("10.0.0.1:40002", "10.0.0.7:5433")
+            .idle(12_000, 12_000, 12_000)
+            .timer(SocketTimer.KEEPALIVE, 0, 3_000)
+            .inode(102)
+            .build();
+    List<Finding> f =
+        detector.detect(
+            Inputs.once(
+                Inputs.snapshot(
+                    List.of(measuredPeer, otherPeer, keptAlive),
+                    Map.of(100L, APP, 101L, APP, 102L, APP)),
+                measured));
+    assertThat(f).singleElement();
+    Finding finding = f.getFirst();
+    assertThat(finding.subject().destination()).isEqualTo("10.0.0.7:5432");
+    assertThat(finding.severity()).isEqualTo(Severity.WARNING);
+    assertThat(finding.title()).contains("after 19 s (measured)");
+    assertThat(evidence(finding, "measured middlebox idle timeout: survived")).isEqualTo(18.75);
+    assertThat(evidence(finding, "measured middlebox idle timeout: died")).isEqualTo(20);
+    assertThat(hasEvidence(finding, "assumed middlebox idle timeout")).isFalse();
+    assertThat(finding.remediation()).contains("TCP_KEEPIDLE=9");
+
+    // Past the upper end of the measurement it is certainly dead; between the ends it may be.
+    var between = idle("10.0.0.1:40000", "10.0.0.7:5432", 19_000, 100);
+    assertThat(
+            detector
+                .detect(Inputs.once(Inputs.snapshot(List.of(between), Map.of(100L, APP)), measured))
+                .getFirst()
+                .severity())
+        .isEqualTo(Severity.WARNING);
+    var past = idle("10.0.0.1:40000", "10.0.0.7:5432", 21_000, 100);
+    assertThat(
+            detector
+                .detect(Inputs.once(Inputs.snapshot(List.of(past), Map.of(100L, APP)), measured))
+                .getFirst()
+                .severity())
+        .isEqualTo(Severity.CRITICAL);
+  }
 }
