@@ -15,6 +15,8 @@ import io.sockwatch.cli.output.DoctorJsonWriter;
 import io.sockwatch.cli.output.DoctorTextWriter;
 import io.sockwatch.cli.output.JsonWriter;
 import io.sockwatch.kernel.SourceUnavailableException;
+import io.sockwatch.model.Unavailable;
+import io.sockwatch.probe.TimeoutStateFile;
 import io.sockwatch.snapshot.Snapshot;
 import io.sockwatch.snapshot.SnapshotReader;
 import io.sockwatch.snapshot.SocketFilter;
@@ -46,6 +48,7 @@ final class DoctorCommand implements Command {
                   "--interval"),
               flag("Take a single sample (no rates).", "--once"),
               JudgementOptions.middleboxIdle(),
+              JudgementOptions.stateFile(),
               JudgementOptions.expectHeartbeat(),
               JudgementOptions.set(),
               JudgementOptions.listThresholds(),
@@ -67,7 +70,9 @@ final class DoctorCommand implements Command {
       return 0;
     }
     boolean json = CommonOptions.json(args);
-    DoctorConfig config = JudgementOptions.config(args, Detectors.thresholds());
+    TimeoutStateFile.Loaded measured = TimeoutStateFile.load(JudgementOptions.stateFile(args));
+    DoctorConfig config =
+        JudgementOptions.config(args, Detectors.thresholds()).withMeasured(measured.timeouts());
     double interval = JudgementOptions.seconds("--interval", args.value("--interval"));
     if (interval > 600) {
       throw new UsageException("--interval must be at most 10m");
@@ -84,7 +89,11 @@ final class DoctorCommand implements Command {
       Snapshot after = reader.read(SocketFilter.ALL, options);
       report =
           new Doctor(Detectors.all())
-              .examine(new DoctorInput(before, after, before.isPresent() ? interval : 0, config));
+              .examine(new DoctorInput(before, after, before.isPresent() ? interval : 0, config))
+              .withUnavailable(
+                  measured.problems().stream()
+                      .map(p -> new Unavailable("middlebox timeouts", p))
+                      .toList());
     } catch (SourceUnavailableException e) {
       // Nothing to judge: node-problem-detector's "unknown", with the reason as its message.
       out.println("sockwatch doctor: unknown: " + e.getMessage());

@@ -9,7 +9,9 @@ import io.sockwatch.analysis.Threshold;
 import io.sockwatch.cli.args.OptionSpec;
 import io.sockwatch.cli.args.ParsedArgs;
 import io.sockwatch.cli.args.UsageException;
+import io.sockwatch.probe.TimeoutStateFile;
 import java.io.PrintWriter;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -38,6 +40,22 @@ final class JudgementOptions {
         "Promised application heartbeat on a port, e.g. 5672=10s; quieter connections are"
             + " reported.",
         "--expect-heartbeat");
+  }
+
+  static OptionSpec stateFile() {
+    return value(
+        "PATH",
+        "~/.local/state/sockwatch/middlebox-timeouts",
+        "Idle timeouts measured by probe-idle; they replace --middlebox-idle for their hosts.",
+        "--state-file");
+  }
+
+  /** The state file {@code --state-file} names, or the default one. */
+  static Path stateFile(ParsedArgs args) {
+    String given = args.value("--state-file");
+    return given == null || given.equals(stateFile().defaultValue())
+        ? TimeoutStateFile.defaultPath(System.getenv())
+        : Path.of(given);
   }
 
   static OptionSpec set() {

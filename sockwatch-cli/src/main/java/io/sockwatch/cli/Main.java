@@ -24,7 +24,13 @@ public final class Main {
   public static final int EXIT_ERROR = 2;
 
   private static final List<Command> COMMANDS =
-      List.of(new ServeCommand(), new DoctorCommand(), new SnapshotCommand(), new PlanCommand());
+      List.of(
+          new ServeCommand(),
+          new DoctorCommand(),
+          new SnapshotCommand(),
+          new PlanCommand(),
+          new ProbeIdleCommand(),
+          new EchoCommand());
 
   private Main() {}
 

@@ -9,6 +9,7 @@ import io.sockwatch.cli.args.ParsedArgs;
 import io.sockwatch.cli.args.UsageException;
 import io.sockwatch.cli.http.AgentRoutes;
 import io.sockwatch.cli.http.ApiServer;
+import io.sockwatch.probe.TimeoutStateWatcher;
 import io.sockwatch.watch.Sampler;
 import io.sockwatch.watch.TrendDetectors;
 import io.sockwatch.watch.WatchConfig;
@@ -59,6 +60,7 @@ final class ServeCommand implements Command {
                   "Time a problem must be gone before its finding resolves.",
                   "--resolve-after"),
               JudgementOptions.middleboxIdle(),
+              JudgementOptions.stateFile(),
               JudgementOptions.expectHeartbeat(),
               JudgementOptions.set(),
               JudgementOptions.listThresholds(),
@@ -87,16 +89,17 @@ final class ServeCommand implements Command {
     // processes whose descriptor count changed are read again (IncrementalOwnerScanner).
     Sampler sampler =
         new Sampler(
-            CommonOptions.reader(args)
-                .withIncrementalAttribution(config.cpuBudget() / 2, os::getProcessCpuTime)
-                .withHeapLimit(Runtime.getRuntime().maxMemory()),
-            CommonOptions.sourceChoice(args),
-            config,
-            Detectors.all(),
-            TrendDetectors.all(),
-            clock,
-            System::nanoTime,
-            os::getProcessCpuTime);
+                CommonOptions.reader(args)
+                    .withIncrementalAttribution(config.cpuBudget() / 2, os::getProcessCpuTime)
+                    .withHeapLimit(Runtime.getRuntime().maxMemory()),
+                CommonOptions.sourceChoice(args),
+                config,
+                Detectors.all(),
+                TrendDetectors.all(),
+                clock,
+                System::nanoTime,
+                os::getProcessCpuTime)
+            .withMeasuredTimeouts(new TimeoutStateWatcher(JudgementOptions.stateFile(args)));
     ApiServer server;
     try {
       server = AgentRoutes.start(listen, sampler, clock, err);
@@ -193,25 +196,7 @@ final class ServeCommand implements Command {
 
   /** {@code HOST:PORT}, {@code [V6]:PORT} or {@code :PORT} (loopback). */
   static InetSocketAddress listenAddress(String text) {
-    String t = text.trim();
-    int colon = t.lastIndexOf(':');
-    if (colon < 0) {
-      throw new UsageException(
-          "--listen takes HOST:PORT, e.g. " + DEFAULT_LISTEN + ", not '" + text + "'");
-    }
-    String host = t.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
-    if (host.isEmpty()) {
-      host = "127.0.0.1";
-    }
-    int port = integer("--listen port", t.substring(colon + 1), 0, 65535);
-    InetSocketAddress a = new InetSocketAddress(host, port);
-    if (a.isUnresolved()) {
-      throw new UsageException("--listen: cannot resolve host '" + host + "'");
-    }
-    return a;
+    return HostPort.parse("--listen", text, DEFAULT_LISTEN, "127.0.0.1", 0);
   }
 
   private static String hostPort(InetSocketAddress a) {

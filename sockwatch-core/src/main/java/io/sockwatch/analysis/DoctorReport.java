@@ -37,6 +37,16 @@ public record DoctorReport(
     unavailable = List.copyOf(unavailable);
   }
 
+  /** This report with {@code more} added to what could not be read or judged. */
+  public DoctorReport withUnavailable(List<Unavailable> more) {
+    if (more.isEmpty()) {
+      return this;
+    }
+    List<Unavailable> all = new java.util.ArrayList<>(unavailable);
+    all.addAll(more);
+    return new DoctorReport(findings, all, socketCount, detectorCount);
+  }
+
   public Verdict verdict() {
     return findings.stream().anyMatch(f -> f.severity().isProblem()) ? Verdict.PROBLEM : Verdict.OK;
   }

@@ -2,6 +2,7 @@ package io.sockwatch.watch;
 
 import io.sockwatch.analysis.Detector;
 import io.sockwatch.analysis.Doctor;
+import io.sockwatch.analysis.DoctorConfig;
 import io.sockwatch.analysis.DoctorInput;
 import io.sockwatch.analysis.DoctorReport;
 import io.sockwatch.analysis.Finding;
@@ -15,6 +16,7 @@ import io.sockwatch.model.NodeStats;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.model.Unavailable;
+import io.sockwatch.probe.TimeoutStateFile;
 import io.sockwatch.snapshot.Snapshot;
 import io.sockwatch.snapshot.SnapshotReader;
 import io.sockwatch.snapshot.SocketFilter;
@@ -32,6 +34,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.LongSupplier;
+import java.util.function.Supplier;
 
 /**
  * The agent's engine: one {@link #tick()} reads the node counters, scans the socket table when the
@@ -61,6 +64,7 @@ public final class Sampler {
   private final SourceChoice source;
   private final WatchConfig config;
   private final Clock clock;
+  private Supplier<TimeoutStateFile.Loaded> measuredTimeouts;
   private final LongSupplier monotonicNanos;
   private final LongSupplier processCpuNanos;
   private final Doctor doctor;
@@ -121,6 +125,15 @@ public final class Sampler {
             Duration.ofMillis((long) (config.resolveAfterSeconds() * 1000)));
     this.budget = new ScanBudget(config.cpuBudget());
     this.startedAt = clock.instant();
+  }
+
+  /**
+   * Judges idle connections against the measured timeouts {@code source} gives each tick (the
+   * {@code probe-idle} state file), instead of those in the configuration; call before ticking.
+   */
+  public Sampler withMeasuredTimeouts(Supplier<TimeoutStateFile.Loaded> source) {
+    this.measuredTimeouts = source;
+    return this;
   }
 
   /** The state after the last tick; empty before the first tick finished. */
@@ -212,13 +225,21 @@ public final class Sampler {
     }
     double sincePrevious =
         lastScan == null ? 0 : Duration.between(lastScan.takenAt(), scan.takenAt()).toNanos() / 1e9;
+    DoctorConfig judgement = config.doctor();
+    if (measuredTimeouts != null) {
+      TimeoutStateFile.Loaded measured = measuredTimeouts.get();
+      judgement = judgement.withMeasured(measured.timeouts());
+      for (String problem : measured.problems()) {
+        unavailable.add(new Unavailable("middlebox timeouts", problem));
+      }
+    }
     DoctorReport report =
         doctor.examine(
             new DoctorInput(
                 Optional.ofNullable(lastScan),
                 scan,
                 lastScan == null ? 0 : sincePrevious,
-                config.doctor()));
+                judgement));
     lastScanFindings = report.findings();
     for (Unavailable u : report.unavailable()) {
       if (!unavailable.contains(u)) {
