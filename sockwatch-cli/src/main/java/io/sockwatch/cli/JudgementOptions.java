@@ -66,9 +66,12 @@ final class JudgementOptions {
     return flag("List every threshold with its default and exit.", "--list-thresholds");
   }
 
+  /** One line per threshold; the name column fits the longest name, so defaults line up. */
   static void listThresholds(List<Threshold> thresholds, PrintWriter out) {
+    int width = thresholds.stream().mapToInt(t -> t.name().length()).max().orElse(0);
+    String format = "%-" + Math.max(1, width) + "s %10s  %s%n";
     for (Threshold t : thresholds) {
-      out.printf(Locale.ROOT, "%-34s %10s  %s%n", t.name(), show(t), t.description());
+      out.printf(Locale.ROOT, format, t.name(), show(t), t.description());
     }
   }
 

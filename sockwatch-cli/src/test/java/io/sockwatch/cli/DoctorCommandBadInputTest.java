@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -70,5 +71,14 @@ class DoctorCommandBadInputTest {
     CliRun run = CliRun.of("doctor", "--list-thresholds");
     assertThat(run.exitCode()).isZero();
     assertThat(run.out()).contains("conntrack.warning").contains("75%");
+    // The defaults form one column however long a threshold's name is.
+    assertThat(run.out().lines().map(DoctorCommandBadInputTest::defaultColumnEnd).distinct())
+        .hasSize(1);
+  }
+
+  private static int defaultColumnEnd(String line) {
+    var m = Pattern.compile("^\\S+\\s+\\S+").matcher(line);
+    assertThat(m.find()).as(line).isTrue();
+    return m.end();
   }
 }

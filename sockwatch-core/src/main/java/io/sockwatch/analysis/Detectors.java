@@ -18,6 +18,7 @@ public final class Detectors {
         new IdleConnectionDetector(),
         new HeartbeatDetector(),
         new SynSentDetector(),
+        new FirstDataLostDetector(),
         new SynRecvDetector(),
         new ListenQueueDetector(),
         new RetransmissionDetector());
