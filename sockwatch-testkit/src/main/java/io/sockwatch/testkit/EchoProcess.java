@@ -86,6 +86,11 @@ public final class EchoProcess implements AutoCloseable {
     }
   }
 
+  /** The child's pid, as it reported it (inside a namespace it is still the host's pid). */
+  public long pid() {
+    return Long.parseLong(ready.split(" ")[1]);
+  }
+
   /** The client's local port (from its READY line); servers have none. */
   public int localPort() {
     String[] parts = ready.split(" ");
