@@ -10,7 +10,8 @@ final class HostPort {
   private HostPort() {}
 
   /**
-   * Parses and resolves {@code text}; an empty host means {@code emptyHost}.
+   * Parses and resolves {@code text}; an empty host means {@code emptyHost}, and is an error when
+   * that is empty too.
    *
    * @throws UsageException naming the option, with an example, for anything else
    */
@@ -18,7 +19,9 @@ final class HostPort {
       String option, String text, String example, String emptyHost, int minPort) {
     String t = text.trim();
     int colon = t.lastIndexOf(':');
-    if (colon < 0 || (t.indexOf(':') != colon && !t.startsWith("["))) {
+    boolean bracketed = t.startsWith("[");
+    // "[::1]" alone has its last colon inside the brackets: no port, not port "1]"
+    if (colon < 0 || (bracketed ? t.indexOf(']') != colon - 1 : t.indexOf(':') != colon)) {
       throw new UsageException(
           option
               + " takes HOST:PORT (IPv6 as [ADDR]:PORT), e.g. "
@@ -27,11 +30,12 @@ final class HostPort {
               + text
               + "'");
     }
-    String host = t.substring(0, colon);
-    if (host.startsWith("[") && host.endsWith("]")) {
-      host = host.substring(1, host.length() - 1);
-    }
+    String host = bracketed ? t.substring(1, colon - 1) : t.substring(0, colon);
     if (host.isEmpty()) {
+      if (emptyHost.isEmpty()) {
+        // the JDK would resolve "" to loopback: a target must be named, never guessed
+        throw new UsageException(option + ": '" + text + "' names no host, e.g. " + example);
+      }
       host = emptyHost;
     }
     String portText = t.substring(colon + 1);

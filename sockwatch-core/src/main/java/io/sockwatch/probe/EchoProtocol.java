@@ -15,6 +15,9 @@ final class EchoProtocol {
 
   static final int MAX_LINE = 512;
 
+  /** The message of the exception {@link #readLine} throws for a longer line. */
+  static final String TOO_LONG = "line longer than " + MAX_LINE + " bytes";
+
   private EchoProtocol() {}
 
   /** The line a probe sends: unique per connection and send, so a stale echo is not mistaken. */
@@ -41,7 +44,7 @@ final class EchoProtocol {
         return new String(buf, 0, end, StandardCharsets.US_ASCII);
       }
       if (n == MAX_LINE) {
-        throw new IOException("line longer than " + MAX_LINE + " bytes");
+        throw new IOException(TOO_LONG);
       }
       buf[n++] = (byte) b;
     }

@@ -88,6 +88,9 @@ public final class PathProblem extends Exception {
           to + " closed the connection instead of echoing: not a `sockwatch echo` peer");
     }
     String m = String.valueOf(e.getMessage());
+    if (m.equals(EchoProtocol.TOO_LONG)) {
+      m = "answered a " + m;
+    }
     if (m.startsWith("answered")) {
       return new PathProblem(
           Kind.NOT_ECHO, to + " " + m + " instead of the echo: not a `sockwatch echo` peer");

@@ -134,9 +134,20 @@ final class ProbeConnection implements AutoCloseable {
     out.flush();
     String echo = EchoProtocol.readLine(in);
     if (!echo.equals(line)) {
-      throw new IOException(
-          "answered '" + (echo.length() > 60 ? echo.substring(0, 60) + "..." : echo) + "'");
+      String shown = echo.length() > 60 ? echo.substring(0, 60) + "..." : echo;
+      throw new IOException("answered '" + printable(shown) + "'");
     }
+  }
+
+  /**
+   * A stranger's bytes as they may appear in a one-line message: control characters (a carriage
+   * return, a terminal escape) and non-ASCII become {@code ?}, so an odd peer cannot rewrite the
+   * operator's terminal line.
+   */
+  private static String printable(String s) {
+    StringBuilder b = new StringBuilder(s.length());
+    s.chars().forEach(c -> b.append(c >= 0x20 && c < 0x7f ? (char) c : '?'));
+    return b.toString();
   }
 
   @Override
