@@ -150,6 +150,10 @@ final class ProbeIdleCommand implements Command {
     }
     double connect = positive("--connect-timeout", args.value("--connect-timeout"));
     double reply = positive("--reply-timeout", args.value("--reply-timeout"));
+    if (connect > 600 || reply > 600) {
+      // TCP itself gives up on a handshake after about 2 min and retransmits data for about 15.
+      throw new UsageException("--connect-timeout and --reply-timeout must be at most 10m");
+    }
     double overhead = ProbeSettings.overhead(connect, reply);
     double deadline =
         args.value("--deadline") == null

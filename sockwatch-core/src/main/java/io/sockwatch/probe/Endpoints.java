@@ -1,5 +1,7 @@
 package io.sockwatch.probe;
 
+import io.sockwatch.model.IpAddress;
+import io.sockwatch.model.SocketRecord;
 import java.net.InetSocketAddress;
 import java.util.Locale;
 
@@ -7,14 +9,14 @@ import java.util.Locale;
 public final class Endpoints {
   private Endpoints() {}
 
-  /** {@code 10.0.0.1:7007} or {@code [::1]:7007}, always numeric. */
+  /** {@code 10.0.0.1:7007} or {@code [fd00::1]:7007}, always numeric and compressed. */
   public static String format(InetSocketAddress a) {
-    String host = a.getAddress() == null ? a.getHostString() : a.getAddress().getHostAddress();
-    int pct = host.indexOf('%');
-    if (pct >= 0) {
-      host = host.substring(0, pct);
+    if (a.getAddress() == null) {
+      return a.getHostString() + ":" + a.getPort();
     }
-    return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+    StringBuilder sb = new StringBuilder(48);
+    SocketRecord.appendEndpoint(sb, IpAddress.ofBytes(a.getAddress().getAddress()), a.getPort());
+    return sb.toString();
   }
 
   /** {@code 5 s}, {@code 18.75 s}. */
