@@ -150,8 +150,18 @@ final class ProbeConnection implements AutoCloseable {
     return b.toString();
   }
 
+  /**
+   * Closes with a reset (SO_LINGER 0): a connection the path forgot would otherwise linger in
+   * FIN_WAIT1 retransmitting into the middlebox for minutes, and show up as packet loss in {@code
+   * doctor}; a live one would leave a TIME_WAIT. A probe leaves nothing behind.
+   */
   @Override
   public void close() {
+    try {
+      socket.setSoLinger(true, 0);
+    } catch (IOException e) {
+      // already closed
+    }
     try {
       socket.close();
     } catch (IOException e) {

@@ -114,6 +114,10 @@ class MiddleboxIdleLiveTest {
     assertThat(ka.get("survived").asBoolean()).as(ka.toString()).isTrue();
     assertThat(ka.get("idleSeconds").asDouble()).isGreaterThan(died);
     assertThat(Files.readString(state)).contains(topology.serverAddress() + " " + PORT + " ");
+    // Probe connections end with a reset: none lingers (FIN_WAIT1 retransmitting into the
+    // firewall, or TIME_WAIT) to be mistaken for the application's trouble.
+    assertThat(topology.client().exec("ss", "-tanH", "dst", topology.serverAddress()).strip())
+        .isEmpty();
     System.out.printf(
         "probe-idle: timeout in (%.2f, %.2f] s, estimate %.2f s (true %d s), %.1f s, %d"
             + " connections%n",
