@@ -19,6 +19,9 @@ interface NetnsFiles {
   /** The target text of {@code /proc/PID/ns/net}, e.g. {@code net:[4026531840]}. */
   String netLink(int pid) throws IOException;
 
+  /** The command name of a process ({@code /proc/PID/comm}, without the newline). */
+  String comm(int pid) throws IOException;
+
   /** The target text of the inventory-taking process's own {@code ns/net} link. */
   String ownNetLink() throws IOException;
 

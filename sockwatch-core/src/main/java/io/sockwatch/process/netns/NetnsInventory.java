@@ -21,6 +21,9 @@ import java.util.OptionalLong;
  * not be read is listed in {@link #unavailable()}. It costs one readlink per process (about 2 us
  * each), so a node of 10,000 processes is walked in a few tens of milliseconds.
  *
+ * <p>The host's namespace is pid 1's, or, when a sandbox hides pid 1's link even from root, that of
+ * kthreadd (pid 2), since kernel threads always live in the initial namespace.
+ *
  * @param namespaces the host's first (when known), then by inode
  * @param processes process entries found under /proc
  * @param processesVanished processes that exited before their link was read
@@ -38,6 +41,8 @@ public record NetnsInventory(
 
   /** Pids kept per namespace; the count is always exact. */
   public static final int MAX_PIDS = 16;
+
+  private static final int KTHREADD = 2;
 
   public NetnsInventory {
     namespaces = List.copyOf(namespaces);
@@ -85,7 +90,7 @@ public record NetnsInventory(
             firstFailure != null ? firstFailure : "pid " + pid + ": not a net:[N] namespace link";
         continue;
       }
-      if (pid == 1) {
+      if (pid == 1 || (pid == KTHREADD && host == NetnsLinkText.NOT_NETNS && isKthreadd(files))) {
         host = inode;
       }
       grouping.addProcess(inode, pid, files.netLinkPath(pid), files.procNetDirectory(pid));
@@ -105,7 +110,9 @@ public record NetnsInventory(
     }
     if (host == NetnsLinkText.NOT_NETNS && pids.length > 0) {
       unavailable.add(
-          new Unavailable("host network namespace", "pid 1's namespace link was not readable"));
+          new Unavailable(
+              "host network namespace",
+              "neither pid 1's nor kthreadd's namespace link was readable"));
     }
     long current = ownInode(files);
     return new NetnsInventory(
@@ -139,6 +146,19 @@ public record NetnsInventory(
         continue;
       }
       grouping.addName(inodeAndDevice[0], name, path);
+    }
+  }
+
+  /**
+   * Whether pid 2 is the kernel's thread spawner. Kernel threads live in the initial network
+   * namespace, so its namespace is the host's when pid 1's link cannot be read (a sandbox may hide
+   * it even from root); inside a pid namespace pid 2 is an ordinary process and is not trusted.
+   */
+  private static boolean isKthreadd(NetnsFiles files) {
+    try {
+      return files.comm(KTHREADD).equals("kthreadd");
+    } catch (IOException e) {
+      return false;
     }
   }
 

@@ -9,7 +9,7 @@ import java.util.Optional;
  * one, each with its own socket table, counters and TCP sysctls.
  *
  * @param inode its nsfs inode, as {@code lsns -t net} and {@code stat -L /run/netns/NAME} show
- * @param host whether it is the namespace of pid 1, i.e. the host's own
+ * @param host whether it is the host's own namespace (pid 1's, see {@link NetnsInventory})
  * @param current whether it is the namespace of the process that took the inventory (which reads it
  *     without entering it)
  * @param names its names under {@code /run/netns}, sorted (empty for most containers)

@@ -71,6 +71,11 @@ final class ProcNetnsFiles implements NetnsFiles {
   }
 
   @Override
+  public String comm(int pid) throws IOException {
+    return Files.readString(proc.resolve(Integer.toString(pid)).resolve("comm")).strip();
+  }
+
+  @Override
   public String ownNetLink() throws IOException {
     return Files.readSymbolicLink(proc.resolve("self/ns/net")).toString();
   }

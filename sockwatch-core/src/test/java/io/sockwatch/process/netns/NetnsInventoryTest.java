@@ -122,12 +122,27 @@ class NetnsInventoryTest {
   }
 
   @Test
+  void kthreaddStandsInForAnUnreadablePid1ButAnotherPid2DoesNot() throws Exception {
+    Files.createDirectories(root.resolve("proc/1")); // its ns link unreadable here
+    process(2, "net:[10]");
+    process(3, "net:[20]");
+    Files.writeString(root.resolve("proc/2/comm"), "kthreadd\n");
+    assertThat(NetnsInventory.read(root).host().orElseThrow().inode()).isEqualTo(10);
+
+    Files.writeString(root.resolve("proc/2/comm"), "bash\n"); // inside a pid namespace
+    NetnsInventory inventory = NetnsInventory.read(root);
+    assertThat(inventory.host()).isEmpty();
+    assertThat(inventory.unavailable())
+        .extracting(Unavailable::item)
+        .containsExactly("host network namespace");
+  }
+
+  @Test
   void anEmptyRootGivesAnEmptyInventoryWithTheReason() {
     NetnsInventory inventory = NetnsInventory.read(root);
     assertThat(inventory.namespaces()).isEmpty();
     assertThat(inventory.host()).isEqualTo(Optional.empty());
-    assertThat(inventory.unavailable())
-        .containsExactly(new Unavailable("process list", "missing"));
+    assertThat(inventory.unavailable()).containsExactly(new Unavailable("process list", "missing"));
   }
 
   @Test
