@@ -125,7 +125,7 @@ public final class NetnsSources {
           Map.of(),
           Map.of(),
           NO_TUNABLES,
-          List.of(new Unavailable(target.describe(), e.getMessage())));
+          List.of(new Unavailable("counters and sysctls", e.getMessage())));
     }
   }
 
