@@ -5,8 +5,9 @@ import java.util.Locale;
 
 /**
  * Benchmark entry point (not a test): {@code scan [SIZES]}, {@code attribution [SIZE]} and {@code
- * agent [SIZES]}; see scripts/bench.sh, which builds everything, makes a network namespace and runs
- * this inside it (the agent benchmark makes a namespace per run itself).
+ * agent [SIZES]}, {@code netns [NAMESPACES] [SOCKETS_EACH]}; see scripts/bench.sh, which builds
+ * everything, makes a network namespace and runs this inside it (the agent benchmark makes a
+ * namespace per run itself).
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -15,7 +16,9 @@ public final class BenchMain {
     String launcher = System.getProperty("sockwatch.launcher", "./sockwatch");
     int rounds = Integer.getInteger("bench.rounds", 5);
     if (args.length == 0) {
-      System.err.println("usage: BenchMain scan [10k,100k] | attribution [1m] | agent [10k,100k]");
+      System.err.println(
+          "usage: BenchMain scan [10k,100k] | attribution [1m] | agent [10k,100k]"
+              + " | netns [NAMESPACES] [SOCKETS_EACH]");
       System.exit(2);
     }
     System.out.printf(
@@ -46,6 +49,11 @@ public final class BenchMain {
           agent.run(size);
         }
         agent.summarize();
+      }
+      case "netns" -> {
+        int namespaces = args.length > 1 ? Integer.parseInt(args[1]) : 50;
+        int sockets = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
+        new NetnsBenchmark(rounds).run(namespaces, sockets);
       }
       default -> {
         System.err.println("unknown benchmark: " + args[0]);

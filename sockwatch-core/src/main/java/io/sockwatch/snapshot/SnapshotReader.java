@@ -2,6 +2,9 @@ package io.sockwatch.snapshot;
 
 import io.sockwatch.kernel.SocketTableSource;
 import io.sockwatch.kernel.SourceUnavailableException;
+import io.sockwatch.kernel.netns.NetnsExecutor;
+import io.sockwatch.kernel.netns.NetnsSources;
+import io.sockwatch.kernel.netns.NetnsTarget;
 import io.sockwatch.kernel.procfs.NodeStatsSource;
 import io.sockwatch.kernel.procfs.ProcNetTcpSource;
 import io.sockwatch.kernel.sockdiag.NetlinkSockDiagSource;
@@ -13,6 +16,7 @@ import io.sockwatch.process.IncrementalOwnerScanner;
 import io.sockwatch.process.ProcessInfo;
 import io.sockwatch.process.SocketOwnerScanner;
 import io.sockwatch.process.SocketOwners;
+import io.sockwatch.process.netns.NetworkNamespace;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -88,6 +92,39 @@ public final class SnapshotReader {
         table -> new SocketOwnerScanner(r).scan(),
         () -> new NodeStatsSource(r).read(),
         r.equals(Path.of("/")),
+        Clock.systemUTC(),
+        0);
+  }
+
+  /**
+   * A reader of another network namespace (a container's, an {@code ip netns} one), entered on
+   * {@code executor}'s thread for netlink and for counters and sysctls; the /proc fallback reads
+   * {@code /proc/PID/net} of a process in it. Failures to enter (namespace gone, not permitted)
+   * come out as {@link SourceUnavailableException} naming the namespace, or for node counters as
+   * {@link Unavailable} entries. Attribution walks the whole host's /proc, since socket inodes are
+   * unique across namespaces. The reader's own namespace gets {@link #forRoot} with {@code /}:
+   * nothing to enter, the host path unchanged.
+   */
+  public static SnapshotReader forNamespace(NetworkNamespace namespace, NetnsExecutor executor) {
+    Path root = Path.of("/");
+    if (namespace.current()) {
+      return forRoot(root);
+    }
+    NetnsSources sources =
+        new NetnsSources(
+            executor,
+            new NetnsTarget(
+                namespace.label(),
+                namespace.inode(),
+                namespace.wayIn(),
+                namespace.procNetDirectory()));
+    return new SnapshotReader(
+        root,
+        sources.netlink(),
+        sources.proc(),
+        table -> new SocketOwnerScanner(root).scan(),
+        sources::readNode,
+        true,
         Clock.systemUTC(),
         0);
   }

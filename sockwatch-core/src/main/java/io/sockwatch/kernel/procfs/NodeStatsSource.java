@@ -37,7 +37,9 @@ public final class NodeStatsSource {
   static final String NODE_WIDE_ABSENT =
       "missing (a node-wide sysctl: not shown inside a network namespace other than the host's)";
 
-  private final Path root;
+  private final Path netDirectory;
+  private final Path sysDirectory;
+  private final String sysctlsAbsent;
 
   /** Reads the live {@code /proc} of the calling process's network namespace. */
   public NodeStatsSource() {
@@ -46,31 +48,51 @@ public final class NodeStatsSource {
 
   /** Reads {@code <root>/proc/...}; tests pass a recorded tree as {@code root}. */
   public NodeStatsSource(Path root) {
-    this.root = root;
+    this(root.resolve("proc/net"), root.resolve("proc/sys"), null);
+  }
+
+  private NodeStatsSource(Path netDirectory, Path sysDirectory, String sysctlsAbsent) {
+    this.netDirectory = netDirectory;
+    this.sysDirectory = sysDirectory;
+    this.sysctlsAbsent = sysctlsAbsent;
+  }
+
+  /**
+   * Reads the counter files in {@code netDirectory} and the sysctls under {@code sysDirectory}: for
+   * another network namespace, {@code /proc/thread-self/net} and {@code /proc/sys} from a thread
+   * that has entered it (a sysctl file shows the namespace of the thread that opens it).
+   */
+  public static NodeStatsSource of(Path netDirectory, Path sysDirectory) {
+    return new NodeStatsSource(netDirectory, sysDirectory, null);
+  }
+
+  /**
+   * Reads the counter files in {@code netDirectory} (e.g. {@code /proc/PID/net}, which anyone may
+   * read) and reports every sysctl as unavailable for {@code reason}: used when the namespace
+   * cannot be entered, since {@code /proc/sys} would show the reader's own namespace instead.
+   */
+  public static NodeStatsSource countersOnly(Path netDirectory, String reason) {
+    return new NodeStatsSource(netDirectory, Path.of("/proc/sys"), reason);
   }
 
   /** Reads everything once. */
   public NodeStats read() {
     List<Unavailable> unavailable = new ArrayList<>();
     Map<String, Map<String, Long>> sockstat = new LinkedHashMap<>();
-    counters("proc/net/sockstat", SockstatParser::parse, "missing", sockstat, unavailable);
-    counters("proc/net/sockstat6", SockstatParser::parse, IPV6_ABSENT, sockstat, unavailable);
+    counters("sockstat", SockstatParser::parse, "missing", sockstat, unavailable);
+    counters("sockstat6", SockstatParser::parse, IPV6_ABSENT, sockstat, unavailable);
     Map<String, Map<String, Long>> snmp = new LinkedHashMap<>();
-    counters("proc/net/snmp", SnmpParser::parse, "missing", snmp, unavailable);
+    counters("snmp", SnmpParser::parse, "missing", snmp, unavailable);
     Map<String, Map<String, Long>> netstat = new LinkedHashMap<>();
-    counters("proc/net/netstat", SnmpParser::parse, "missing", netstat, unavailable);
+    counters("netstat", SnmpParser::parse, "missing", netstat, unavailable);
     counters(
-        "proc/net/stat/nf_conntrack",
-        NfConntrackStatParser::parse,
-        CONNTRACK_ABSENT,
-        netstat,
-        unavailable);
+        "stat/nf_conntrack", NfConntrackStatParser::parse, CONNTRACK_ABSENT, netstat, unavailable);
     return new NodeStats(sockstat, snmp, netstat, tunables(unavailable), unavailable);
   }
 
   private KernelTunables tunables(List<Unavailable> unavailable) {
-    String ipv4 = "proc/sys/net/ipv4/";
-    String netfilter = "proc/sys/net/netfilter/";
+    String ipv4 = "net/ipv4/";
+    String netfilter = "net/netfilter/";
     Optional<List<PortRange>> reserved =
         sysctl(ipv4 + "ip_local_reserved_ports", SysctlParser::reservedPorts, unavailable);
     return new KernelTunables(
@@ -95,7 +117,7 @@ public final class NodeStatsSource {
       String missingReason,
       Map<String, Map<String, Long>> into,
       List<Unavailable> unavailable) {
-    Path file = root.resolve(relative);
+    Path file = netDirectory.resolve(relative);
     String text;
     try {
       text = ProcFiles.readText(file);
@@ -147,7 +169,11 @@ public final class NodeStatsSource {
       SysctlReader<T> parser,
       String missingReason,
       List<Unavailable> unavailable) {
-    Path file = root.resolve(relative);
+    Path file = sysDirectory.resolve(relative);
+    if (sysctlsAbsent != null) {
+      unavailable.add(new Unavailable(file.toString(), sysctlsAbsent));
+      return Optional.empty();
+    }
     try {
       return Optional.of(parser.parse(ProcFiles.readText(file)));
     } catch (NoSuchFileException e) {

@@ -3,31 +3,35 @@ package io.sockwatch.kernel.sockdiag;
 /**
  * Linux errno numbers as words. A fixed table rather than a {@code strerror} downcall: the text
  * must be the same in tests and in messages, and the parser (which reports kernel errors from
- * NLMSG_ERROR) must stay free of native calls. Only the errors sock_diag can produce are named.
+ * NLMSG_ERROR) must stay free of native calls. Only the errors sock_diag and entering a network
+ * namespace can produce are named.
  */
-final class Errno {
+public final class Errno {
 
-  static final int EPERM = 1;
-  static final int EINTR = 4;
+  public static final int EPERM = 1;
+  public static final int ENOENT = 2;
+  public static final int EINTR = 4;
   static final int EAGAIN = 11;
+  public static final int EACCES = 13;
+  public static final int EINVAL = 22;
   static final int EAFNOSUPPORT = 97;
   static final int EPROTONOSUPPORT = 93;
 
   private Errno() {}
 
   /** {@code "Operation not permitted (EPERM)"}, or {@code "errno 123"} for unnamed numbers. */
-  static String describe(int errno) {
+  public static String describe(int errno) {
     String text =
         switch (errno) {
           case EPERM -> "Operation not permitted (EPERM)";
-          case 2 -> "No such file or directory (ENOENT)";
+          case ENOENT -> "No such file or directory (ENOENT)";
           case EINTR -> "Interrupted system call (EINTR)";
           case 9 -> "Bad file descriptor (EBADF)";
           case EAGAIN -> "Resource temporarily unavailable (EAGAIN)";
           case 12 -> "Cannot allocate memory (ENOMEM)";
-          case 13 -> "Permission denied (EACCES)";
+          case EACCES -> "Permission denied (EACCES)";
           case 16 -> "Device or resource busy (EBUSY)";
-          case 22 -> "Invalid argument (EINVAL)";
+          case EINVAL -> "Invalid argument (EINVAL)";
           case 23 -> "Too many open files in system (ENFILE)";
           case 24 -> "Too many open files (EMFILE)";
           case 38 -> "Function not implemented (ENOSYS)";

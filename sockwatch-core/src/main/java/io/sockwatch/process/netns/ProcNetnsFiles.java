@@ -1,0 +1,127 @@
+package io.sockwatch.process.netns;
+
+import java.io.IOException;
+import java.nio.file.DirectoryIteratorException;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+
+/**
+ * {@link NetnsFiles} over {@code <root>/proc} and {@code <root>/run/netns}: the live system when
+ * the root is {@code /}, a recorded tree in tests (where the ns links are plain symlinks to {@code
+ * net:[N]} text and the named entries ordinary files).
+ */
+final class ProcNetnsFiles implements NetnsFiles {
+
+  private static final int MAX_PID_DIGITS = 10;
+
+  private final Path proc;
+  private final Path runNetns;
+
+  ProcNetnsFiles(Path root) {
+    this.proc = root.resolve("proc");
+    this.runNetns = root.resolve("run/netns");
+  }
+
+  @Override
+  public int[] pids() throws IOException {
+    int[] pids = new int[256];
+    int n = 0;
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc)) {
+      for (Path entry : entries) {
+        int pid = parsePid(entry.getFileName().toString());
+        if (pid > 0) {
+          if (n == pids.length) {
+            pids = Arrays.copyOf(pids, n * 2);
+          }
+          pids[n++] = pid;
+        }
+      }
+    } catch (DirectoryIteratorException e) {
+      throw e.getCause();
+    }
+    int[] out = Arrays.copyOf(pids, n);
+    Arrays.sort(out);
+    return out;
+  }
+
+  /** A positive decimal int without leading zeros, or -1 for other directory entries. */
+  static int parsePid(String name) {
+    if (name.isEmpty() || name.length() > MAX_PID_DIGITS || name.charAt(0) == '0') {
+      return -1;
+    }
+    for (int i = 0; i < name.length(); i++) {
+      if (name.charAt(i) < '0' || name.charAt(i) > '9') {
+        return -1;
+      }
+    }
+    long value = Long.parseLong(name);
+    return value > Integer.MAX_VALUE ? -1 : (int) value;
+  }
+
+  @Override
+  public String netLink(int pid) throws IOException {
+    return Files.readSymbolicLink(netLinkPath(pid)).toString();
+  }
+
+  @Override
+  public String comm(int pid) throws IOException {
+    return Files.readString(proc.resolve(Integer.toString(pid)).resolve("comm")).strip();
+  }
+
+  @Override
+  public String ownNetLink() throws IOException {
+    return Files.readSymbolicLink(proc.resolve("self/ns/net")).toString();
+  }
+
+  @Override
+  public Path netLinkPath(int pid) {
+    return proc.resolve(Integer.toString(pid)).resolve("ns/net");
+  }
+
+  @Override
+  public Path procNetDirectory(int pid) {
+    return proc.resolve(Integer.toString(pid)).resolve("net");
+  }
+
+  @Override
+  public List<String> names() throws IOException {
+    List<String> names = new ArrayList<>();
+    try (DirectoryStream<Path> entries = Files.newDirectoryStream(runNetns)) {
+      for (Path entry : entries) {
+        names.add(entry.getFileName().toString());
+      }
+    } catch (NoSuchFileException e) {
+      return List.of();
+    } catch (DirectoryIteratorException e) {
+      throw e.getCause();
+    }
+    return names;
+  }
+
+  @Override
+  public Path namedPath(String name) {
+    return runNetns.resolve(name);
+  }
+
+  @Override
+  public long[] statNamed(String name) throws IOException {
+    Map<String, Object> a = Files.readAttributes(namedPath(name), "unix:ino,dev");
+    return new long[] {(Long) a.get("ino"), (Long) a.get("dev")};
+  }
+
+  @Override
+  public OptionalLong nsfsDevice() {
+    try {
+      return OptionalLong.of((Long) Files.getAttribute(proc.resolve("self/ns/net"), "unix:dev"));
+    } catch (IOException | UnsupportedOperationException e) {
+      return OptionalLong.empty();
+    }
+  }
+}
