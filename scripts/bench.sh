@@ -5,6 +5,9 @@
 #   scripts/bench.sh scan 10k,100k
 #   scripts/bench.sh attribution 1m
 #   scripts/bench.sh jmh [JMH args]   parser micro-benchmarks (JMH)
+#   scripts/bench.sh netns [N] [SOCKETS]  namespace inventory and per-namespace reads of N
+#       namespaces (default 50) of about SOCKETS sockets each (default 1000) against one read
+#       of the benchmark's own namespace
 #   scripts/bench.sh agent [10k,100k] the running agent (sockwatch serve): CPU, scan cost, heap, RSS
 #       per size at --cpu-budget 5% and 100%, each in a namespace and population of its own
 #       (BENCH_WINDOW seconds measured, default 120: a full walk of /proc comes every 60-90 s;
