@@ -132,7 +132,10 @@ final class CgroupPaths {
     return null;
   }
 
-  /** The QoS level named in the path; none means Guaranteed for a pod directory. */
+  /**
+   * The QoS class a level word names; null (a pod slice without a level) is Guaranteed, a word that
+   * is no level gives NONE.
+   */
   private static QosClass qos(String level) {
     if (level == null) {
       return QosClass.GUARANTEED;
