@@ -56,6 +56,7 @@ final class DoctorCommand implements Command {
               CommonOptions.source(
                   " The proc source has no tcp_info: idle and retransmission checks are then"
                       + " unavailable."),
+              NetnsOption.spec(),
               CommonOptions.root()));
 
   @Override
@@ -77,7 +78,7 @@ final class DoctorCommand implements Command {
     if (interval > 600) {
       throw new UsageException("--interval must be at most 10m");
     }
-    SnapshotReader reader = CommonOptions.reader(args);
+    SnapshotReader reader = NetnsOption.reader(args);
     var options = new SnapshotReader.Options(CommonOptions.sourceChoice(args), true, true, true);
     DoctorReport report;
     try {

@@ -71,6 +71,7 @@ final class SnapshotCommand implements Command {
                   "--node"),
               flag("Skip process attribution (faster on huge tables).", "--no-processes"),
               CommonOptions.output(),
+              NetnsOption.spec(),
               CommonOptions.root()));
 
   @Override
@@ -89,7 +90,7 @@ final class SnapshotCommand implements Command {
     var options =
         new SnapshotReader.Options(
             CommonOptions.sourceChoice(args), !args.flag("--no-processes"), node, info || json);
-    Snapshot snap = CommonOptions.reader(args).read(filter, options);
+    Snapshot snap = NetnsOption.reader(args).read(filter, options);
     Summary sum = summary ? Summary.of(snap, top) : null;
     if (json) {
       SnapshotJsonWriter.write(new JsonWriter(out), snap, sum);
