@@ -1,5 +1,6 @@
 package io.sockwatch.process.netns;
 
+import io.sockwatch.process.ProcPids;
 import java.io.IOException;
 import java.nio.file.DirectoryIteratorException;
 import java.nio.file.DirectoryStream;
@@ -19,8 +20,6 @@ import java.util.OptionalLong;
  */
 final class ProcNetnsFiles implements NetnsFiles {
 
-  private static final int MAX_PID_DIGITS = 10;
-
   private final Path proc;
   private final Path runNetns;
 
@@ -31,38 +30,9 @@ final class ProcNetnsFiles implements NetnsFiles {
 
   @Override
   public int[] pids() throws IOException {
-    int[] pids = new int[256];
-    int n = 0;
-    try (DirectoryStream<Path> entries = Files.newDirectoryStream(proc)) {
-      for (Path entry : entries) {
-        int pid = parsePid(entry.getFileName().toString());
-        if (pid > 0) {
-          if (n == pids.length) {
-            pids = Arrays.copyOf(pids, n * 2);
-          }
-          pids[n++] = pid;
-        }
-      }
-    } catch (DirectoryIteratorException e) {
-      throw e.getCause();
-    }
-    int[] out = Arrays.copyOf(pids, n);
+    int[] out = ProcPids.list(proc);
     Arrays.sort(out);
     return out;
-  }
-
-  /** A positive decimal int without leading zeros, or -1 for other directory entries. */
-  static int parsePid(String name) {
-    if (name.isEmpty() || name.length() > MAX_PID_DIGITS || name.charAt(0) == '0') {
-      return -1;
-    }
-    for (int i = 0; i < name.length(); i++) {
-      if (name.charAt(i) < '0' || name.charAt(i) > '9') {
-        return -1;
-      }
-    }
-    long value = Long.parseLong(name);
-    return value > Integer.MAX_VALUE ? -1 : (int) value;
   }
 
   @Override

@@ -147,10 +147,10 @@ class NetnsInventoryTest {
 
   @Test
   void pidsAreDecimalEntriesOnly() {
-    assertThat(ProcNetnsFiles.parsePid("1")).isEqualTo(1);
-    assertThat(ProcNetnsFiles.parsePid("2147483647")).isEqualTo(Integer.MAX_VALUE);
+    assertThat(io.sockwatch.process.ProcPids.parsePid("1")).isEqualTo(1);
+    assertThat(io.sockwatch.process.ProcPids.parsePid("2147483647")).isEqualTo(Integer.MAX_VALUE);
     for (String name : List.of("", "0", "01", "self", "2147483648", "12345678901", "1a")) {
-      assertThat(ProcNetnsFiles.parsePid(name)).as(name).isEqualTo(-1);
+      assertThat(io.sockwatch.process.ProcPids.parsePid(name)).as(name).isEqualTo(-1);
     }
   }
 }
