@@ -107,7 +107,9 @@ class FirstSeenTest {
       live = java.util.Arrays.copyOf(cookies, n);
     }
     // After the last 50 small scans the table is back to a few KB.
-    assertThat(seen.memoryBytes()).isLessThan(17L * 64 + 48);
+    // At most 17 slots of 64 bytes plus the header: the bound is reachable (a random last scan of
+    // up to 19 sockets can leave exactly that table), so it is inclusive.
+    assertThat(seen.memoryBytes()).isLessThanOrEqualTo(17L * 64 + 48);
   }
 
   @Test
