@@ -7,8 +7,11 @@ import io.sockwatch.cli.args.ParsedArgs;
 import io.sockwatch.cli.args.UsageException;
 import io.sockwatch.kernel.netns.NetnsExecutor;
 import io.sockwatch.process.netns.NetnsInventory;
+import io.sockwatch.process.netns.NetnsLinkText;
 import io.sockwatch.process.netns.NetworkNamespace;
 import io.sockwatch.snapshot.SnapshotReader;
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Optional;
 
@@ -90,11 +93,10 @@ final class NetnsOption {
   private static Optional<NetworkNamespace> byPidLink(NetnsInventory inventory, int pid) {
     try {
       String link =
-          java.nio.file.Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "ns", "net"))
-              .toString();
-      long inode = io.sockwatch.process.netns.NetnsLinkText.inodeOf(link);
+          Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "ns", "net")).toString();
+      long inode = NetnsLinkText.inodeOf(link);
       return inode > 0 ? inventory.byInode(inode) : Optional.empty();
-    } catch (java.io.IOException | RuntimeException e) {
+    } catch (IOException | RuntimeException e) {
       return Optional.empty();
     }
   }

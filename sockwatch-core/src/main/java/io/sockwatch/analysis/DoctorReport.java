@@ -1,6 +1,7 @@
 package io.sockwatch.analysis;
 
 import io.sockwatch.model.Unavailable;
+import java.util.ArrayList;
 import java.util.List;
 
 /**
@@ -42,7 +43,7 @@ public record DoctorReport(
     if (more.isEmpty()) {
       return this;
     }
-    List<Unavailable> all = new java.util.ArrayList<>(unavailable);
+    List<Unavailable> all = new ArrayList<>(unavailable);
     all.addAll(more);
     return new DoctorReport(findings, all, socketCount, detectorCount);
   }

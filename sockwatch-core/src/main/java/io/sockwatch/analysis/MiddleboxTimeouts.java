@@ -28,14 +28,6 @@ public final class MiddleboxTimeouts {
     return byHost.isEmpty() ? Optional.empty() : Optional.ofNullable(byHost.get(plain(peer)));
   }
 
-  public boolean isEmpty() {
-    return byHost.isEmpty();
-  }
-
-  public int size() {
-    return byHost.size();
-  }
-
   private static IpAddress plain(IpAddress a) {
     return a.isV4Mapped() ? IpAddress.ofV4((int) a.lo()) : a;
   }

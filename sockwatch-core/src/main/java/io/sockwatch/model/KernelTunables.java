@@ -25,6 +25,23 @@ public record KernelTunables(
     OptionalLong conntrackCount,
     OptionalLong conntrackMax,
     OptionalLong maxTwBuckets) {
+
+  /** Nothing read: every tunable absent (a namespace whose sysctls could not be reached). */
+  public static final KernelTunables NONE =
+      new KernelTunables(
+          Optional.empty(),
+          Optional.empty(),
+          List.of(),
+          OptionalLong.empty(),
+          OptionalLong.empty(),
+          OptionalLong.empty(),
+          OptionalLong.empty(),
+          OptionalLong.empty(),
+          OptionalLong.empty(),
+          OptionalLong.empty(),
+          OptionalLong.empty(),
+          OptionalLong.empty());
+
   public KernelTunables {
     reservedPorts = List.copyOf(reservedPorts);
   }

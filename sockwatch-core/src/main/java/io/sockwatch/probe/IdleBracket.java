@@ -11,8 +11,6 @@ import java.util.OptionalDouble;
  */
 public record IdleBracket(double lo, double hi) {
 
-  public static final IdleBracket UNKNOWN = new IdleBracket(0, Double.POSITIVE_INFINITY);
-
   /** Whether some idle time killed a connection. */
   public boolean found() {
     return hi != Double.POSITIVE_INFINITY;

@@ -40,7 +40,6 @@ public final class IdleSearch {
   private double lo;
   private double hi = Double.POSITIVE_INFINITY;
   private boolean cutShort;
-  private int started;
 
   public IdleSearch(SearchSettings settings) {
     this.settings = settings;
@@ -119,11 +118,6 @@ public final class IdleSearch {
     return cutShort;
   }
 
-  /** Tries started so far. */
-  public int started() {
-    return started;
-  }
-
   /** Idle times still running. */
   public List<Double> pending() {
     return List.copyOf(pending);
@@ -162,7 +156,6 @@ public final class IdleSearch {
     }
     if (pending.add(idle)) {
       start.add(idle);
-      started++;
     }
   }
 

@@ -4,6 +4,7 @@ import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
@@ -66,7 +67,7 @@ final class ProbeConnection implements AutoCloseable {
       try {
         s.connect(target, (int) Math.ceil(connectSeconds * 1000));
       } catch (IOException e) {
-        throwIfInterrupted(e);
+        throwIfInterrupted();
         throw PathProblem.ofConnect(e, target, connectSeconds);
       }
       ProbeConnection c = new ProbeConnection(s, id, replySeconds);
@@ -75,7 +76,7 @@ final class ProbeConnection implements AutoCloseable {
       try {
         c.exchange();
       } catch (IOException e) {
-        throwIfInterrupted(e);
+        throwIfInterrupted();
         throw PathProblem.ofFirstEcho(e, target, replySeconds);
       }
       c.idleSince = System.nanoTime();
@@ -87,9 +88,9 @@ final class ProbeConnection implements AutoCloseable {
     }
   }
 
-  private static void throwIfInterrupted(IOException e) throws IOException {
+  private static void throwIfInterrupted() throws IOException {
     if (Thread.currentThread().isInterrupted()) {
-      throw new java.io.InterruptedIOException("cancelled");
+      throw new InterruptedIOException("cancelled");
     }
   }
 
@@ -107,7 +108,7 @@ final class ProbeConnection implements AutoCloseable {
   }
 
   /** Sends one line and waits for its echo after the idle time; never throws for a dead path. */
-  TryOutcome ping() throws java.io.InterruptedIOException {
+  TryOutcome ping() throws InterruptedIOException {
     long t0 = System.nanoTime();
     try {
       exchange();
@@ -121,7 +122,7 @@ final class ProbeConnection implements AutoCloseable {
       return new TryOutcome(false, "closed", "closed by the peer or a middlebox (FIN)");
     } catch (IOException e) {
       if (Thread.currentThread().isInterrupted()) {
-        throw new java.io.InterruptedIOException("cancelled");
+        throw new InterruptedIOException("cancelled");
       }
       return new TryOutcome(false, "reset", "reset (" + e.getMessage() + ")");
     }

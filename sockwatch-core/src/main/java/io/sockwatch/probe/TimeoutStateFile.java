@@ -13,6 +13,7 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -205,7 +206,7 @@ public final class TimeoutStateFile {
   }
 
   /** The newest {@link #MAX_ENTRIES}, oldest first. */
-  private static List<MeasuredTimeout> newest(java.util.Collection<MeasuredTimeout> all) {
+  private static List<MeasuredTimeout> newest(Collection<MeasuredTimeout> all) {
     List<MeasuredTimeout> sorted = new ArrayList<>(all);
     sorted.sort(Comparator.comparingLong(MeasuredTimeout::measuredAtEpochSecond));
     return sorted.size() <= MAX_ENTRIES

@@ -14,8 +14,6 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.junit.jupiter.api.Test;
 
@@ -48,19 +46,7 @@ class SnapshotReaderHeapLimitTest {
             Map.of("TCP", Map.of("inuse", inuse, "tw", timeWait), "TCP6", Map.of("inuse", inuse6)),
             Map.of(),
             Map.of(),
-            new KernelTunables(
-                Optional.empty(),
-                Optional.empty(),
-                List.of(),
-                OptionalLong.empty(),
-                OptionalLong.empty(),
-                OptionalLong.empty(),
-                OptionalLong.empty(),
-                OptionalLong.empty(),
-                OptionalLong.empty(),
-                OptionalLong.empty(),
-                OptionalLong.empty(),
-                OptionalLong.empty()),
+            KernelTunables.NONE,
             List.of());
     return new SnapshotReader(
         Path.of("/"),

@@ -17,8 +17,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * The socket table and node counters of one network namespace, read through the same sources as the
@@ -34,21 +32,6 @@ public final class NetnsSources {
   private static final Path THREAD_NET = Path.of("/proc/thread-self/net");
 
   private static final Path SYS = Path.of("/proc/sys");
-
-  private static final KernelTunables NO_TUNABLES =
-      new KernelTunables(
-          Optional.empty(),
-          Optional.empty(),
-          List.of(),
-          OptionalLong.empty(),
-          OptionalLong.empty(),
-          OptionalLong.empty(),
-          OptionalLong.empty(),
-          OptionalLong.empty(),
-          OptionalLong.empty(),
-          OptionalLong.empty(),
-          OptionalLong.empty(),
-          OptionalLong.empty());
 
   private final NetnsExecutor executor;
   private final NetnsTarget target;
@@ -124,7 +107,7 @@ public final class NetnsSources {
           Map.of(),
           Map.of(),
           Map.of(),
-          NO_TUNABLES,
+          KernelTunables.NONE,
           List.of(new Unavailable("counters and sysctls", e.getMessage())));
     }
   }
