@@ -4,10 +4,9 @@ import static io.sockwatch.cli.args.OptionSpec.flag;
 import static io.sockwatch.cli.args.OptionSpec.value;
 
 import io.sockwatch.analysis.Detectors;
-import io.sockwatch.analysis.Doctor;
 import io.sockwatch.analysis.DoctorConfig;
-import io.sockwatch.analysis.DoctorInput;
 import io.sockwatch.analysis.DoctorReport;
+import io.sockwatch.analysis.NamespaceDoctor;
 import io.sockwatch.cli.args.CommandSpec;
 import io.sockwatch.cli.args.ParsedArgs;
 import io.sockwatch.cli.args.UsageException;
@@ -17,7 +16,8 @@ import io.sockwatch.cli.output.JsonWriter;
 import io.sockwatch.kernel.SourceUnavailableException;
 import io.sockwatch.model.Unavailable;
 import io.sockwatch.probe.TimeoutStateFile;
-import io.sockwatch.snapshot.Snapshot;
+import io.sockwatch.snapshot.NodeScan;
+import io.sockwatch.snapshot.NodeScanner;
 import io.sockwatch.snapshot.SnapshotReader;
 import io.sockwatch.snapshot.SocketFilter;
 import java.io.PrintWriter;
@@ -56,7 +56,7 @@ final class DoctorCommand implements Command {
               CommonOptions.source(
                   " The proc source has no tcp_info: idle and retransmission checks are then"
                       + " unavailable."),
-              NetnsOption.spec(),
+              NetnsOption.spec("all"),
               CommonOptions.root()));
 
   @Override
@@ -78,19 +78,19 @@ final class DoctorCommand implements Command {
     if (interval > 600) {
       throw new UsageException("--interval must be at most 10m");
     }
-    SnapshotReader reader = NetnsOption.reader(args);
+    NodeScanner scanner = NetnsOption.scanner(args, CommonOptions.reader(args), "all");
     var options = new SnapshotReader.Options(CommonOptions.sourceChoice(args), true, true, true);
     DoctorReport report;
     try {
-      Optional<Snapshot> before = Optional.empty();
+      Optional<NodeScan> before = Optional.empty();
       if (!args.flag("--once") && interval > 0) {
-        before = Optional.of(reader.read(SocketFilter.ALL, options));
+        before = Optional.of(scanner.read(SocketFilter.ALL, options));
         Thread.sleep((long) (interval * 1000));
       }
-      Snapshot after = reader.read(SocketFilter.ALL, options);
+      NodeScan after = scanner.read(SocketFilter.ALL, options);
       report =
-          new Doctor(Detectors.all())
-              .examine(new DoctorInput(before, after, before.isPresent() ? interval : 0, config))
+          new NamespaceDoctor(Detectors.all())
+              .examine(before, after, interval, config)
               .withUnavailable(
                   measured.problems().stream()
                       .map(p -> new Unavailable("middlebox timeouts", p))

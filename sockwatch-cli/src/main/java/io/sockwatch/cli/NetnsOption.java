@@ -6,98 +6,55 @@ import io.sockwatch.cli.args.OptionSpec;
 import io.sockwatch.cli.args.ParsedArgs;
 import io.sockwatch.cli.args.UsageException;
 import io.sockwatch.kernel.netns.NetnsExecutor;
-import io.sockwatch.process.netns.NetnsInventory;
-import io.sockwatch.process.netns.NetnsLinkText;
-import io.sockwatch.process.netns.NetworkNamespace;
+import io.sockwatch.process.netns.NetnsChoice;
+import io.sockwatch.snapshot.NodeScanner;
 import io.sockwatch.snapshot.SnapshotReader;
-import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Optional;
 
 /**
- * {@code --netns}: which network namespace {@code snapshot} and {@code doctor} read. {@code self}
- * (the default) is the namespace sockwatch runs in, which on a node is the host's, so nothing
- * changes for a plain run; the others name a namespace found in the inventory of {@code
- * /proc/<pid>/ns/net} and {@code /run/netns}. Reading every namespace at once is the next step.
+ * {@code --netns}: which network namespaces a command reads. {@code all} reads every namespace on
+ * the node (each container's and pod's, every {@code ip netns}); {@code host} is pid 1's, {@code
+ * self} the one sockwatch runs in; the others name one namespace. {@code doctor} and {@code serve}
+ * default to all, since on a node most sockets live in pods; {@code snapshot} defaults to host,
+ * like {@code ss}.
  */
 final class NetnsOption {
 
   private NetnsOption() {}
 
-  static OptionSpec spec() {
+  static OptionSpec spec(String defaultChoice) {
     return value(
-        "self|host|INODE|NAME|pid:PID",
-        "self",
-        "Network namespace to read: this one, pid 1's, by inode, by ip-netns name, or a"
-            + " process's.",
+        "all|host|self|INODE|NAME|pid:PID",
+        defaultChoice,
+        "Network namespaces to read: every one, pid 1's, this process's, by inode, by ip-netns"
+            + " name, or a process's.",
         "--netns");
   }
 
-  /**
-   * The reader for the namespace {@code --netns} names.
-   *
-   * @throws UsageException when it names no namespace, or is combined with a recorded --root
-   */
-  static SnapshotReader reader(ParsedArgs args) {
-    String choice = args.value("--netns").trim();
-    Path root = Path.of(args.value("--root"));
-    if (choice.equals("self")) {
-      return SnapshotReader.forRoot(root);
-    }
-    if (!root.equals(Path.of("/"))) {
-      throw new UsageException("--netns reads live namespaces; it cannot be combined with --root");
-    }
-    NetnsInventory inventory = NetnsInventory.read(root);
-    NetworkNamespace ns =
-        find(inventory, choice)
-            .orElseThrow(
-                () ->
-                    new UsageException(
-                        "--netns: no network namespace '"
-                            + choice
-                            + "' (found "
-                            + inventory.namespaces().size()
-                            + "; `lsns -t net` lists them)"));
-    // The executor's thread lives as long as this command; the process exits after it.
-    return SnapshotReader.forNamespace(ns, new NetnsExecutor());
-  }
-
-  private static Optional<NetworkNamespace> find(NetnsInventory inventory, String choice) {
-    if (choice.equals("host")) {
-      return inventory.host();
-    }
-    if (choice.startsWith("pid:")) {
-      int pid;
-      try {
-        pid = Integer.parseInt(choice.substring(4));
-      } catch (NumberFormatException e) {
-        throw new UsageException("--netns pid:PID takes a process id, not '" + choice + "'");
-      }
-      return inventory.namespaces().stream()
-          .filter(n -> n.pids().contains(pid))
-          .findFirst()
-          .or(() -> byPidLink(inventory, pid));
-    }
-    if (!choice.isEmpty() && choice.chars().allMatch(Character::isDigit)) {
-      try {
-        return inventory.byInode(Long.parseLong(choice));
-      } catch (NumberFormatException e) {
-        return Optional.empty();
-      }
-    }
-    return inventory.byName(choice);
-  }
-
-  /** A pid beyond the inventory's per-namespace cap: read its own namespace link. */
-  private static Optional<NetworkNamespace> byPidLink(NetnsInventory inventory, int pid) {
+  static NetnsChoice choice(ParsedArgs args) {
     try {
-      String link =
-          Files.readSymbolicLink(Path.of("/proc", Integer.toString(pid), "ns", "net")).toString();
-      long inode = NetnsLinkText.inodeOf(link);
-      return inode > 0 ? inventory.byInode(inode) : Optional.empty();
-    } catch (IOException | RuntimeException e) {
-      return Optional.empty();
+      return NetnsChoice.parse(args.value("--netns"));
+    } catch (IllegalArgumentException e) {
+      throw new UsageException("--netns: " + e.getMessage());
     }
+  }
+
+  /**
+   * The scanner for what {@code --netns} chooses, attributing through {@code own} (the reader of
+   * sockwatch's own namespace, or of a recorded {@code --root}). A recorded tree has one namespace:
+   * the default choice reads it; naming another is a usage error.
+   */
+  static NodeScanner scanner(ParsedArgs args, SnapshotReader own, String defaultChoice) {
+    NetnsChoice choice = choice(args);
+    if (!Path.of(args.value("--root")).equals(Path.of("/"))) {
+      if (choice.kind() != NetnsChoice.Kind.SELF
+          && !choice.equals(NetnsChoice.parse(defaultChoice))) {
+        throw new UsageException(
+            "--netns reads live namespaces; it cannot be combined with --root");
+      }
+      return NodeScanner.own(own);
+    }
+    // The executor's thread lives as long as the command (for serve, the process).
+    return NodeScanner.of(choice, own, new NetnsExecutor());
   }
 }

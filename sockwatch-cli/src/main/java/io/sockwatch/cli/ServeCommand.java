@@ -65,6 +65,7 @@ final class ServeCommand implements Command {
               JudgementOptions.set(),
               JudgementOptions.listThresholds(),
               CommonOptions.source(""),
+              NetnsOption.spec("all"),
               CommonOptions.root()));
 
   @Override
@@ -85,13 +86,19 @@ final class ServeCommand implements Command {
     Clock clock = Clock.systemUTC();
     var os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+    long heap = Runtime.getRuntime().maxMemory();
     // Full walks of every process's descriptors get half the scan budget; between them only
     // processes whose descriptor count changed are read again (IncrementalOwnerScanner).
     Sampler sampler =
         new Sampler(
-                CommonOptions.reader(args)
-                    .withIncrementalAttribution(config.cpuBudget() / 2, os::getProcessCpuTime)
-                    .withHeapLimit(Runtime.getRuntime().maxMemory()),
+                NetnsOption.scanner(
+                        args,
+                        CommonOptions.reader(args)
+                            .withIncrementalAttribution(
+                                config.cpuBudget() / 2, os::getProcessCpuTime)
+                            .withHeapLimit(heap),
+                        "all")
+                    .withHeapLimit(heap),
                 CommonOptions.sourceChoice(args),
                 config,
                 Detectors.all(),

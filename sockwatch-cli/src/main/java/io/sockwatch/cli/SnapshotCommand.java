@@ -12,6 +12,8 @@ import io.sockwatch.cli.output.SnapshotJsonWriter;
 import io.sockwatch.cli.output.SnapshotTextWriter;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.snapshot.AddressMatcher;
+import io.sockwatch.snapshot.NamespaceSnapshot;
+import io.sockwatch.snapshot.NodeScan;
 import io.sockwatch.snapshot.Snapshot;
 import io.sockwatch.snapshot.SnapshotReader;
 import io.sockwatch.snapshot.SocketFilter;
@@ -71,7 +73,7 @@ final class SnapshotCommand implements Command {
                   "--node"),
               flag("Skip process attribution (faster on huge tables).", "--no-processes"),
               CommonOptions.output(),
-              NetnsOption.spec(),
+              NetnsOption.spec("host"),
               CommonOptions.root()));
 
   @Override
@@ -90,21 +92,33 @@ final class SnapshotCommand implements Command {
     var options =
         new SnapshotReader.Options(
             CommonOptions.sourceChoice(args), !args.flag("--no-processes"), node, info || json);
-    Snapshot snap = NetnsOption.reader(args).read(filter, options);
+    NodeScan scan =
+        NetnsOption.scanner(args, CommonOptions.reader(args), "host").read(filter, options);
+    Snapshot snap = scan.merged();
     Summary sum = summary ? Summary.of(snap, top) : null;
     if (json) {
-      SnapshotJsonWriter.write(new JsonWriter(out), snap, sum);
+      SnapshotJsonWriter.write(new JsonWriter(out), scan, sum);
       out.write('\n');
     } else {
       SnapshotTextWriter text = new SnapshotTextWriter(out);
       if ((!summary && !node) || args.flag("--list")) {
-        text.writeListing(snap, info);
+        if (scan.perNamespace()) {
+          for (NamespaceSnapshot ns : scan.namespaces()) {
+            text.writeNamespaceHeading(ns);
+            text.writeListing(ns.snapshot(), info);
+          }
+        } else {
+          text.writeListing(snap, info);
+        }
+      }
+      if (scan.perNamespace()) {
+        text.writeNamespaces(scan);
       }
       if (sum != null) {
         text.writeSummary(sum);
       }
       if (snap.node().isPresent()) {
-        text.writeNode(snap.node().get());
+        text.writeNode(snap.node().get(), scan.perNamespace());
       }
       text.writeUnavailable(snap.unavailable());
     }

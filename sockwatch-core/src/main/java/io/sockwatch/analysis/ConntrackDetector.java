@@ -18,6 +18,12 @@ public final class ConntrackDetector implements Detector, Configurable {
       new Threshold(
           "conntrack.critical", 0.90, "%", "Critical when the conntrack table is this full.");
 
+  /** nf_conntrack_max bounds one table that every namespace shares. */
+  @Override
+  public boolean nodeWide() {
+    return true;
+  }
+
   @Override
   public String id() {
     return "conntrack";

@@ -11,6 +11,16 @@ public interface Detector {
   /** Short id, e.g. {@code close-wait}; also the docs page name. */
   String id();
 
+  /**
+   * Whether it judges something the kernel keeps once for the whole node (TCP memory, orphans, the
+   * conntrack table) rather than per network namespace (socket tables, port ranges, most counters).
+   * When several namespaces are read, a node-wide detector runs once over all their sockets with
+   * the host's counters; the others run once per namespace.
+   */
+  default boolean nodeWide() {
+    return false;
+  }
+
   /** Findings for this input; empty when nothing is wrong. */
   List<Finding> detect(DoctorInput input);
 }

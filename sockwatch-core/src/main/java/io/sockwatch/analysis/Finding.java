@@ -32,6 +32,27 @@ public record Finding(
     evidence = List.copyOf(evidence);
   }
 
+  /**
+   * This finding placed in a namespace: the subject says where, and outside the host's namespace
+   * the key gains {@code @netns:INODE}, so that the same problem in two pods stays two findings
+   * while a host's finding keeps the identity it has in a single-namespace run.
+   */
+  public Finding placedIn(Placement placement, boolean host) {
+    String placedKey =
+        host || placement.netnsInode() == 0
+            ? key
+            : (key.isEmpty() ? "" : key + "@") + "netns:" + placement.netnsInode();
+    return new Finding(
+        detector,
+        placedKey,
+        severity,
+        title,
+        subject.withPlacement(placement),
+        evidence,
+        headroom,
+        remediation);
+  }
+
   /** Stable identity: {@code detector/key}. */
   public String id() {
     return key.isEmpty() ? detector : detector + "/" + key;

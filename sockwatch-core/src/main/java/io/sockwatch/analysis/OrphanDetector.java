@@ -38,6 +38,12 @@ public final class OrphanDetector implements Detector, Configurable {
 
   private static final int TOP_PEERS = 3;
 
+  /** The orphan count and tcp_max_orphans are kept once for the node. */
+  @Override
+  public boolean nodeWide() {
+    return true;
+  }
+
   @Override
   public String id() {
     return "orphans";

@@ -9,13 +9,24 @@ import java.util.List;
  * @param destination remote endpoint or endpoint set ({@code 10.0.0.7:443}), or empty
  * @param local local endpoint ({@code 0.0.0.0:8080} for a listener), or empty
  * @param scope what else narrows it ("node", "network namespace 4026531840"), or empty
+ * @param placement the network namespace and containers, when several namespaces were read
  */
-public record Subject(List<String> processes, String destination, String local, String scope) {
+public record Subject(
+    List<String> processes, String destination, String local, String scope, Placement placement) {
 
   public static final Subject NODE = new Subject(List.of(), "", "", "node");
 
   public Subject {
     processes = List.copyOf(processes);
+  }
+
+  /** A subject not (yet) placed in a namespace: what detectors, which see one, create. */
+  public Subject(List<String> processes, String destination, String local, String scope) {
+    this(processes, destination, local, scope, Placement.NONE);
+  }
+
+  public Subject withPlacement(Placement p) {
+    return new Subject(processes, destination, local, scope, p);
   }
 
   /** One line for people: "java(123) -> 10.0.0.7:443". */
@@ -32,6 +43,9 @@ public record Subject(List<String> processes, String destination, String local, 
     }
     if (sb.isEmpty()) {
       sb.append(scope.isEmpty() ? "node" : scope);
+    }
+    if (!placement.isNone()) {
+      sb.append(" [").append(placement.describe()).append("]");
     }
     return sb.toString();
   }

@@ -50,6 +50,12 @@ public final class TcpMemoryDetector implements Detector, Configurable {
 
   private static final int TOP_CONSUMERS = 3;
 
+  /** TCP memory (sockstat mem, tcp_mem) is one pool for every namespace. */
+  @Override
+  public boolean nodeWide() {
+    return true;
+  }
+
   @Override
   public String id() {
     return "tcp-memory";

@@ -1,5 +1,8 @@
 package io.sockwatch.process;
 
+import io.sockwatch.process.cgroup.ContainerIdentity;
+import java.util.Optional;
+
 /**
  * A process that holds socket descriptors.
  *
@@ -12,14 +15,42 @@ package io.sockwatch.process;
  * @param maxOpenFiles its soft {@code RLIMIT_NOFILE} ("Max open files" in {@code
  *     /proc/<pid>/limits}), or {@link #ABSENT} when unreadable or unlimited: a process that leaks
  *     sockets (CLOSE_WAIT) fails with EMFILE once {@code openFiles} reaches it
+ * @param container the container, pod or systemd unit its {@code /proc/<pid>/cgroup} names; {@link
+ *     #NO_CONTAINER} when unreadable
  */
-public record ProcessInfo(int pid, String comm, String cmdline, long openFiles, long maxOpenFiles) {
+public record ProcessInfo(
+    int pid,
+    String comm,
+    String cmdline,
+    long openFiles,
+    long maxOpenFiles,
+    ContainerIdentity container) {
 
   /** Value of {@link #openFiles} and {@link #maxOpenFiles} when not known. */
   public static final long ABSENT = -1;
 
-  /** A process whose descriptor count and limit were not read (constructed input, tests). */
+  /** The identity of a process whose cgroup was not read. */
+  public static final ContainerIdentity NO_CONTAINER = ContainerIdentity.unknown("");
+
+  /** A process whose cgroup was not read. */
+  public ProcessInfo(int pid, String comm, String cmdline, long openFiles, long maxOpenFiles) {
+    this(pid, comm, cmdline, openFiles, maxOpenFiles, NO_CONTAINER);
+  }
+
+  /**
+   * A process whose descriptor count, limit and cgroup were not read (constructed input, tests).
+   */
   public ProcessInfo(int pid, String comm, String cmdline) {
-    this(pid, comm, cmdline, ABSENT, ABSENT);
+    this(pid, comm, cmdline, ABSENT, ABSENT, NO_CONTAINER);
+  }
+
+  /**
+   * The container or pod label, when the process runs in one; host services (a systemd unit) and
+   * unknown cgroups give none, since their namespace already says "host".
+   */
+  public Optional<String> containerLabel() {
+    return container.isContainer() || !container.podUid().isEmpty()
+        ? Optional.of(container.label())
+        : Optional.empty();
   }
 }

@@ -1,19 +1,28 @@
 package io.sockwatch.process;
 
+import io.sockwatch.process.cgroup.CgroupFile;
+import io.sockwatch.process.cgroup.ContainerIdentity;
 import java.io.IOException;
 import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 
 /**
- * Reads a process's {@code comm}, {@code cmdline} and open-files limit. Called once per
- * socket-holding process (not per descriptor), so plain NIO is fast enough and shared by both
- * descriptor walkers.
+ * Reads a process's {@code comm}, {@code cmdline}, open-files limit and cgroup (its container).
+ * Called once per socket-holding process (not per descriptor), so plain NIO is fast enough and
+ * shared by both descriptor walkers.
  */
 final class ProcessInfoReader {
   /** comm is at most 16 bytes (TASK_COMM_LEN) plus a newline; 64 leaves room for changes. */
   private static final int MAX_COMM_BYTES = 64;
+
+  /**
+   * A v1 host's cgroup file is about a dozen lines of up to ~250 bytes (kubelet paths); 16 KiB
+   * holds any real one and bounds a hostile one.
+   */
+  private static final int MAX_CGROUP_BYTES = 16 * 1024;
 
   private final Path procDir;
 
@@ -56,7 +65,18 @@ final class ProcessInfoReader {
         ProcessText.comm(comm, comm.length),
         ProcessText.cmdline(cmdline, cmdline.length),
         openFiles,
-        maxOpenFiles);
+        maxOpenFiles,
+        container(dir));
+  }
+
+  /** The container the cgroup file names; unknown when it cannot be read (the process still is). */
+  private static ContainerIdentity container(Path dir) {
+    try {
+      byte[] text = readAtMost(dir.resolve("cgroup"), MAX_CGROUP_BYTES);
+      return CgroupFile.parse(new String(text, StandardCharsets.UTF_8)).identity();
+    } catch (IOException e) {
+      return ProcessInfo.NO_CONTAINER;
+    }
   }
 
   private static byte[] readAtMost(Path file, int max) throws IOException {

@@ -231,6 +231,15 @@ public final class SnapshotReader {
     return new Snapshot(takenAt, table.source(), kept, owners, attribute, node, unavailable);
   }
 
+  /**
+   * Attributes {@code sockets} to processes with this reader's walker. The walk covers every
+   * process the reader's /proc shows, whatever its namespace, so one walk serves the sockets of
+   * every namespace (see {@link NodeScanner}).
+   */
+  public SocketOwners attribute(List<SocketRecord> sockets) {
+    return ownerScan.apply(sockets);
+  }
+
   /** Node counters and sysctls alone: cheap enough for every tick of the agent. */
   public NodeStats readNode() {
     return nodeRead.get();

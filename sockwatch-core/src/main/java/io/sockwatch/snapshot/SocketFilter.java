@@ -45,6 +45,12 @@ public record SocketFilter(
     return !pids.isEmpty() || !comms.isEmpty();
   }
 
+  /** The same filter without process criteria, for reads attributed later. */
+  public SocketFilter withoutProcessCriteria() {
+    return new SocketFilter(
+        states, sourcePorts, destinationPorts, source, destination, Set.of(), Set.of());
+  }
+
   /** The kernel-side part of the filter. */
   public ScanRequest toScanRequest(boolean details) {
     Set<TcpState> s = states.isEmpty() ? EnumSet.allOf(TcpState.class) : states;

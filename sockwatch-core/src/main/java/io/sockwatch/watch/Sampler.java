@@ -1,11 +1,10 @@
 package io.sockwatch.watch;
 
 import io.sockwatch.analysis.Detector;
-import io.sockwatch.analysis.Doctor;
 import io.sockwatch.analysis.DoctorConfig;
-import io.sockwatch.analysis.DoctorInput;
 import io.sockwatch.analysis.DoctorReport;
 import io.sockwatch.analysis.Finding;
+import io.sockwatch.analysis.NamespaceDoctor;
 import io.sockwatch.history.FirstSeen;
 import io.sockwatch.history.History;
 import io.sockwatch.history.Range;
@@ -17,6 +16,8 @@ import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.model.Unavailable;
 import io.sockwatch.probe.TimeoutStateFile;
+import io.sockwatch.snapshot.NodeScan;
+import io.sockwatch.snapshot.NodeScanner;
 import io.sockwatch.snapshot.Snapshot;
 import io.sockwatch.snapshot.SnapshotReader;
 import io.sockwatch.snapshot.SocketFilter;
@@ -60,14 +61,14 @@ public final class Sampler {
           Set.of(),
           Set.of());
 
-  private final SnapshotReader reader;
+  private final NodeScanner scanner;
   private final SourceChoice source;
   private final WatchConfig config;
   private final Clock clock;
   private Supplier<TimeoutStateFile.Loaded> measuredTimeouts;
   private final LongSupplier monotonicNanos;
   private final LongSupplier processCpuNanos;
-  private final Doctor doctor;
+  private final NamespaceDoctor doctor;
   private final List<TrendDetector> trendDetectors;
   private final History history;
   private final FirstSeen firstSeen;
@@ -79,6 +80,8 @@ public final class Sampler {
   private final AtomicReference<WatchState> state = new AtomicReference<>();
 
   private Snapshot lastScan;
+  private NodeScan lastNodeScan;
+  private NamespaceTallies lastNamespaces = NamespaceTallies.NONE;
   private TickStats lastStats;
   private List<Finding> lastScanFindings = List.of();
   private List<Unavailable> lastUnavailable = List.of();
@@ -90,16 +93,7 @@ public final class Sampler {
   private double lastScanCpuSeconds;
   private double lastScanGapSeconds;
 
-  /**
-   * @param reader where sockets and counters come from
-   * @param source which socket-table source
-   * @param config intervals, caps and thresholds
-   * @param detectors the instant detectors (as {@code sockwatch doctor} runs them)
-   * @param trendDetectors detectors over history
-   * @param clock wall time of ticks
-   * @param monotonicNanos monotonic time for the CPU budget
-   * @param processCpuNanos CPU time of the whole process, for the budget and status
-   */
+  /** An agent of the reader's namespace alone (tests, recorded trees). */
   public Sampler(
       SnapshotReader reader,
       SourceChoice source,
@@ -109,10 +103,40 @@ public final class Sampler {
       Clock clock,
       LongSupplier monotonicNanos,
       LongSupplier processCpuNanos) {
-    this.reader = reader;
+    this(
+        NodeScanner.own(reader),
+        source,
+        config,
+        detectors,
+        trendDetectors,
+        clock,
+        monotonicNanos,
+        processCpuNanos);
+  }
+
+  /**
+   * @param scanner where sockets and counters come from: one namespace or many
+   * @param source which socket-table source
+   * @param config intervals, caps and thresholds
+   * @param detectors the instant detectors (as {@code sockwatch doctor} runs them)
+   * @param trendDetectors detectors over history
+   * @param clock wall time of ticks
+   * @param monotonicNanos monotonic time for the CPU budget
+   * @param processCpuNanos CPU time of the whole process, for the budget and status
+   */
+  public Sampler(
+      NodeScanner scanner,
+      SourceChoice source,
+      WatchConfig config,
+      List<Detector> detectors,
+      List<TrendDetector> trendDetectors,
+      Clock clock,
+      LongSupplier monotonicNanos,
+      LongSupplier processCpuNanos) {
+    this.scanner = scanner;
     this.source = source;
     this.config = config;
-    this.doctor = new Doctor(detectors);
+    this.doctor = new NamespaceDoctor(detectors);
     this.trendDetectors = List.copyOf(trendDetectors);
     this.clock = clock;
     this.monotonicNanos = monotonicNanos;
@@ -154,7 +178,7 @@ public final class Sampler {
       }
     }
     if (node == null) {
-      node = reader.readNode();
+      node = scanner.readNode();
       unavailable.addAll(node.unavailable());
     }
     recorder.recordNode(history, now, node);
@@ -186,7 +210,8 @@ public final class Sampler {
             Optional.of(node),
             tracker.open(),
             tracker.resolved(),
-            status());
+            status(),
+            lastNamespaces);
     state.set(s);
     return s;
   }
@@ -194,9 +219,10 @@ public final class Sampler {
   private Optional<Snapshot> scan(Instant now, List<Unavailable> unavailable) {
     long cpu0 = processCpuNanos.getAsLong();
     long wall0 = monotonicNanos.getAsLong();
-    Snapshot scan;
+    NodeScan nodeScan;
     try {
-      scan = reader.read(SocketFilter.ALL, new SnapshotReader.Options(source, true, true, true));
+      nodeScan =
+          scanner.read(SocketFilter.ALL, new SnapshotReader.Options(source, true, true, true));
       lastError = Optional.empty();
     } catch (SourceUnavailableException e) {
       lastError = Optional.of(e.getMessage());
@@ -207,6 +233,9 @@ public final class Sampler {
           monotonicNanos.getAsLong());
       return Optional.empty();
     }
+    // Cookies are unique across namespaces, so first-seen tracking, churn and per-process leaks
+    // work on every namespace's sockets together.
+    Snapshot scan = nodeScan.merged();
     unavailable.addAll(scan.unavailable());
     long[] cookies = new long[scan.sockets().size()];
     int n = 0;
@@ -234,12 +263,7 @@ public final class Sampler {
       }
     }
     DoctorReport report =
-        doctor.examine(
-            new DoctorInput(
-                Optional.ofNullable(lastScan),
-                scan,
-                lastScan == null ? 0 : sincePrevious,
-                judgement));
+        doctor.examine(Optional.ofNullable(lastNodeScan), nodeScan, sincePrevious, judgement);
     lastScanFindings = report.findings();
     for (Unavailable u : report.unavailable()) {
       if (!unavailable.contains(u)) {
@@ -251,6 +275,8 @@ public final class Sampler {
     budget.spent(lastScanCpuSeconds, processCpuNanos.getAsLong(), monotonicNanos.getAsLong());
     recorder.recordScan(history, now.getEpochSecond(), stats, sincePrevious, lastScanSeconds);
     lastScan = scan;
+    lastNodeScan = nodeScan;
+    lastNamespaces = NamespaceTallies.of(nodeScan);
     lastStats = stats;
     lastScanGapSeconds = sincePrevious;
     scans++;
@@ -269,7 +295,8 @@ public final class Sampler {
    */
   private void readLate(Snapshot scan, long[] sortedFresh, long second, List<Unavailable> out) {
     try {
-      Snapshot late = reader.read(HELD, new SnapshotReader.Options(source, false, false, false));
+      Snapshot late =
+          scanner.read(HELD, new SnapshotReader.Options(source, false, false, false)).merged();
       openers.updateLate(
           late.sockets(),
           scan,

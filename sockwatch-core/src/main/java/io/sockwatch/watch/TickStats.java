@@ -64,6 +64,7 @@ public record TickStats(
    * @param newConnections of those, new since the previous scan
    * @param openFiles its open descriptors, or {@link ProcessInfo#ABSENT}
    * @param maxOpenFiles its RLIMIT_NOFILE soft limit, or {@link ProcessInfo#ABSENT}
+   * @param container its container or pod label, or empty
    */
   public record ProcessStat(
       String label,
@@ -72,7 +73,21 @@ public record TickStats(
       int closeWait,
       int newConnections,
       long openFiles,
-      long maxOpenFiles) {}
+      long maxOpenFiles,
+      String container) {
+
+    /** A process outside any known container. */
+    public ProcessStat(
+        String label,
+        int pid,
+        int sockets,
+        int closeWait,
+        int newConnections,
+        long openFiles,
+        long maxOpenFiles) {
+      this(label, pid, sockets, closeWait, newConnections, openFiles, maxOpenFiles, "");
+    }
+  }
 
   /**
    * Outbound sockets to one destination (connections this node opened).
@@ -188,7 +203,8 @@ public record TickStats(
           closeWait,
           fresh,
           info.openFiles(),
-          info.maxOpenFiles());
+          info.maxOpenFiles(),
+          info.containerLabel().orElse(""));
     }
   }
 

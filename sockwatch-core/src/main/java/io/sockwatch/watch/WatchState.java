@@ -17,6 +17,7 @@ import java.util.Optional;
  * @param open open findings, most severe first
  * @param resolved recently resolved findings, newest first
  * @param status the agent's own numbers
+ * @param namespaces socket counts per network namespace of the latest scan, when several were read
  */
 public record WatchState(
     Instant takenAt,
@@ -25,10 +26,23 @@ public record WatchState(
     Optional<NodeStats> node,
     List<TrackedFinding> open,
     List<TrackedFinding> resolved,
-    WatchStatus status) {
+    WatchStatus status,
+    NamespaceTallies namespaces) {
 
   public WatchState {
     open = List.copyOf(open);
     resolved = List.copyOf(resolved);
+  }
+
+  /** A state of a single-namespace agent. */
+  public WatchState(
+      Instant takenAt,
+      Optional<Snapshot> scan,
+      Optional<TickStats> stats,
+      Optional<NodeStats> node,
+      List<TrackedFinding> open,
+      List<TrackedFinding> resolved,
+      WatchStatus status) {
+    this(takenAt, scan, stats, node, open, resolved, status, NamespaceTallies.NONE);
   }
 }

@@ -60,6 +60,7 @@ public final class AgentMetrics {
     state
         .stats()
         .ifPresent(stats -> SocketMetrics.add(out, stats, state.status().lastScanGapSeconds()));
+    NamespaceMetrics.add(out, state.namespaces());
     state.node().ifPresent(node -> NodeMetrics.add(out, node));
     FindingMetrics.add(out, detectorIds, state.open());
     SelfMetrics.add(out, state);

@@ -1,8 +1,10 @@
 package io.sockwatch.cli.metrics;
 
 import io.sockwatch.analysis.Finding;
+import io.sockwatch.analysis.Placement;
 import io.sockwatch.analysis.Severity;
 import io.sockwatch.watch.TrackedFinding;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -51,10 +53,27 @@ final class FindingMetrics {
                 + MAX_FINDING_SERIES
                 + ", most severe first; sockwatch_open_findings counts them all).");
     for (TrackedFinding t : open.subList(0, Math.min(MAX_FINDING_SERIES, open.size()))) {
-      Finding f = t.finding();
-      each.point(1, "id", f.id(), "detector", f.detector(), "severity", severity(f.severity()));
+      each.point(1, labels(t.finding()));
     }
     each.add();
+  }
+
+  /**
+   * id, detector and severity; with several namespaces read, also the finding's namespace and its
+   * first container or pod (one each, so the series count stays one per finding).
+   */
+  private static String[] labels(Finding f) {
+    List<String> labels =
+        new ArrayList<>(
+            List.of("id", f.id(), "detector", f.detector(), "severity", severity(f.severity())));
+    Placement p = f.subject().placement();
+    if (!p.netns().isEmpty()) {
+      labels.addAll(List.of("netns", p.netns()));
+    }
+    if (!p.containers().isEmpty()) {
+      labels.addAll(List.of("container", p.containers().getFirst()));
+    }
+    return labels.toArray(String[]::new);
   }
 
   private static String severity(Severity s) {

@@ -69,7 +69,12 @@ final class SocketMetrics {
             "sockwatch_process_max_open_files",
             "The process's RLIMIT_NOFILE soft limit (left out when unlimited or unreadable).");
     for (ProcessStat p : stats.processes()) {
-      String[] labels = {"pid", Integer.toString(p.pid()), "comm", comm(p)};
+      String[] labels =
+          p.container().isEmpty()
+              ? new String[] {"pid", Integer.toString(p.pid()), "comm", comm(p)}
+              : new String[] {
+                "pid", Integer.toString(p.pid()), "comm", comm(p), "container", p.container()
+              };
       sockets.point(p.sockets(), labels);
       closeWait.point(p.closeWait(), labels);
       if (gapSeconds > 0) {

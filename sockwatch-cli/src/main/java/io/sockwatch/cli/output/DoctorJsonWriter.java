@@ -3,6 +3,7 @@ package io.sockwatch.cli.output;
 import io.sockwatch.analysis.DoctorReport;
 import io.sockwatch.analysis.Evidence;
 import io.sockwatch.analysis.Finding;
+import io.sockwatch.analysis.Placement;
 import io.sockwatch.model.Unavailable;
 
 /** Writes a doctor report as JSON, schema {@value #SCHEMA} (docs/doctor-json.md). */
@@ -51,6 +52,16 @@ public final class DoctorJsonWriter {
     w.field("destination", f.subject().destination());
     w.field("local", f.subject().local());
     w.field("scope", f.subject().scope());
+    Placement p = f.subject().placement();
+    if (!p.netns().isEmpty()) {
+      w.field("netns", p.netns());
+      w.field("netns_inode", p.netnsInode());
+    }
+    if (!p.containers().isEmpty()) {
+      w.name("containers").beginArray();
+      p.containers().forEach(w::value);
+      w.endArray();
+    }
     w.endObject();
     w.name("evidence").beginArray();
     for (Evidence e : f.evidence()) {

@@ -1,5 +1,6 @@
 package io.sockwatch.cli.output;
 
+import io.sockwatch.analysis.Placement;
 import io.sockwatch.model.KernelTunables;
 import io.sockwatch.model.NodeStats;
 import io.sockwatch.model.PortRange;
@@ -11,6 +12,9 @@ import io.sockwatch.model.TcpInfoField;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.model.Unavailable;
 import io.sockwatch.process.ProcessInfo;
+import io.sockwatch.process.netns.NetworkNamespace;
+import io.sockwatch.snapshot.NamespaceSnapshot;
+import io.sockwatch.snapshot.NodeScan;
 import io.sockwatch.snapshot.Snapshot;
 import io.sockwatch.snapshot.Summary;
 import java.util.LinkedHashMap;
@@ -35,6 +39,21 @@ public final class SnapshotJsonWriter {
   }
 
   /**
+   * A scan of one or several namespaces. With several, each socket carries its {@code netns} inode
+   * and {@code namespaces} describes each one with its own counters; the top-level {@code node} is
+   * the host's view.
+   */
+  public static void write(JsonWriter w, NodeScan scan, Summary summary) {
+    write(
+        w,
+        scan.merged(),
+        summary,
+        true,
+        s -> -1,
+        scan.perNamespace() ? scan.namespaces() : List.of());
+  }
+
+  /**
    * The document, with or without the per-socket listing: the agent's {@code /api/snapshot} leaves
    * it out unless asked, since at 100k sockets it is tens of megabytes.
    */
@@ -44,6 +63,16 @@ public final class SnapshotJsonWriter {
       Summary summary,
       boolean withSockets,
       ToLongFunction<SocketRecord> firstSeen) {
+    write(w, snap, summary, withSockets, firstSeen, List.of());
+  }
+
+  private static void write(
+      JsonWriter w,
+      Snapshot snap,
+      Summary summary,
+      boolean withSockets,
+      ToLongFunction<SocketRecord> firstSeen,
+      List<NamespaceSnapshot> namespaces) {
     w.beginObject();
     w.field("schema", SCHEMA);
     w.field("taken_at", snap.takenAt().toString());
@@ -53,8 +82,16 @@ public final class SnapshotJsonWriter {
     Map<Integer, ProcessInfo> processes = new LinkedHashMap<>();
     if (withSockets) {
       w.name("sockets").beginArray();
-      for (SocketRecord s : snap.sockets()) {
-        writeSocket(w, snap, s, processes, firstSeen.applyAsLong(s));
+      if (namespaces.isEmpty()) {
+        for (SocketRecord s : snap.sockets()) {
+          writeSocket(w, snap, s, processes, firstSeen.applyAsLong(s), 0);
+        }
+      } else {
+        for (NamespaceSnapshot ns : namespaces) {
+          for (SocketRecord s : ns.snapshot().sockets()) {
+            writeSocket(w, snap, s, processes, firstSeen.applyAsLong(s), ns.namespace().inode());
+          }
+        }
       }
       w.endArray();
     }
@@ -64,6 +101,7 @@ public final class SnapshotJsonWriter {
         w.name(Integer.toString(p.pid())).beginObject();
         w.field("comm", p.comm());
         w.field("cmdline", p.cmdline());
+        p.containerLabel().ifPresent(c -> w.field("container", c));
         w.endObject();
       }
       w.endObject();
@@ -73,6 +111,13 @@ public final class SnapshotJsonWriter {
       writeSummary(w, summary);
     }
     snap.node().ifPresent(n -> writeNode(w.name("node"), n));
+    if (!namespaces.isEmpty()) {
+      w.name("namespaces").beginArray();
+      for (NamespaceSnapshot ns : namespaces) {
+        writeNamespace(w, ns);
+      }
+      w.endArray();
+    }
     w.name("unavailable").beginArray();
     for (Unavailable u : snap.unavailable()) {
       w.beginObject().field("item", u.item()).field("reason", u.reason()).endObject();
@@ -81,13 +126,45 @@ public final class SnapshotJsonWriter {
     w.endObject();
   }
 
+  private static void writeNamespace(JsonWriter w, NamespaceSnapshot ns) {
+    NetworkNamespace n = ns.namespace();
+    w.beginObject();
+    w.field("inode", n.inode());
+    w.field("label", n.label());
+    w.field("host", n.host());
+    w.name("names").beginArray();
+    n.names().forEach(w::value);
+    w.endArray();
+    w.field("process_count", n.processCount());
+    w.name("pids").beginArray();
+    n.pids().forEach(w::value);
+    w.endArray();
+    w.name("containers").beginArray();
+    ns.containers(Placement.MAX_CONTAINERS).forEach(w::value);
+    w.endArray();
+    w.field("socket_count", ns.snapshot().sockets().size());
+    Map<TcpState, Integer> states = new java.util.EnumMap<>(TcpState.class);
+    for (SocketRecord s : ns.snapshot().sockets()) {
+      states.merge(s.state(), 1, Integer::sum);
+    }
+    w.name("states").beginObject();
+    states.forEach((k, v) -> w.field(k.name(), v));
+    w.endObject();
+    ns.snapshot().node().ifPresent(node -> writeNode(w.name("node"), node));
+    w.endObject();
+  }
+
   private static void writeSocket(
       JsonWriter w,
       Snapshot snap,
       SocketRecord s,
       Map<Integer, ProcessInfo> processes,
-      long firstSeen) {
+      long firstSeen,
+      long netns) {
     w.beginObject();
+    if (netns != 0) {
+      w.field("netns", netns);
+    }
     w.field("family", s.family().name().toLowerCase(java.util.Locale.ROOT));
     w.field("state", s.state().name());
     w.name("local")

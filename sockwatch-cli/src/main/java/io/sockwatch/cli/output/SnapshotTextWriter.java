@@ -2,15 +2,21 @@ package io.sockwatch.cli.output;
 
 import io.sockwatch.model.KernelTunables;
 import io.sockwatch.model.NodeStats;
+import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.model.Unavailable;
+import io.sockwatch.process.netns.NetworkNamespace;
+import io.sockwatch.snapshot.NamespaceSnapshot;
+import io.sockwatch.snapshot.NodeScan;
 import io.sockwatch.snapshot.Ownership;
 import io.sockwatch.snapshot.Snapshot;
 import io.sockwatch.snapshot.Summary;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayDeque;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.OptionalLong;
 import java.util.concurrent.ExecutionException;
@@ -131,8 +137,85 @@ public final class SnapshotTextWriter {
     }
   }
 
-  public void writeNode(NodeStats n) throws IOException {
+  /** A line above one namespace's listing. */
+  public void writeNamespaceHeading(NamespaceSnapshot ns) throws IOException {
+    NetworkNamespace n = ns.namespace();
+    out.append(
+        String.format(
+            Locale.ROOT,
+            "%n== network namespace %s (inode %d, %d processes%s) ==%n",
+            n.label(),
+            n.inode(),
+            n.processCount(),
+            ns.containers(2).isEmpty() ? "" : ", " + String.join(", ", ns.containers(2))));
+  }
+
+  /**
+   * One row per namespace read: its socket counts (sockets live in one namespace each, so the rows
+   * add up to the node's total) and who runs in it.
+   */
+  public void writeNamespaces(NodeScan scan) throws IOException {
+    StringBuilder sb = new StringBuilder();
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "%nNetwork namespaces: %d read%s; socket counts are per namespace%n",
+            scan.namespaces().size(),
+            scan.namespacesFailed() == 0
+                ? ""
+                : ", " + scan.namespacesFailed() + " not read (see Unavailable)"));
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  %-24s %12s %6s %8s %7s %10s %11s %7s  %s%n",
+            "NETNS",
+            "INODE",
+            "PROCS",
+            "SOCKETS",
+            "ESTAB",
+            "TIME-WAIT",
+            "CLOSE-WAIT",
+            "LISTEN",
+            "CONTAINERS"));
+    for (NamespaceSnapshot ns : scan.namespaces()) {
+      Map<TcpState, Integer> states = new EnumMap<>(TcpState.class);
+      for (SocketRecord s : ns.snapshot().sockets()) {
+        states.merge(s.state(), 1, Integer::sum);
+      }
+      List<String> containers = ns.containers(2);
+      sb.append(
+          String.format(
+              Locale.ROOT,
+              "  %-24s %12d %6d %8d %7d %10d %11d %7d  %s%n",
+              ns.namespace().label(),
+              ns.namespace().inode(),
+              ns.namespace().processCount(),
+              ns.snapshot().sockets().size(),
+              states.getOrDefault(TcpState.ESTABLISHED, 0),
+              states.getOrDefault(TcpState.TIME_WAIT, 0),
+              states.getOrDefault(TcpState.CLOSE_WAIT, 0),
+              states.getOrDefault(TcpState.LISTEN, 0),
+              containers.isEmpty() ? "-" : String.join(", ", containers)));
+    }
+    sb.append(
+        String.format(
+            Locale.ROOT,
+            "  %-24s %12s %6s %8d%n",
+            "total",
+            "",
+            "",
+            scan.merged().sockets().size()));
+    out.append(sb);
+  }
+
+  public void writeNode(NodeStats n, boolean severalNamespaces) throws IOException {
     StringBuilder sb = new StringBuilder("\nNode counters:\n");
+    if (severalNamespaces) {
+      sb.append(
+          "  (the host's view. Node-wide: sockstat TCP mem, orphan and alloc, tcp_mem,"
+              + " tcp_max_orphans, nf_conntrack_max. Per namespace: sockstat inuse and tw, Tcp,"
+              + " TcpExt, the port range and the other sysctls.)\n");
+    }
     n.sockstat()
         .forEach(
             (section, fields) -> {

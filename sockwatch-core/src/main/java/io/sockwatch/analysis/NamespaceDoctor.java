@@ -1,0 +1,111 @@
+package io.sockwatch.analysis;
+
+import io.sockwatch.model.Unavailable;
+import io.sockwatch.process.ProcessInfo;
+import io.sockwatch.snapshot.NamespaceSnapshot;
+import io.sockwatch.snapshot.NodeScan;
+import io.sockwatch.snapshot.Snapshot;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeSet;
+
+/**
+ * Runs the detectors over a {@link NodeScan}. Per-namespace detectors judge each namespace on its
+ * own table and counters (a port range, a TIME_WAIT limit, {@code 127.0.0.1:8080} all belong to one
+ * namespace) and their findings are placed there; node-wide detectors ({@link Detector#nodeWide()})
+ * run once over every socket with the node's counters. A scan of a single namespace without
+ * enumeration runs exactly as {@link Doctor} does.
+ */
+public final class NamespaceDoctor {
+
+  private final Doctor all;
+  private final Doctor perNamespace;
+  private final Doctor nodeWide;
+  private final int detectorCount;
+
+  public NamespaceDoctor(List<Detector> detectors) {
+    this.all = new Doctor(detectors);
+    this.perNamespace = new Doctor(detectors.stream().filter(d -> !d.nodeWide()).toList());
+    this.nodeWide = new Doctor(detectors.stream().filter(Detector::nodeWide).toList());
+    this.detectorCount = detectors.size();
+  }
+
+  /**
+   * @param before the earlier scan, if any; namespaces absent from it are judged on one sample
+   * @param after the current scan
+   * @param intervalSeconds seconds between the scans
+   */
+  public DoctorReport examine(
+      Optional<NodeScan> before, NodeScan after, double intervalSeconds, DoctorConfig config) {
+    if (!after.perNamespace()) {
+      return all.examine(
+          new DoctorInput(
+              before.map(NodeScan::merged),
+              after.merged(),
+              before.isPresent() ? intervalSeconds : 0,
+              config));
+    }
+    List<Finding> findings = new ArrayList<>();
+    Set<Unavailable> unavailable = new LinkedHashSet<>(after.unavailable());
+    for (NamespaceSnapshot ns : after.namespaces()) {
+      Optional<Snapshot> earlier =
+          before.flatMap(b -> b.namespace(ns.namespace().inode())).map(NamespaceSnapshot::snapshot);
+      DoctorReport r =
+          perNamespace.examine(
+              new DoctorInput(
+                  earlier, ns.snapshot(), earlier.isPresent() ? intervalSeconds : 0, config));
+      unavailable.addAll(r.unavailable());
+      for (Finding f : r.findings()) {
+        findings.add(f.placedIn(placement(ns, f), ns.namespace().host()));
+      }
+    }
+    Optional<Snapshot> mergedBefore = before.map(NodeScan::merged);
+    DoctorReport node =
+        nodeWide.examine(
+            new DoctorInput(
+                mergedBefore,
+                after.merged(),
+                mergedBefore.isPresent() ? intervalSeconds : 0,
+                config));
+    unavailable.addAll(node.unavailable());
+    for (Finding f : node.findings()) {
+      findings.add(f.placedIn(new Placement(0, "", containers(after.merged(), f)), true));
+    }
+    findings.sort(
+        Comparator.comparing(Finding::severity)
+            .thenComparing(Finding::detector)
+            .thenComparing(Finding::key));
+    return new DoctorReport(
+        findings, List.copyOf(unavailable), after.merged().sockets().size(), detectorCount);
+  }
+
+  /**
+   * The namespace and the containers of the processes the finding names; a finding in a container's
+   * namespace that names no process gets the containers holding sockets there.
+   */
+  private static Placement placement(NamespaceSnapshot ns, Finding f) {
+    List<String> containers = containers(ns.snapshot(), f);
+    if (containers.isEmpty() && f.subject().processes().isEmpty() && !ns.namespace().host()) {
+      containers = ns.containers(Placement.MAX_CONTAINERS);
+    }
+    return new Placement(ns.namespace().inode(), ns.namespace().label(), containers);
+  }
+
+  private static List<String> containers(Snapshot snapshot, Finding f) {
+    Set<String> out = new TreeSet<>();
+    for (String label : f.subject().processes()) {
+      int pid = ProcessLabel.pidOf(label);
+      if (pid > 0) {
+        ProcessInfo p = snapshot.owners().process(pid);
+        if (p != null) {
+          p.containerLabel().ifPresent(out::add);
+        }
+      }
+    }
+    return List.copyOf(out);
+  }
+}

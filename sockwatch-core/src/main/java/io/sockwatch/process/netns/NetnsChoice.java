@@ -1,0 +1,125 @@
+package io.sockwatch.process.netns;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Optional;
+
+/**
+ * Which network namespaces to read, as {@code --netns} says it: {@code all}, {@code host} (pid
+ * 1's), {@code self} (the reader's own), an inode, an {@code ip netns} name or {@code pid:PID}.
+ *
+ * @param kind how the namespace is named
+ * @param inode the inode for {@link Kind#INODE}
+ * @param name the name for {@link Kind#NAME}
+ * @param pid the process for {@link Kind#PID}
+ */
+public record NetnsChoice(Kind kind, long inode, String name, int pid) {
+
+  /** How {@code --netns} names its namespaces. */
+  public enum Kind {
+    ALL,
+    HOST,
+    SELF,
+    INODE,
+    NAME,
+    PID
+  }
+
+  public static final NetnsChoice ALL = new NetnsChoice(Kind.ALL, 0, "", 0);
+  public static final NetnsChoice HOST = new NetnsChoice(Kind.HOST, 0, "", 0);
+  public static final NetnsChoice SELF = new NetnsChoice(Kind.SELF, 0, "", 0);
+
+  /**
+   * Reads the option's text.
+   *
+   * @throws IllegalArgumentException with a message for people when it names nothing sensible
+   */
+  public static NetnsChoice parse(String text) {
+    String t = text.trim();
+    switch (t) {
+      case "all":
+        return ALL;
+      case "host":
+        return HOST;
+      case "self":
+        return SELF;
+      default:
+        break;
+    }
+    if (t.startsWith("pid:")) {
+      String digits = t.substring(4);
+      if (!isDigits(digits) || digits.length() > 9 || Integer.parseInt(digits) <= 0) {
+        throw new IllegalArgumentException("pid:PID takes a process id, not '" + t + "'");
+      }
+      return new NetnsChoice(Kind.PID, 0, "", Integer.parseInt(digits));
+    }
+    if (isDigits(t)) {
+      if (t.length() > 18) {
+        throw new IllegalArgumentException("'" + t + "' is too large for a namespace inode");
+      }
+      return new NetnsChoice(Kind.INODE, Long.parseLong(t), "", 0);
+    }
+    if (t.isEmpty() || t.length() > 255 || t.contains("/") || t.equals(".") || t.equals("..")) {
+      throw new IllegalArgumentException(
+          "'" + t + "' is neither all, host, self, an inode, pid:PID nor an ip-netns name");
+    }
+    return new NetnsChoice(Kind.NAME, 0, t, 0);
+  }
+
+  private static boolean isDigits(String s) {
+    return !s.isEmpty() && s.chars().allMatch(c -> c >= '0' && c <= '9');
+  }
+
+  public boolean isAll() {
+    return kind == Kind.ALL;
+  }
+
+  /**
+   * The namespaces this choice names in {@code inventory}: every one for {@link Kind#ALL} (the
+   * host's first), else the one named, or none when it does not exist.
+   *
+   * @param procDir the /proc to read a process's own link from when the inventory capped its pids
+   */
+  public List<NetworkNamespace> select(NetnsInventory inventory, Path procDir) {
+    return switch (kind) {
+      case ALL -> inventory.namespaces();
+      case HOST -> inventory.host().stream().toList();
+      case SELF -> inventory.namespaces().stream().filter(NetworkNamespace::current).toList();
+      case INODE -> inventory.byInode(inode).stream().toList();
+      case NAME -> inventory.byName(name).stream().toList();
+      case PID -> byPid(inventory, procDir).stream().toList();
+    };
+  }
+
+  private Optional<NetworkNamespace> byPid(NetnsInventory inventory, Path procDir) {
+    Optional<NetworkNamespace> listed =
+        inventory.namespaces().stream().filter(n -> n.pids().contains(pid)).findFirst();
+    if (listed.isPresent()) {
+      return listed;
+    }
+    // Beyond the inventory's per-namespace cap of pids: read the process's own link.
+    try {
+      String link =
+          Files.readSymbolicLink(procDir.resolve(Integer.toString(pid)).resolve("ns/net"))
+              .toString();
+      long found = NetnsLinkText.inodeOf(link);
+      return found > 0 ? inventory.byInode(found) : Optional.empty();
+    } catch (IOException | RuntimeException e) {
+      return Optional.empty();
+    }
+  }
+
+  /** The option's text back, for messages. */
+  public String describe() {
+    return switch (kind) {
+      case ALL -> "all";
+      case HOST -> "host";
+      case SELF -> "self";
+      case INODE -> Long.toString(inode);
+      case NAME -> name;
+      case PID -> "pid:" + pid;
+    };
+  }
+}
