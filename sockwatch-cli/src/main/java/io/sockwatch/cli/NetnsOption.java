@@ -7,6 +7,7 @@ import io.sockwatch.cli.args.ParsedArgs;
 import io.sockwatch.cli.args.UsageException;
 import io.sockwatch.kernel.netns.NetnsExecutor;
 import io.sockwatch.process.netns.NetnsChoice;
+import io.sockwatch.process.netns.NetnsInventory;
 import io.sockwatch.snapshot.NodeScanner;
 import io.sockwatch.snapshot.SnapshotReader;
 import java.nio.file.Path;
@@ -53,6 +54,17 @@ final class NetnsOption {
             "--netns reads live namespaces; it cannot be combined with --root");
       }
       return NodeScanner.own(own);
+    }
+    if (!choice.isAll() && choice.kind() != NetnsChoice.Kind.SELF) {
+      NetnsInventory inventory = NetnsInventory.read(Path.of("/"));
+      if (choice.select(inventory, Path.of("/proc")).isEmpty()) {
+        throw new UsageException(
+            "--netns: no network namespace '"
+                + choice.describe()
+                + "' (found "
+                + inventory.namespaces().size()
+                + "; `lsns -t net` lists them)");
+      }
     }
     // The executor's thread lives as long as the command (for serve, the process).
     return NodeScanner.of(choice, own, new NetnsExecutor());

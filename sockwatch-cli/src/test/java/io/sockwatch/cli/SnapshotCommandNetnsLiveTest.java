@@ -79,7 +79,7 @@ class SnapshotCommandNetnsLiveTest {
     assertThat(missing.err()).startsWith("sockwatch: --netns: no network namespace");
     CliRun badPid = CliRun.of("snapshot", "--netns", "pid:x");
     assertThat(badPid.exitCode()).isEqualTo(2);
-    assertThat(badPid.err()).startsWith("sockwatch: --netns pid:PID takes a process id");
+    assertThat(badPid.err()).startsWith("sockwatch: --netns: pid:PID takes a process id");
     CliRun root = CliRun.of("snapshot", "--netns", ns.name(), "--root", "/tmp");
     assertThat(root.exitCode()).isEqualTo(2);
     assertThat(root.err()).contains("cannot be combined with --root");

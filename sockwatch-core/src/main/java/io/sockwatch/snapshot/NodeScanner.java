@@ -2,6 +2,7 @@ package io.sockwatch.snapshot;
 
 import io.sockwatch.kernel.SourceUnavailableException;
 import io.sockwatch.kernel.netns.NetnsExecutor;
+import io.sockwatch.kernel.procfs.NodeStatsSource;
 import io.sockwatch.model.NodeStats;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.Unavailable;
@@ -211,6 +212,8 @@ public final class NodeScanner {
     SocketOwners owners = attribute ? own.attribute(all) : SocketOwners.EMPTY;
     unavailable.addAll(owners.unavailable());
 
+    boolean hostRead =
+        read.stream().anyMatch(n -> n.namespace().host() && n.snapshot().node().isPresent());
     List<NamespaceSnapshot> placed = new ArrayList<>(read.size());
     List<SocketRecord> kept = filter.needsProcesses() ? new ArrayList<>() : all;
     String source = read.getFirst().snapshot().source();
@@ -227,7 +230,7 @@ public final class NodeScanner {
         }
         kept.addAll(mine);
       }
-      List<Unavailable> own = labelled(n.namespace(), s.unavailable());
+      List<Unavailable> own = labelled(n.namespace(), s.unavailable(), hostRead);
       unavailable.addAll(own);
       placed.add(
           new NamespaceSnapshot(
@@ -243,12 +246,18 @@ public final class NodeScanner {
     return new NodeScan(placed, merged, true, failed);
   }
 
-  /** What could not be read inside a namespace, said with the namespace's name. */
-  private static List<Unavailable> labelled(NetworkNamespace ns, List<Unavailable> list) {
+  /**
+   * What could not be read inside a namespace, said with the namespace's name. The node-wide
+   * sysctls every container's namespace hides are left out when the host's were read: the checks
+   * that need them use the host's.
+   */
+  private static List<Unavailable> labelled(
+      NetworkNamespace ns, List<Unavailable> list, boolean hostRead) {
     if (ns.current()) {
       return list;
     }
     return list.stream()
+        .filter(u -> !(hostRead && u.reason().equals(NodeStatsSource.NODE_WIDE_ABSENT)))
         .map(u -> new Unavailable("network namespace " + ns.label() + ": " + u.item(), u.reason()))
         .toList();
   }

@@ -19,7 +19,11 @@ public record DoctorProcess(int exitCode, String out, String err) {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
-  /** Runs {@code sockwatch ARGS} inside {@code ns} (null: this namespace); bounded to 120 s. */
+  /**
+   * Runs {@code sockwatch ARGS} inside {@code ns} (null: this namespace); bounded to 120 s. A
+   * {@code doctor} run inside {@code ns} judges that namespace alone ({@code --netns self}) unless
+   * ARGS choose: the tests judge the namespace they built, not the other tests' beside them.
+   */
   public static DoctorProcess run(TestNetns ns, String... args)
       throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
@@ -32,6 +36,12 @@ public record DoctorProcess(int exitCode, String out, String err) {
             "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC", "--enable-native-access=ALL-UNNAMED"));
     cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), Main.class.getName()));
     cmd.addAll(List.of(args));
+    if (ns != null
+        && args.length > 0
+        && args[0].equals("doctor")
+        && !List.of(args).contains("--netns")) {
+      cmd.addAll(List.of("--netns", "self"));
+    }
     Process p = new ProcessBuilder(cmd).start();
     var stdout = p.getInputStream();
     var stderr = p.getErrorStream();

@@ -51,7 +51,9 @@ public final class ServeProcess implements AutoCloseable {
 
   /**
    * Starts {@code sockwatch serve --listen 127.0.0.1:0 ARGS} in {@code ns} under a 256 MiB heap
-   * (what the agent's history caps are sized for) and waits for it to listen.
+   * (what the agent's history caps are sized for) and waits for it to listen. Unless ARGS choose
+   * otherwise, it watches {@code ns} alone ({@code --netns self}): these tests judge the namespace
+   * they built, not the other tests' running beside them.
    */
   public static ServeProcess start(TestNetns ns, String... args) throws Exception {
     return start(ns, List.of(), args);
@@ -61,6 +63,9 @@ public final class ServeProcess implements AutoCloseable {
   public static ServeProcess start(TestNetns ns, List<String> jvmFlags, String... args)
       throws Exception {
     List<String> all = new ArrayList<>(List.of("serve", "--listen", "127.0.0.1:0"));
+    if (!List.of(args).contains("--netns")) {
+      all.addAll(List.of("--netns", "self"));
+    }
     all.addAll(List.of(args));
     ChildJvm jvm =
         ChildJvm.launcher()

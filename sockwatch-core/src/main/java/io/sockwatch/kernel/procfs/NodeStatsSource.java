@@ -34,7 +34,7 @@ public final class NodeStatsSource {
    * tcp_mem and tcp_max_orphans are node-wide: a network namespace other than the host's hides
    * them.
    */
-  static final String NODE_WIDE_ABSENT =
+  public static final String NODE_WIDE_ABSENT =
       "missing (a node-wide sysctl: not shown inside a network namespace other than the host's)";
 
   private final Path netDirectory;
