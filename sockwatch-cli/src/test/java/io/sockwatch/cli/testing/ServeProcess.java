@@ -121,7 +121,7 @@ public final class ServeProcess implements AutoCloseable {
    */
   private Response curl(String target, int maxSeconds, int boundSeconds)
       throws IOException, InterruptedException {
-    List<String> cmd = new ArrayList<>(ns.prefix());
+    List<String> cmd = new ArrayList<>(ns == null ? List.of() : ns.prefix());
     cmd.addAll(
         List.of(
             "curl",
