@@ -11,6 +11,7 @@ import io.sockwatch.process.netns.NetnsInventory;
 import io.sockwatch.snapshot.NodeScanner;
 import io.sockwatch.snapshot.SnapshotReader;
 import java.nio.file.Path;
+import java.util.EnumSet;
 
 /**
  * {@code --netns}: which network namespaces a command reads. {@code all} reads every namespace on
@@ -55,7 +56,8 @@ final class NetnsOption {
       }
       return NodeScanner.own(own);
     }
-    if (!choice.isAll() && choice.kind() != NetnsChoice.Kind.SELF) {
+    if (EnumSet.of(NetnsChoice.Kind.INODE, NetnsChoice.Kind.NAME, NetnsChoice.Kind.PID)
+        .contains(choice.kind())) {
       NetnsInventory inventory = NetnsInventory.read(Path.of("/"));
       if (choice.select(inventory, Path.of("/proc")).isEmpty()) {
         throw new UsageException(

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import io.sockwatch.snapshot.SnapshotReader;
+import io.sockwatch.testkit.TestNetns;
 import io.sockwatch.testkit.Unprivileged;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
@@ -25,6 +26,55 @@ import tools.jackson.databind.json.JsonMapper;
 class SnapshotCommandUnprivilegedTest {
 
   @TempDir Path dir;
+
+  /**
+   * As nobody, {@code --netns all} cannot enter a namespace of root's: that namespace is listed
+   * under unavailable with the reason, and the own namespace is still read in full.
+   */
+  @Test
+  void aNamespaceItMayNotEnterIsReportedAndTheRestIsRead() throws Exception {
+    String whyNot = Unprivileged.whyNot();
+    assumeTrue(whyNot == null, whyNot);
+    try (TestNetns other = TestNetns.create("swnobody");
+        ServerSocket listener = new ServerSocket()) {
+      listener.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
+      String port = Integer.toString(listener.getLocalPort());
+      Process child =
+          Unprivileged.start(
+              dir,
+              List.of(Main.class, SnapshotReader.class),
+              Main.class.getName(),
+              "snapshot",
+              "--netns",
+              "all",
+              "--state",
+              "listen",
+              "--sport",
+              port,
+              "-o",
+              "json");
+      try {
+        assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("child finished").isTrue();
+      } finally {
+        child.destroyForcibly();
+      }
+      String text = Files.readString(dir.resolve("output.txt"), StandardCharsets.UTF_8);
+      assertThat(child.exitValue()).as(text).isZero();
+      JsonNode json = JsonMapper.builder().build().readTree(text);
+      assertThat(json.get("socket_count").asInt()).as(text).isEqualTo(1);
+      assertThat(json.get("sockets").get(0).get("local").get("port").asString()).isEqualTo(port);
+      JsonNode denied = null;
+      for (JsonNode u : json.get("unavailable")) {
+        if (u.get("item").asString().equals("network namespace " + other.name())) {
+          denied = u;
+        }
+      }
+      assertThat(denied).as(text).isNotNull();
+      assertThat(denied.get("reason").asString())
+          .startsWith("permission denied to enter it")
+          .contains("needs root");
+    }
+  }
 
   @Test
   void listsSocketsAndSaysAttributionIsPartial() throws Exception {

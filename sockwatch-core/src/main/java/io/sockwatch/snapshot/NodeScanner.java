@@ -19,6 +19,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalLong;
 
 /**
  * Reads the socket tables of the network namespaces {@code --netns} chooses and joins them into a
@@ -30,7 +31,8 @@ import java.util.Optional;
  *
  * <p>The plain paths stay as cheap as before: {@code self}, and {@code host} when the reader runs
  * in the host's namespace (two readlinks tell), read the own namespace directly without taking an
- * inventory. Not thread-safe: one command or one sampler owns it.
+ * inventory. Without privilege pid 1's link is unreadable; {@code host} then reads the own
+ * namespace and says so. Not thread-safe: one command or one sampler owns it.
  */
 public final class NodeScanner {
 
@@ -95,8 +97,27 @@ public final class NodeScanner {
    */
   public NodeScan read(SocketFilter filter, SnapshotReader.Options options)
       throws SourceUnavailableException {
-    if (choice.isEmpty() || isOwn(choice.get())) {
+    if (choice.isEmpty() || choice.get().kind() == NetnsChoice.Kind.SELF) {
       return NodeScan.single(own.read(filter, options));
+    }
+    if (choice.get().kind() == NetnsChoice.Kind.HOST) {
+      OptionalLong host = inodeOf(root.resolve("proc/1/ns/net"));
+      if (host.isEmpty()) {
+        // Without privilege pid 1's link is hidden: the own namespace is the best guess, said so.
+        Snapshot s = own.read(filter, options);
+        List<Unavailable> more = new ArrayList<>(s.unavailable());
+        more.add(
+            new Unavailable(
+                "host network namespace",
+                "pid 1's namespace link is unreadable (not root); read this process's own"
+                    + " namespace instead"));
+        return NodeScan.single(
+            new Snapshot(
+                s.takenAt(), s.source(), s.sockets(), s.owners(), s.attributed(), s.node(), more));
+      }
+      if (host.equals(inodeOf(root.resolve("proc/self/ns/net")))) {
+        return NodeScan.single(own.read(filter, options));
+      }
     }
     NetnsInventory inventory = NetnsInventory.read(root);
     List<NetworkNamespace> chosen = choice.get().select(inventory, root.resolve("proc"));
@@ -123,21 +144,12 @@ public final class NodeScanner {
     return own.readNode();
   }
 
-  /** Whether the choice is the caller's own namespace, told without an inventory. */
-  private boolean isOwn(NetnsChoice c) {
-    return switch (c.kind()) {
-      case SELF -> true;
-      case HOST -> sameLink(root.resolve("proc/1/ns/net"), root.resolve("proc/self/ns/net"));
-      default -> false;
-    };
-  }
-
-  private static boolean sameLink(Path a, Path b) {
+  private static OptionalLong inodeOf(Path link) {
     try {
-      long x = NetnsLinkText.inodeOf(Files.readSymbolicLink(a).toString());
-      return x > 0 && x == NetnsLinkText.inodeOf(Files.readSymbolicLink(b).toString());
+      long inode = NetnsLinkText.inodeOf(Files.readSymbolicLink(link).toString());
+      return inode > 0 ? OptionalLong.of(inode) : OptionalLong.empty();
     } catch (IOException | RuntimeException e) {
-      return false;
+      return OptionalLong.empty();
     }
   }
 
@@ -168,7 +180,8 @@ public final class NodeScanner {
       } catch (SourceUnavailableException e) {
         failed++;
         firstFailure = firstFailure == null ? e.getMessage() : firstFailure;
-        unavailable.add(new Unavailable("network namespace " + ns.label(), e.getMessage()));
+        unavailable.add(
+            new Unavailable("network namespace " + ns.label(), withoutName(e.getMessage())));
       }
     }
     if (read.size() >= MAX_NAMESPACES && chosen.size() > MAX_NAMESPACES) {
@@ -182,6 +195,14 @@ public final class NodeScanner {
           "no network namespace could be read (" + chosen.size() + " chosen): " + firstFailure);
     }
     return join(read, filter, options, unavailable, failed);
+  }
+
+  /** The reason alone: the namespace sources start their messages with the namespace's name. */
+  private static String withoutName(String message) {
+    int end = message.indexOf("): ");
+    return message.startsWith("network namespace ") && end > 0
+        ? message.substring(end + 3)
+        : message;
   }
 
   /** The own namespace is read without entering; others through the executor. */
