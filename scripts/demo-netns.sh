@@ -1,0 +1,50 @@
+#!/usr/bin/env bash
+# Produces the README's namespace sample: three network namespaces standing in for pods, read at
+# once from the host by `sockwatch snapshot --netns all` and `sockwatch doctor` (default: all).
+#   shop:  a server on 127.0.0.1:8080 polled by a herd opening a fresh connection per probe,
+#   queue: a server on 127.0.0.1:9000 that never closes what its clients closed (CLOSE_WAIT),
+#   cache: a server on 127.0.0.1:6379 with one idle client.
+# The same 127.0.0.1 ports exist in every namespace; sockwatch keeps them apart. Needs root;
+# cleans up on exit, even on failure.
+set -euo pipefail
+here=$(cd "$(dirname "$0")/.." && pwd)
+. "$here/scripts/env.sh"
+cd "$here"
+mvn -q -B -DskipTests install -pl sockwatch-testkit,sockwatch-cli -am >&2
+tag=$$
+spaces=("shop$tag" "queue$tag" "cache$tag")
+pids=()
+cleanup() {
+  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
+  wait 2>/dev/null || true
+  for ns in "${spaces[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
+}
+trap cleanup EXIT
+for ns in "${spaces[@]}"; do
+  ip netns add "$ns"
+  ip netns exec "$ns" ip link set lo up
+done
+java_cmd=("$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx64m -Djava.net.preferIPv4Stack=true -cp sockwatch-testkit/target/classes io.sockwatch.testkit.ScenarioMain)
+start() { # start NS SCENARIO... in the background and wait for its READY line
+  local ns=$1 fifo
+  shift
+  fifo=$(mktemp -u); mkfifo "$fifo"
+  (exec ip netns exec "$ns" "${java_cmd[@]}" "$@") >"$fifo" &
+  pids+=($!)
+  read -r _ <"$fifo"; rm -f "$fifo"
+}
+start "shop$tag" server 127.0.0.1:8080
+start "shop$tag" herd 127.0.0.1:8080 20 30 2
+start "queue$tag" server 127.0.0.1:9000 --leak
+ip netns exec "queue$tag" "${java_cmd[@]}" leak-clients 127.0.0.1:9000 120 4096 >/dev/null
+start "cache$tag" server 127.0.0.1:6379
+start "cache$tag" idle 127.0.0.1:6379
+echo "# scenario running; letting TIME_WAIT build up for 8 s" >&2
+sleep 8
+echo "\$ sockwatch snapshot --netns all --summary --top 3"
+./sockwatch snapshot --netns all --summary --top 3
+echo
+echo "\$ sockwatch doctor --set close-wait.min-age=5s"
+set +e
+./sockwatch doctor --set close-wait.min-age=5s
+echo "(exit code $?)"
