@@ -2,9 +2,12 @@ package io.sockwatch.cli.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sockwatch.analysis.Finding;
+import io.sockwatch.analysis.Placement;
 import io.sockwatch.analysis.Severity;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.process.ProcessInfo;
+import io.sockwatch.watch.NamespaceTallies;
 import io.sockwatch.watch.TickStats;
 import io.sockwatch.watch.TrackedFinding;
 import io.sockwatch.watch.WatchState;
@@ -321,5 +324,95 @@ class AgentMetricsTest {
     assertThat(Exposition.parse(top20).samples()).hasSizeLessThan(500);
     assertThat(Exposition.parse(top1000).samples()).hasSizeLessThan(9500);
     Promtool.assertPasses(top1000);
+  }
+
+  @Test
+  void perNamespaceCountsAndPlacedFindingsCarryNamespaceAndContainerLabels() throws Exception {
+    String pod = "pod 8e0c140c-e93f-4620-9811-bb56d182ccfb container 26b43d5fcb27";
+    NamespaceTallies tallies =
+        new NamespaceTallies(
+            List.of(
+                new NamespaceTallies.Tally(4026531840L, "host", "", 52, someStates()),
+                new NamespaceTallies.Tally(
+                    4026532100L,
+                    "net:[4026532100]",
+                    pod,
+                    5,
+                    Map.of(TcpState.CLOSE_WAIT, 4, TcpState.LISTEN, 1)),
+                new NamespaceTallies.Tally(0, "other", "", 7, Map.of(TcpState.ESTABLISHED, 7))),
+            22,
+            2);
+    Finding placed =
+        States.finding("close-wait", "server(200)", Severity.WARNING)
+            .finding()
+            .placedIn(new Placement(4026532100L, "net:[4026532100]", List.of(pod)), false);
+    WatchState single =
+        States.full(
+            States.stats(someStates(), 0, 0),
+            2,
+            List.of(new TrackedFinding(placed, States.START, States.NOW, Optional.empty())));
+    WatchState state =
+        new WatchState(
+            single.takenAt(),
+            single.scan(),
+            single.stats(),
+            single.node(),
+            single.open(),
+            single.resolved(),
+            single.status(),
+            tallies);
+
+    String text = METRICS.exposition(state);
+    Exposition e = Exposition.parse(text);
+
+    assertThat(e.value("sockwatch_netns_read")).contains(22.0);
+    assertThat(e.value("sockwatch_netns_unreadable")).contains(2.0);
+    assertThat(e.samples("sockwatch_netns_sockets")).as("one per namespace and state").hasSize(6);
+    assertThat(
+            e.value(
+                "sockwatch_netns_sockets",
+                "netns",
+                "host",
+                "inode",
+                "4026531840",
+                "state",
+                "established"))
+        .contains(40.0);
+    assertThat(
+            e.value(
+                "sockwatch_netns_sockets",
+                "netns",
+                "net:[4026532100]",
+                "inode",
+                "4026532100",
+                "container",
+                pod,
+                "state",
+                "close_wait"))
+        .contains(4.0);
+    assertThat(e.value("sockwatch_netns_sockets", "netns", "other", "state", "established"))
+        .as("the other row has no inode")
+        .contains(7.0);
+    assertThat(
+            e.value(
+                "sockwatch_finding_open",
+                "id",
+                "close-wait/server(200)@netns:4026532100",
+                "detector",
+                "close-wait",
+                "severity",
+                "warning",
+                "netns",
+                "net:[4026532100]",
+                "container",
+                pod))
+        .contains(1.0);
+    Promtool.assertPasses(text);
+
+    Exposition unplaced = expose(single);
+    assertThat(unplaced.type("sockwatch_netns_sockets"))
+        .as("a single-namespace agent exports no per-namespace families")
+        .isEmpty();
+    assertThat(unplaced.type("sockwatch_netns_read")).isEmpty();
   }
 }
