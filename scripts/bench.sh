@@ -6,8 +6,10 @@
 #   scripts/bench.sh attribution 1m
 #   scripts/bench.sh jmh [JMH args]   parser micro-benchmarks (JMH)
 #   scripts/bench.sh netns [N] [SOCKETS]  namespace inventory and per-namespace reads of N
-#       namespaces (default 50) of about SOCKETS sockets each (default 1000) against one read
-#       of the benchmark's own namespace
+#       namespaces (default 50) of SOCKETS ESTABLISHED sockets each (default 1000), then the whole
+#       --netns all scan (checked to read each exactly) and --netns host/self against the plain
+#       read of the own namespace; runs in the host's namespace (that is what host-only means
+#       there), the sockets held by a few worker JVMs
 #   scripts/bench.sh agent [10k,100k] the running agent (sockwatch serve): CPU, scan cost, heap, RSS
 #       per size at --cpu-budget 5% and 100%, each in a namespace and population of its own
 #       (BENCH_WINDOW seconds measured, default 120: a full walk of /proc comes every 60-90 s;
@@ -31,6 +33,11 @@ if [ "${1:-}" = "jmh" ]; then
 fi
 # Every worker of the population holds up to (ulimit -n - 1000) descriptors.
 ulimit -n 20000 2>/dev/null || true
+if [ "${1:-}" = "netns" ]; then
+  # Its namespaces are deleted by TestNetns.close in a finally block and by shutdown hooks; the
+  # socket holders it starts exit when their stdin (a pipe from it) closes.
+  exec "${java[@]}" -jar "$jar" "$@"
+fi
 if [ "${1:-}" = "agent" ]; then
   # The benchmark makes a namespace per run (swt-agent-<its pid>-N) and stops what it started
   # there, also from shutdown hooks. Should it die regardless, the trap ends the processes left in

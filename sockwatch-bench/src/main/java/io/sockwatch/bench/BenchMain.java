@@ -53,7 +53,7 @@ public final class BenchMain {
       case "netns" -> {
         int namespaces = args.length > 1 ? Integer.parseInt(args[1]) : 50;
         int sockets = args.length > 2 ? Integer.parseInt(args[2]) : 1000;
-        new NetnsBenchmark(rounds).run(namespaces, sockets);
+        new NetnsBenchmark(rounds, launcher).run(namespaces, sockets);
       }
       default -> {
         System.err.println("unknown benchmark: " + args[0]);

@@ -1,7 +1,6 @@
 package io.sockwatch.bench;
 
 import io.sockwatch.kernel.ScanRequest;
-import io.sockwatch.kernel.SourceUnavailableException;
 import io.sockwatch.kernel.netns.NetnsExecutor;
 import io.sockwatch.kernel.netns.NetnsSources;
 import io.sockwatch.kernel.netns.NetnsTarget;
@@ -9,55 +8,59 @@ import io.sockwatch.kernel.sockdiag.NetlinkSockDiagSource;
 import io.sockwatch.process.netns.NetnsInventory;
 import io.sockwatch.process.netns.NetworkNamespace;
 import io.sockwatch.testkit.TestNetns;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.ByteBuffer;
-import java.nio.channels.ServerSocketChannel;
-import java.nio.channels.SocketChannel;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * What reading many network namespaces costs: the inventory, then a netlink read of each of N
  * namespaces holding M loopback sockets apiece, against one read of this JVM's own namespace. The
- * sockets are opened by this JVM itself on the namespace thread (a socket belongs to the namespace
- * its creating thread is in), so no worker processes are needed; run it with {@code ulimit -n}
- * above N x M.
+ * sockets are held by a few {@link NetnsSocketHolder} processes. They are ESTABLISHED pairs, which
+ * stay put for the whole run (TIME_WAIT would expire after 60 s), so every round and contender sees
+ * the same population. Then {@link NodeScanComparison} times the whole scan as doctor and serve run
+ * it, and the host-only path.
  */
 final class NetnsBenchmark {
 
   private final int rounds;
+  private final String launcher;
 
-  NetnsBenchmark(int rounds) {
+  NetnsBenchmark(int rounds, String launcher) {
     this.rounds = rounds;
+    this.launcher = launcher;
   }
 
   void run(int namespaces, int socketsPerNamespace) throws Exception {
     List<TestNetns> made = new ArrayList<>();
-    List<AutoCloseable> sockets = new ArrayList<>();
+    SocketHolders holders = null;
     try (NetnsExecutor executor = new NetnsExecutor()) {
       for (int i = 0; i < namespaces; i++) {
         made.add(TestNetns.create("bench"));
       }
+      int pairs = socketsPerNamespace / 2;
+      long start = System.nanoTime();
+      holders = SocketHolders.start(made.stream().map(TestNetns::name).toList(), pairs);
+      double built = (System.nanoTime() - start) / 1e9;
       NetnsInventory inventory = NetnsInventory.read(Path.of("/"));
       List<NetnsSources> sources = new ArrayList<>();
+      Map<Long, Integer> expected = new LinkedHashMap<>();
       for (TestNetns ns : made) {
         NetworkNamespace n = inventory.byName(ns.name()).orElseThrow();
         NetnsTarget target = new NetnsTarget(n.label(), n.inode(), n.wayIn(), n.procNetDirectory());
         sources.add(new NetnsSources(executor, target));
-        int pairs = socketsPerNamespace / 6;
-        sockets.addAll(
-            executor.callIn(target, () -> openPairs(pairs, socketsPerNamespace - 2 * pairs)));
+        expected.put(n.inode(), 2 * pairs + 1);
       }
       System.out.printf(
           Locale.ROOT,
-          "%d namespaces x %d sockets (plus one listener each)%n",
+          "%d namespaces x %d ESTABLISHED sockets (plus one listener each), held by %d worker"
+              + " processes (built in %.1f s)%n",
           namespaces,
-          socketsPerNamespace);
+          2 * pairs,
+          holders.size(),
+          built);
       Timed inventoryTime = new Timed("inventory (all pids + /run/netns)", rounds);
       Timed enterTime = new Timed("enter and leave each namespace, no read", rounds);
       Timed readTime = new Timed("netlink read of every namespace", rounds);
@@ -107,41 +110,14 @@ final class NetnsBenchmark {
             t.min() * 1e3,
             t.max() * 1e3);
       }
+      new NodeScanComparison(rounds, launcher).run(executor, expected);
     } finally {
-      for (AutoCloseable c : sockets) {
-        c.close();
+      if (holders != null) {
+        holders.close();
       }
       for (TestNetns ns : made) {
         ns.close();
       }
     }
-  }
-
-  /**
-   * A listener on 127.0.0.1, {@code pairs} connected pairs held open and {@code timeWait}
-   * connections closed client-first, in the calling thread's namespace.
-   */
-  private static List<AutoCloseable> openPairs(int pairs, int timeWait)
-      throws SourceUnavailableException {
-    List<AutoCloseable> open = new ArrayList<>(2 * pairs + 1);
-    try {
-      ServerSocketChannel listener = ServerSocketChannel.open();
-      open.add(listener);
-      listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), pairs + 1);
-      for (int i = 0; i < pairs; i++) {
-        open.add(SocketChannel.open(listener.getLocalAddress()));
-        open.add(listener.accept());
-      }
-      for (int i = 0; i < timeWait; i++) {
-        try (SocketChannel client = SocketChannel.open(listener.getLocalAddress());
-            SocketChannel server = listener.accept()) {
-          client.close(); // the active closer keeps TIME_WAIT
-          server.read(ByteBuffer.allocate(1)); // its FIN
-        }
-      }
-    } catch (IOException e) {
-      throw new UncheckedIOException(e);
-    }
-    return open;
   }
 }
