@@ -1,7 +1,6 @@
 package io.sockwatch.analysis;
 
 import io.sockwatch.model.Unavailable;
-import io.sockwatch.process.ProcessInfo;
 import io.sockwatch.snapshot.NamespaceSnapshot;
 import io.sockwatch.snapshot.NodeScan;
 import io.sockwatch.snapshot.Snapshot;
@@ -11,7 +10,6 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeSet;
 
 /**
  * Runs the detectors over a {@link NodeScan}. Per-namespace detectors judge each namespace on its
@@ -49,6 +47,7 @@ public final class NamespaceDoctor {
               before.isPresent() ? intervalSeconds : 0,
               config));
     }
+    FindingPlacer placer = new FindingPlacer(after);
     List<Finding> findings = new ArrayList<>();
     Set<Unavailable> unavailable = new LinkedHashSet<>(after.unavailable());
     for (NamespaceSnapshot ns : after.namespaces()) {
@@ -60,7 +59,7 @@ public final class NamespaceDoctor {
                   earlier, ns.snapshot(), earlier.isPresent() ? intervalSeconds : 0, config));
       unavailable.addAll(r.unavailable());
       for (Finding f : r.findings()) {
-        findings.add(f.placedIn(placement(ns, f), ns.namespace().host()));
+        findings.add(placer.inNamespace(ns, f));
       }
     }
     Optional<Snapshot> mergedBefore = before.map(NodeScan::merged);
@@ -73,7 +72,7 @@ public final class NamespaceDoctor {
                 config));
     unavailable.addAll(node.unavailable());
     for (Finding f : node.findings()) {
-      findings.add(f.placedIn(new Placement(0, "", containers(after.merged(), f)), true));
+      findings.add(placer.onNode(f));
     }
     findings.sort(
         Comparator.comparing(Finding::severity)
@@ -81,31 +80,5 @@ public final class NamespaceDoctor {
             .thenComparing(Finding::key));
     return new DoctorReport(
         findings, List.copyOf(unavailable), after.merged().sockets().size(), detectorCount);
-  }
-
-  /**
-   * The namespace and the containers of the processes the finding names; a finding in a container's
-   * namespace that names no process gets the containers holding sockets there.
-   */
-  private static Placement placement(NamespaceSnapshot ns, Finding f) {
-    List<String> containers = containers(ns.snapshot(), f);
-    if (containers.isEmpty() && f.subject().processes().isEmpty() && !ns.namespace().host()) {
-      containers = ns.containers(Placement.MAX_CONTAINERS);
-    }
-    return new Placement(ns.namespace().inode(), ns.namespace().label(), containers);
-  }
-
-  private static List<String> containers(Snapshot snapshot, Finding f) {
-    Set<String> out = new TreeSet<>();
-    for (String label : f.subject().processes()) {
-      int pid = ProcessLabel.pidOf(label);
-      if (pid > 0) {
-        ProcessInfo p = snapshot.owners().process(pid);
-        if (p != null) {
-          p.containerLabel().ifPresent(out::add);
-        }
-      }
-    }
-    return List.copyOf(out);
   }
 }

@@ -4,6 +4,7 @@ import io.sockwatch.analysis.Detector;
 import io.sockwatch.analysis.DoctorConfig;
 import io.sockwatch.analysis.DoctorReport;
 import io.sockwatch.analysis.Finding;
+import io.sockwatch.analysis.FindingPlacer;
 import io.sockwatch.analysis.NamespaceDoctor;
 import io.sockwatch.history.FirstSeen;
 import io.sockwatch.history.History;
@@ -81,6 +82,10 @@ public final class Sampler {
 
   private Snapshot lastScan;
   private NodeScan lastNodeScan;
+
+  /** Places trend findings in the last scan's namespaces; kept per scan, since ticks reuse it. */
+  private FindingPlacer placer;
+
   private NamespaceTallies lastNamespaces = NamespaceTallies.NONE;
   private TickStats lastStats;
   private List<Finding> lastScanFindings = List.of();
@@ -194,7 +199,9 @@ public final class Sampler {
             config);
     for (TrendDetector d : trendDetectors) {
       try {
-        raised.addAll(d.detect(trendInput));
+        for (Finding f : d.detect(trendInput)) {
+          raised.add(placer == null ? f : placer.onNode(f));
+        }
       } catch (RuntimeException e) {
         unavailable.add(new Unavailable("detector " + d.id(), "failed: " + e));
       }
@@ -276,6 +283,7 @@ public final class Sampler {
     recorder.recordScan(history, now.getEpochSecond(), stats, sincePrevious, lastScanSeconds);
     lastScan = scan;
     lastNodeScan = nodeScan;
+    placer = new FindingPlacer(nodeScan);
     lastNamespaces = NamespaceTallies.of(nodeScan);
     lastStats = stats;
     lastScanGapSeconds = sincePrevious;

@@ -245,8 +245,8 @@ class NamespaceDoctorTest {
         .as("sockets of every namespace")
         .isEqualTo(1 << 20);
     assertThat(f.subject().placement())
-        .as("node-wide: no namespace, the consumer's container")
-        .isEqualTo(new Placement(0, "", List.of(POD_LABEL)));
+        .as("node-wide, keyed as such, placed where its consumer's sockets are")
+        .isEqualTo(new Placement(POD_INODE, "net:[" + POD_INODE + "]", List.of(POD_LABEL)));
     assertThat(report.detectorCount()).isEqualTo(1);
   }
 
