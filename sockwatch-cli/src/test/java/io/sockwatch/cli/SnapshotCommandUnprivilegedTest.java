@@ -112,7 +112,10 @@ class SnapshotCommandUnprivilegedTest {
       assertThat(json.get("unavailable").toString())
           .contains("process attribution")
           .contains("partial")
-          .contains("run as root for full attribution");
+          .contains("run as root for full attribution")
+          // The default --netns host: the host's namespace link is hidden from nobody.
+          .contains("host network namespace")
+          .contains("read this process's own namespace instead");
     }
   }
 }

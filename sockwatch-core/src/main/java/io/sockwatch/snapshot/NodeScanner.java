@@ -31,7 +31,7 @@ import java.util.OptionalLong;
  *
  * <p>The plain paths stay as cheap as before: {@code self}, and {@code host} when the reader runs
  * in the host's namespace (two readlinks tell), read the own namespace directly without taking an
- * inventory. Without privilege pid 1's link is unreadable; {@code host} then reads the own
+ * inventory. Without privilege the host's link is unreadable; {@code host} then reads the own
  * namespace and says so. Not thread-safe: one command or one sampler owns it.
  */
 public final class NodeScanner {
@@ -101,16 +101,16 @@ public final class NodeScanner {
       return NodeScan.single(own.read(filter, options));
     }
     if (choice.get().kind() == NetnsChoice.Kind.HOST) {
-      OptionalLong host = inodeOf(root.resolve("proc/1/ns/net"));
+      OptionalLong host = hostInode();
       if (host.isEmpty()) {
-        // Without privilege pid 1's link is hidden: the own namespace is the best guess, said so.
+        // Without privilege these links are hidden: the own namespace is the best guess, said so.
         Snapshot s = own.read(filter, options);
         List<Unavailable> more = new ArrayList<>(s.unavailable());
         more.add(
             new Unavailable(
                 "host network namespace",
-                "pid 1's namespace link is unreadable (not root); read this process's own"
-                    + " namespace instead"));
+                "neither pid 1's nor kthreadd's namespace link is readable (not root?); read"
+                    + " this process's own namespace instead"));
         return NodeScan.single(
             new Snapshot(
                 s.takenAt(), s.source(), s.sockets(), s.owners(), s.attributed(), s.node(), more));
@@ -142,6 +142,25 @@ public final class NodeScanner {
    */
   public NodeStats readNode() {
     return own.readNode();
+  }
+
+  /**
+   * pid 1's namespace, or kthreadd's when a sandbox hides pid 1's link even from root (kernel
+   * threads live in the initial namespace), as {@link NetnsInventory} decides.
+   */
+  private OptionalLong hostInode() {
+    OptionalLong init = inodeOf(root.resolve("proc/1/ns/net"));
+    if (init.isPresent()) {
+      return init;
+    }
+    try {
+      String comm = Files.readString(root.resolve("proc/2/comm")).strip();
+      return comm.equals("kthreadd")
+          ? inodeOf(root.resolve("proc/2/ns/net"))
+          : OptionalLong.empty();
+    } catch (IOException | RuntimeException e) {
+      return OptionalLong.empty();
+    }
   }
 
   private static OptionalLong inodeOf(Path link) {

@@ -4,6 +4,7 @@ import com.sun.net.httpserver.HttpExchange;
 import io.sockwatch.cli.output.JsonWriter;
 import io.sockwatch.history.HistoryStatus;
 import io.sockwatch.model.Unavailable;
+import io.sockwatch.watch.NamespaceTallies;
 import io.sockwatch.watch.Sampler;
 import io.sockwatch.watch.WatchState;
 import io.sockwatch.watch.WatchStatus;
@@ -27,7 +28,7 @@ final class StatusEndpoints {
   void status(HttpExchange ex) throws IOException {
     Query.parse(ex.getRequestURI(), Set.of());
     WatchState s = current();
-    Responses.json(ex, w -> write(w, s.status()));
+    Responses.json(ex, w -> write(w, s.status(), s.namespaces()));
   }
 
   /**
@@ -56,7 +57,7 @@ final class StatusEndpoints {
         .orElseThrow(() -> new HttpProblem(503, "no sample yet; the first tick is running"));
   }
 
-  static void write(JsonWriter w, WatchStatus s) {
+  static void write(JsonWriter w, WatchStatus s, NamespaceTallies namespaces) {
     w.beginObject();
     w.field("schema", "sockwatch.status/v1");
     w.field("started_at", s.startedAt().toString());
@@ -87,6 +88,24 @@ final class StatusEndpoints {
     w.endObject();
     w.endObject();
     w.field("findings_refused", s.findingsRefused());
+    if (!namespaces.top().isEmpty()) {
+      w.name("namespaces").beginObject();
+      w.field("read", namespaces.read());
+      w.field("unreadable", namespaces.failed());
+      w.name("largest").beginArray();
+      for (NamespaceTallies.Tally t : namespaces.top()) {
+        w.beginObject().field("netns", t.netns());
+        if (t.inode() != 0) {
+          w.field("inode", t.inode());
+        }
+        if (!t.container().isEmpty()) {
+          w.field("container", t.container());
+        }
+        w.field("sockets", t.sockets()).endObject();
+      }
+      w.endArray();
+      w.endObject();
+    }
     s.lastError().ifPresent(e -> w.field("last_error", e));
     w.name("unavailable").beginArray();
     for (Unavailable u : s.unavailable()) {

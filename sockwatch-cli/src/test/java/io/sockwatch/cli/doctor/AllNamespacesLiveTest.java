@@ -207,6 +207,12 @@ class AllNamespacesLiveTest {
       assertThat(leak).as("open %s; last /api/findings: %s", id, last).isNotNull();
       assertThat(leak.get("subject").get("netns").asString()).isEqualTo(leaky.name());
 
+      JsonNode status = serve.json("/api/status").get("namespaces");
+      assertThat(status.get("read").asInt())
+          .as("host and the test's three")
+          .isGreaterThanOrEqualTo(4);
+      assertThat(status.get("largest").toString()).contains("\"netns\":\"" + web.name() + "\"");
+
       List<String> metrics = serve.get("/metrics").body().lines().toList();
       assertThat(
               line(

@@ -186,6 +186,17 @@
     if (str(s.scope)) {
       parts.push(parts.length ? '(' + s.scope + ')' : s.scope);
     }
+    // Where on the node, when the agent reads several network namespaces.
+    const where = [];
+    if (str(s.netns)) {
+      where.push('netns ' + s.netns);
+    }
+    if (Array.isArray(s.containers)) {
+      where.push(...s.containers.map(str).filter(Boolean));
+    }
+    if (where.length) {
+      parts.push('[' + where.join(', ') + ']');
+    }
     return parts.length ? parts.join(' ') : 'this node';
   }
 
