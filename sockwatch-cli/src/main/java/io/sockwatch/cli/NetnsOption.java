@@ -6,8 +6,11 @@ import io.sockwatch.cli.args.OptionSpec;
 import io.sockwatch.cli.args.ParsedArgs;
 import io.sockwatch.cli.args.UsageException;
 import io.sockwatch.kernel.netns.NetnsExecutor;
+import io.sockwatch.kernel.procfs.NodeStatsSource;
+import io.sockwatch.model.NodeStats;
 import io.sockwatch.process.netns.NetnsChoice;
 import io.sockwatch.process.netns.NetnsInventory;
+import io.sockwatch.process.netns.NetworkNamespace;
 import io.sockwatch.snapshot.NodeScanner;
 import io.sockwatch.snapshot.SnapshotReader;
 import java.nio.file.Path;
@@ -18,7 +21,9 @@ import java.util.EnumSet;
  * the node (each container's and pod's, every {@code ip netns}); {@code host} is pid 1's, {@code
  * self} the one sockwatch runs in; the others name one namespace. {@code doctor} and {@code serve}
  * default to all, since on a node most sockets live in pods; {@code snapshot} defaults to host,
- * like {@code ss}.
+ * like {@code ss}; {@code plan} reads one namespace's port range ({@code self} by default). {@code
+ * probe-idle} and {@code echo} open connections rather than read tables: they run inside a
+ * namespace with {@code ip netns exec}, as any client would.
  */
 final class NetnsOption {
 
@@ -42,6 +47,44 @@ final class NetnsOption {
   }
 
   /**
+   * Node counters and sysctls of the one namespace {@code --netns} names, for a command that models
+   * a single namespace ({@code plan}: its port range). {@code self} reads {@code --root}.
+   */
+  static NodeStats singleNode(ParsedArgs args) {
+    NetnsChoice choice = choice(args);
+    Path root = Path.of(args.value("--root"));
+    if (choice.kind() == NetnsChoice.Kind.SELF) {
+      return new NodeStatsSource(root).read();
+    }
+    if (!root.equals(Path.of("/"))) {
+      throw new UsageException("--netns reads live namespaces; it cannot be combined with --root");
+    }
+    if (choice.isAll()) {
+      throw new UsageException("--netns all: this command models one namespace; name one");
+    }
+    NetnsInventory inventory = NetnsInventory.read(root);
+    NetworkNamespace ns =
+        choice.select(inventory, root.resolve("proc")).stream()
+            .findFirst()
+            .orElseThrow(() -> missing(choice, inventory));
+    if (ns.current()) {
+      return new NodeStatsSource(root).read();
+    }
+    try (NetnsExecutor executor = new NetnsExecutor()) {
+      return SnapshotReader.forNamespace(ns, executor).readNode();
+    }
+  }
+
+  private static UsageException missing(NetnsChoice choice, NetnsInventory inventory) {
+    return new UsageException(
+        "--netns: no network namespace '"
+            + choice.describe()
+            + "' (found "
+            + inventory.namespaces().size()
+            + "; `lsns -t net` lists them)");
+  }
+
+  /**
    * The scanner for what {@code --netns} chooses, attributing through {@code own} (the reader of
    * sockwatch's own namespace, or of a recorded {@code --root}). A recorded tree has one namespace:
    * the default choice reads it; naming another is a usage error.
@@ -60,12 +103,7 @@ final class NetnsOption {
         .contains(choice.kind())) {
       NetnsInventory inventory = NetnsInventory.read(Path.of("/"));
       if (choice.select(inventory, Path.of("/proc")).isEmpty()) {
-        throw new UsageException(
-            "--netns: no network namespace '"
-                + choice.describe()
-                + "' (found "
-                + inventory.namespaces().size()
-                + "; `lsns -t net` lists them)");
+        throw missing(choice, inventory);
       }
     }
     // The executor's thread lives as long as the command (for serve, the process).

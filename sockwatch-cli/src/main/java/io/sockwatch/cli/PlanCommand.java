@@ -10,14 +10,12 @@ import io.sockwatch.cli.args.ParsedArgs;
 import io.sockwatch.cli.args.UsageException;
 import io.sockwatch.cli.output.JsonWriter;
 import io.sockwatch.cli.output.PlanTextWriter;
-import io.sockwatch.kernel.procfs.NodeStatsSource;
 import io.sockwatch.model.PortRange;
 import io.sockwatch.plan.CapacityForecast;
 import io.sockwatch.plan.CapacityModel;
 import io.sockwatch.plan.PollingPlan;
 import io.sockwatch.plan.PollingPlan.Closer;
 import java.io.PrintWriter;
-import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.OptionalDouble;
@@ -71,6 +69,7 @@ final class PlanCommand implements Command {
                   "How long one fresh probe connection is open (sizes in-flight sockets).",
                   "--probe-time"),
               CommonOptions.output(),
+              NetnsOption.spec("self"),
               CommonOptions.root()));
 
   @Override
@@ -104,8 +103,7 @@ final class PlanCommand implements Command {
     double timeWait = seconds("--time-wait", args.value("--time-wait"));
     double probe = seconds("--probe-time", args.value("--probe-time"));
     boolean fromNode = args.value("--port-range") == null;
-    PortRange range =
-        fromNode ? nodeRange(Path.of(args.value("--root"))) : portRange(args.value("--port-range"));
+    PortRange range = fromNode ? nodeRange(args) : portRange(args.value("--port-range"));
     List<String> intervals = args.list("--interval");
     if (intervals.isEmpty()) {
       intervals = List.of("1s");
@@ -188,9 +186,8 @@ final class PlanCommand implements Command {
     }
   }
 
-  private static PortRange nodeRange(Path root) {
-    return new NodeStatsSource(root)
-        .read()
+  private static PortRange nodeRange(ParsedArgs args) {
+    return NetnsOption.singleNode(args)
         .tunables()
         .localPortRange()
         .orElseThrow(

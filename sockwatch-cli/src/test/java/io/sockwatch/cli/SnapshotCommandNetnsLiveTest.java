@@ -73,6 +73,19 @@ class SnapshotCommandNetnsLiveTest {
   }
 
   @Test
+  void planModelsTheNamedNamespacesPortRange() throws Exception {
+    ns.sysctl("net.ipv4.ip_local_port_range", "40000 40999");
+    CliRun plan = CliRun.of("plan", "--nodes", "10", "--netns", ns.name(), "-o", "json");
+    assertThat(plan.exitCode()).as(plan.err()).isZero();
+    JsonNode range = plan.json().get("portRange");
+    assertThat(range.get("low").asInt()).isEqualTo(40000);
+    assertThat(range.get("size").asInt()).isEqualTo(1000);
+    CliRun all = CliRun.of("plan", "--nodes", "10", "--netns", "all");
+    assertThat(all.exitCode()).isEqualTo(2);
+    assertThat(all.err()).startsWith("sockwatch: --netns all: this command models one namespace");
+  }
+
+  @Test
   void unknownNamespacesAndRecordedRootsAreUsageErrors() {
     CliRun missing = CliRun.of("snapshot", "--netns", "no-such-namespace-here");
     assertThat(missing.exitCode()).isEqualTo(2);

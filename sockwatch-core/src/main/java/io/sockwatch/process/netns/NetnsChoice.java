@@ -59,7 +59,11 @@ public record NetnsChoice(Kind kind, long inode, String name, int pid) {
       if (t.length() > 18) {
         throw new IllegalArgumentException("'" + t + "' is too large for a namespace inode");
       }
-      return new NetnsChoice(Kind.INODE, Long.parseLong(t), "", 0);
+      long inode = Long.parseLong(t);
+      if (inode == 0) {
+        throw new IllegalArgumentException("0 is no namespace inode");
+      }
+      return new NetnsChoice(Kind.INODE, inode, "", 0);
     }
     if (t.isEmpty() || t.length() > 255 || t.contains("/") || t.equals(".") || t.equals("..")) {
       throw new IllegalArgumentException(

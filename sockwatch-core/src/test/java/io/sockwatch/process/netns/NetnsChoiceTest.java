@@ -109,6 +109,13 @@ class NetnsChoiceTest {
         .hasMessage("'" + huge + "' is too large for a namespace inode");
   }
 
+  @Test
+  void inodeZeroIsRejected() {
+    assertThatThrownBy(() -> NetnsChoice.parse("0"))
+        .isInstanceOf(IllegalArgumentException.class)
+        .hasMessage("0 is no namespace inode");
+  }
+
   @ParameterizedTest
   @ValueSource(strings = {"", "   ", "/", "..", ".", "a/b", "../etc"})
   void textThatCannotBeAnIpNetnsNameIsRejected(String text) {
