@@ -7,6 +7,7 @@ import io.sockwatch.cli.testing.ChildJvm;
 import io.sockwatch.cli.testing.ServeProcess;
 import io.sockwatch.testkit.SocketPopulation;
 import io.sockwatch.testkit.SsTable;
+import io.sockwatch.testkit.TestCgroup;
 import io.sockwatch.testkit.TestNetns;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -24,14 +25,21 @@ import tools.jackson.databind.JsonNode;
  * {@code --netns all} from the host, as on a Kubernetes node: three namespaces of the test's own,
  * two running socket populations and one a leaking server, all read by one sockwatch in the host's
  * namespace. Every namespace is found, its counts equal {@code ip netns exec NS ss -tan} state by
- * state, and the leak is reported in the namespace it lives in, naming the leaking process, by
- * {@code doctor} and by {@code serve}.
+ * state, and the leak is reported in the namespace it lives in, naming the leaking process and its
+ * container, by {@code doctor} and by {@code serve}. The leaking server is moved into a cgroup of
+ * the kubelet's shape, so its container label comes from its real {@code /proc/PID/cgroup}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AllNamespacesLiveTest {
 
   private static final Duration BOUND = Duration.ofSeconds(30);
   private static final int LEAKED = 8;
+  private static final String POD_UID = "0f6c1e2a-3b4d-4c5e-8f70-1a2b3c4d5e6f";
+  private static final String CONTAINER_ID =
+      "3f2a9c1b0d4e5f60718293a4b5c6d7e8f90a1b2c3d4e5f60718293a4b5c6d7e8";
+
+  /** What sockwatch calls the leaking server's container: pod UID and short container id. */
+  private static final String CONTAINER = "pod " + POD_UID + " container 3f2a9c1b0d4e";
 
   private final List<AutoCloseable> cleanup = new ArrayList<>();
   private TestNetns web;
@@ -69,6 +77,8 @@ class AllNamespacesLiveTest {
       String[] ready = server.awaitLine("port ", BOUND).split(" ");
       port = Integer.parseInt(ready[1]);
       serverPid = Long.parseLong(ready[3]);
+      // The server becomes a pod's container as far as its /proc/PID/cgroup shows.
+      keep(TestCgroup.kubeletContainer(POD_UID, CONTAINER_ID)).add(serverPid);
       try (ChildJvm clients =
           LeakFixtures.child(
               leaky,
@@ -139,9 +149,12 @@ class AllNamespacesLiveTest {
       assertThat(n.get("socket_count").asInt())
           .isEqualTo(mine.values().stream().mapToInt(Integer::intValue).sum());
     }
-    assertThat(json.get("processes").has(Long.toString(serverPid)))
+    JsonNode server = json.get("processes").get(Long.toString(serverPid));
+    assertThat(server)
         .as("the leaking server, running in its namespace, is attributed")
-        .isTrue();
+        .isNotNull();
+    assertThat(server.get("container").asString()).isEqualTo(CONTAINER);
+    assertThat(namespaces.get(inode(leaky)).get("containers").toString()).contains(CONTAINER);
   }
 
   @Test
@@ -156,6 +169,8 @@ class AllNamespacesLiveTest {
     assertThat(leak.get("subject").get("netns").asString()).isEqualTo(leaky.name());
     assertThat(leak.get("subject").get("netns_inode").asLong()).isEqualTo(inode);
     assertThat(leak.get("id").asString()).isEqualTo("close-wait/" + who + "@netns:" + inode);
+    assertThat(leak.get("subject").get("containers").toString())
+        .isEqualTo("[\"" + CONTAINER + "\"]");
     assertThat(DoctorJson.evidence(leak, "CLOSE_WAIT sockets past the minimum age"))
         .isEqualTo(LEAKED);
 
@@ -220,6 +235,7 @@ class AllNamespacesLiveTest {
                   "sockwatch_netns_sockets{",
                   "inode=\"" + inode(leaky) + "\"",
                   "netns=\"" + leaky.name() + "\"",
+                  "container=\"" + CONTAINER + "\"",
                   "state=\"close_wait\""))
           .endsWith("} " + LEAKED + ".0");
       assertThat(
@@ -227,7 +243,8 @@ class AllNamespacesLiveTest {
                   metrics,
                   "sockwatch_finding_open{",
                   "id=\"" + id + "\"",
-                  "netns=\"" + leaky.name() + "\""))
+                  "netns=\"" + leaky.name() + "\"",
+                  "container=\"" + CONTAINER + "\""))
           .endsWith("} 1.0");
     }
   }
