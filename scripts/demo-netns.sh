@@ -2,7 +2,8 @@
 # Produces the README's namespace sample: three network namespaces standing in for pods, read at
 # once from the host by `sockwatch snapshot --netns all` and `sockwatch doctor` (default: all).
 #   shop:  a server on 127.0.0.1:8080 polled by a herd opening a fresh connection per probe,
-#   queue: a server on 127.0.0.1:9000 that never closes what its clients closed (CLOSE_WAIT),
+#   queue: a server on 127.0.0.1:9000 that never closes what its clients closed (CLOSE_WAIT), put
+#          in a cgroup of the kubelet's shape so that it shows as a pod's container,
 #   cache: a server on 127.0.0.1:6379 with one idle client.
 # The same 127.0.0.1 ports exist in every namespace; sockwatch keeps them apart. Needs root;
 # cleans up on exit, even on failure.
@@ -14,10 +15,13 @@ mvn -q -B -DskipTests install -pl sockwatch-testkit,sockwatch-cli -am >&2
 tag=$$
 spaces=("shop$tag" "queue$tag" "cache$tag")
 pids=()
+pod=/sys/fs/cgroup/pids/kubepods/burstable/pod7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f
+container=$pod/5e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7
 cleanup() {
   for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
   wait 2>/dev/null || true
   for ns in "${spaces[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
+  rmdir "$container" "$pod" "${pod%/*}" "${pod%/*/*}" 2>/dev/null || true
 }
 trap cleanup EXIT
 for ns in "${spaces[@]}"; do
@@ -36,6 +40,7 @@ start() { # start NS SCENARIO... in the background and wait for its READY line
 start "shop$tag" server 127.0.0.1:8080
 start "shop$tag" herd 127.0.0.1:8080 20 30 2
 start "queue$tag" server 127.0.0.1:9000 --leak
+mkdir -p "$container" && echo "${pids[-1]}" >"$container/cgroup.procs"
 ip netns exec "queue$tag" "${java_cmd[@]}" leak-clients 127.0.0.1:9000 120 4096 >/dev/null
 start "cache$tag" server 127.0.0.1:6379
 start "cache$tag" idle 127.0.0.1:6379
