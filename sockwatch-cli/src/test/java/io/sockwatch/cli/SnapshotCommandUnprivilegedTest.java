@@ -39,27 +39,8 @@ class SnapshotCommandUnprivilegedTest {
         ServerSocket listener = new ServerSocket()) {
       listener.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
       String port = Integer.toString(listener.getLocalPort());
-      Process child =
-          Unprivileged.start(
-              dir,
-              List.of(Main.class, SnapshotReader.class),
-              Main.class.getName(),
-              "snapshot",
-              "--netns",
-              "all",
-              "--state",
-              "listen",
-              "--sport",
-              port,
-              "-o",
-              "json");
-      try {
-        assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("child finished").isTrue();
-      } finally {
-        child.destroyForcibly();
-      }
-      String text = Files.readString(dir.resolve("output.txt"), StandardCharsets.UTF_8);
-      assertThat(child.exitValue()).as(text).isZero();
+      String text =
+          snapshotAsNobody("--netns", "all", "--state", "listen", "--sport", port, "-o", "json");
       JsonNode json = JsonMapper.builder().build().readTree(text);
       assertThat(json.get("socket_count").asInt()).as(text).isEqualTo(1);
       assertThat(json.get("sockets").get(0).get("local").get("port").asString()).isEqualTo(port);
@@ -83,25 +64,7 @@ class SnapshotCommandUnprivilegedTest {
     try (ServerSocket listener = new ServerSocket()) {
       listener.bind(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), 0));
       String port = Integer.toString(listener.getLocalPort());
-      Process child =
-          Unprivileged.start(
-              dir,
-              List.of(Main.class, SnapshotReader.class),
-              Main.class.getName(),
-              "snapshot",
-              "--state",
-              "listen",
-              "--sport",
-              port,
-              "-o",
-              "json");
-      try {
-        assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("child finished").isTrue();
-      } finally {
-        child.destroyForcibly();
-      }
-      String text = Files.readString(dir.resolve("output.txt"), StandardCharsets.UTF_8);
-      assertThat(child.exitValue()).as(text).isZero();
+      String text = snapshotAsNobody("--state", "listen", "--sport", port, "-o", "json");
       JsonNode json = JsonMapper.builder().build().readTree(text);
       assertThat(json.get("source").asString()).isEqualTo("netlink");
       assertThat(json.get("socket_count").asInt()).as(text).isEqualTo(1);
@@ -117,5 +80,25 @@ class SnapshotCommandUnprivilegedTest {
           .contains("host network namespace")
           .contains("read this process's own namespace instead");
     }
+  }
+
+  /** Runs {@code sockwatch snapshot ARGS} as nobody; returns what it printed, once it exited 0. */
+  private String snapshotAsNobody(String... args) throws Exception {
+    List<String> all = new java.util.ArrayList<>(List.of("snapshot"));
+    all.addAll(List.of(args));
+    Process child =
+        Unprivileged.start(
+            dir,
+            List.of(Main.class, SnapshotReader.class),
+            Main.class.getName(),
+            all.toArray(String[]::new));
+    try {
+      assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("child finished").isTrue();
+    } finally {
+      child.destroyForcibly();
+    }
+    String text = Files.readString(dir.resolve("output.txt"), StandardCharsets.UTF_8);
+    assertThat(child.exitValue()).as(text).isZero();
+    return text;
   }
 }

@@ -2,11 +2,14 @@ package io.sockwatch.snapshot;
 
 import io.sockwatch.model.NodeStats;
 import io.sockwatch.model.SocketRecord;
+import io.sockwatch.model.TcpState;
 import io.sockwatch.model.Unavailable;
 import io.sockwatch.process.ProcessInfo;
 import io.sockwatch.process.SocketOwners;
 import java.time.Instant;
+import java.util.EnumMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 
 /**
@@ -33,6 +36,15 @@ public record Snapshot(
   public Snapshot {
     sockets = List.copyOf(sockets);
     unavailable = List.copyOf(unavailable);
+  }
+
+  /** Its sockets counted by state, states with none left out. */
+  public Map<TcpState, Integer> countsByState() {
+    Map<TcpState, Integer> out = new EnumMap<>(TcpState.class);
+    for (SocketRecord s : sockets) {
+      out.merge(s.state(), 1, Integer::sum);
+    }
+    return out;
   }
 
   public List<ProcessInfo> ownersOf(SocketRecord socket) {

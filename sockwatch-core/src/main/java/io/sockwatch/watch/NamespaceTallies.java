@@ -1,6 +1,5 @@
 package io.sockwatch.watch;
 
-import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.snapshot.NamespaceSnapshot;
 import io.sockwatch.snapshot.NodeScan;
@@ -54,10 +53,6 @@ public record NamespaceTallies(List<Tally> top, int read, int failed) {
     }
     List<Tally> all = new ArrayList<>();
     for (NamespaceSnapshot ns : scan.namespaces()) {
-      Map<TcpState, Integer> byState = new EnumMap<>(TcpState.class);
-      for (SocketRecord s : ns.snapshot().sockets()) {
-        byState.merge(s.state(), 1, Integer::sum);
-      }
       List<String> containers = ns.containers(1);
       all.add(
           new Tally(
@@ -65,7 +60,7 @@ public record NamespaceTallies(List<Tally> top, int read, int failed) {
               ns.namespace().label(),
               containers.isEmpty() ? "" : containers.getFirst(),
               ns.snapshot().sockets().size(),
-              byState));
+              ns.snapshot().countsByState()));
     }
     all.sort(Comparator.comparingInt(Tally::sockets).reversed().thenComparing(Tally::inode));
     List<Tally> top = new ArrayList<>(all.subList(0, Math.min(MAX_NAMED, all.size())));

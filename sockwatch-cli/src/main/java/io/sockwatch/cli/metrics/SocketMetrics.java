@@ -23,7 +23,9 @@ final class SocketMetrics {
    */
   static void add(Families out, TickStats stats, double gapSeconds) {
     Families.Gauge states =
-        out.gauge(SeriesNames.SOCKETS, "TCP sockets in the network namespace, by state.");
+        out.gauge(
+            SeriesNames.SOCKETS,
+            "TCP sockets in the network namespaces read (every one with --netns all), by state.");
     for (TcpState s : TcpState.values()) {
       states.point(stats.count(s), "state", SeriesNames.state(s));
     }

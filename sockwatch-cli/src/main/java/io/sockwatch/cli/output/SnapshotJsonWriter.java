@@ -143,12 +143,8 @@ public final class SnapshotJsonWriter {
     ns.containers(Placement.MAX_CONTAINERS).forEach(w::value);
     w.endArray();
     w.field("socket_count", ns.snapshot().sockets().size());
-    Map<TcpState, Integer> states = new java.util.EnumMap<>(TcpState.class);
-    for (SocketRecord s : ns.snapshot().sockets()) {
-      states.merge(s.state(), 1, Integer::sum);
-    }
     w.name("states").beginObject();
-    states.forEach((k, v) -> w.field(k.name(), v));
+    ns.snapshot().countsByState().forEach((k, v) -> w.field(k.name(), v));
     w.endObject();
     ns.snapshot().node().ifPresent(node -> writeNode(w.name("node"), node));
     w.endObject();

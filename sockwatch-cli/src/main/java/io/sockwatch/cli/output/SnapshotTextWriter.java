@@ -2,7 +2,6 @@ package io.sockwatch.cli.output;
 
 import io.sockwatch.model.KernelTunables;
 import io.sockwatch.model.NodeStats;
-import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.model.Unavailable;
 import io.sockwatch.process.netns.NetworkNamespace;
@@ -14,7 +13,6 @@ import io.sockwatch.snapshot.Summary;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayDeque;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -178,10 +176,7 @@ public final class SnapshotTextWriter {
             "LISTEN",
             "CONTAINERS"));
     for (NamespaceSnapshot ns : scan.namespaces()) {
-      Map<TcpState, Integer> states = new EnumMap<>(TcpState.class);
-      for (SocketRecord s : ns.snapshot().sockets()) {
-        states.merge(s.state(), 1, Integer::sum);
-      }
+      Map<TcpState, Integer> states = ns.snapshot().countsByState();
       List<String> containers = ns.containers(2);
       sb.append(
           String.format(
