@@ -84,11 +84,6 @@ public final class NodeScanner {
     return new NodeScanner(own, choice, root, executor, heapBytes);
   }
 
-  /** The reader of the caller's own namespace. */
-  public SnapshotReader ownReader() {
-    return own;
-  }
-
   /**
    * Reads every chosen namespace.
    *
@@ -104,16 +99,13 @@ public final class NodeScanner {
       OptionalLong host = hostInode();
       if (host.isEmpty()) {
         // Without privilege these links are hidden: the own namespace is the best guess, said so.
-        Snapshot s = own.read(filter, options);
-        List<Unavailable> more = new ArrayList<>(s.unavailable());
-        more.add(
-            new Unavailable(
-                "host network namespace",
-                "neither pid 1's nor kthreadd's namespace link is readable (not root?); read"
-                    + " this process's own namespace instead"));
         return NodeScan.single(
-            new Snapshot(
-                s.takenAt(), s.source(), s.sockets(), s.owners(), s.attributed(), s.node(), more));
+            own.read(filter, options)
+                .withUnavailable(
+                    new Unavailable(
+                        "host network namespace",
+                        "neither pid 1's nor kthreadd's namespace link is readable (not root?);"
+                            + " read this process's own namespace instead")));
       }
       if (host.equals(inodeOf(root.resolve("proc/self/ns/net")))) {
         return NodeScan.single(own.read(filter, options));
@@ -270,12 +262,12 @@ public final class NodeScanner {
         }
         kept.addAll(mine);
       }
-      List<Unavailable> own = labelled(n.namespace(), s.unavailable(), hostRead);
-      unavailable.addAll(own);
+      List<Unavailable> missed = labelled(n.namespace(), s.unavailable(), hostRead);
+      unavailable.addAll(missed);
       placed.add(
           new NamespaceSnapshot(
               n.namespace(),
-              new Snapshot(s.takenAt(), s.source(), mine, owners, attribute, s.node(), own)));
+              new Snapshot(s.takenAt(), s.source(), mine, owners, attribute, s.node(), missed)));
       if (!s.source().equals(source)) {
         source = "mixed";
       }

@@ -7,6 +7,7 @@ import io.sockwatch.model.Unavailable;
 import io.sockwatch.process.ProcessInfo;
 import io.sockwatch.process.SocketOwners;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
@@ -36,6 +37,13 @@ public record Snapshot(
   public Snapshot {
     sockets = List.copyOf(sockets);
     unavailable = List.copyOf(unavailable);
+  }
+
+  /** This snapshot with one more thing that could not be read. */
+  public Snapshot withUnavailable(Unavailable more) {
+    List<Unavailable> all = new ArrayList<>(unavailable);
+    all.add(more);
+    return new Snapshot(takenAt, source, sockets, owners, attributed, node, all);
   }
 
   /** Its sockets counted by state, states with none left out. */
