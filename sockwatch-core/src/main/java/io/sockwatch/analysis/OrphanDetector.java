@@ -99,7 +99,7 @@ public final class OrphanDetector implements Detector, Configurable {
     }
     byState.forEach(
         (state, n) ->
-            evidence.add(new Evidence("orphans here in " + state.ssName(), n, "sockets")));
+            evidence.add(new Evidence("orphans read in " + state.ssName(), n, "sockets")));
     List<PeerTally.Peer> top = peers.top(TOP_PEERS);
     for (PeerTally.Peer p : top) {
       evidence.add(new Evidence("orphans with peer " + p.peer(), p.sockets(), "sockets"));

@@ -138,7 +138,7 @@ public final class TcpMemoryDetector implements Detector, Configurable {
       seenBytes += c.chargedBytes;
     }
     List<Consumer> top = consumers.subList(0, Math.min(TOP_CONSUMERS, consumers.size()));
-    evidence.add(new Evidence("socket memory seen in this namespace", seenBytes, "bytes"));
+    evidence.add(new Evidence("socket memory of the sockets read", seenBytes, "bytes"));
     for (Consumer c : top) {
       evidence.add(new Evidence(c.name + ": socket memory", c.chargedBytes, "bytes"));
       evidence.add(new Evidence(c.name + ": sockets", c.sockets, "sockets"));

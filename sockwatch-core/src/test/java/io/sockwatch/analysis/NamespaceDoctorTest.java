@@ -241,7 +241,7 @@ class NamespaceDoctorTest {
     assertThat(f.severity()).isEqualTo(Severity.WARNING);
     assertThat(evidence(f, "TCP memory in use, node-wide")).isEqualTo(500_000);
     assertThat(evidence(f, "tcp_mem max")).as("the host's tcp_mem").isEqualTo(575_802);
-    assertThat(evidence(f, "socket memory seen in this namespace"))
+    assertThat(evidence(f, "socket memory of the sockets read"))
         .as("sockets of every namespace")
         .isEqualTo(1 << 20);
     assertThat(f.subject().placement())

@@ -64,9 +64,9 @@ class OrphanDetectorTest {
     assertThat(evidence(f, "growth since the earlier sample")).isEqualTo(10);
     assertThat(evidence(f, "TCPAbortOnMemory since the earlier sample")).isEqualTo(2);
     assertThat(evidence(f, "TCPAbortOnClose since the earlier sample")).isEqualTo(1);
-    assertThat(evidence(f, "orphans here in FIN-WAIT-1")).isEqualTo(3);
-    assertThat(evidence(f, "orphans here in LAST-ACK")).isEqualTo(1);
-    assertThat(hasEvidence(f, "orphans here in FIN-WAIT-2")).isFalse();
+    assertThat(evidence(f, "orphans read in FIN-WAIT-1")).isEqualTo(3);
+    assertThat(evidence(f, "orphans read in LAST-ACK")).isEqualTo(1);
+    assertThat(hasEvidence(f, "orphans read in FIN-WAIT-2")).isFalse();
     assertThat(evidence(f, "orphans with peer 10.0.0.7:443")).isEqualTo(3);
     assertThat(evidence(f, "orphans with peer 10.0.0.9")).isEqualTo(1);
     assertThat(f.subject().destination()).isEqualTo("10.0.0.7:443");

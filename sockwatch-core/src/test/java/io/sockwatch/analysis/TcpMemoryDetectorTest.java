@@ -86,7 +86,7 @@ class TcpMemoryDetectorTest {
     assertThat(evidence(f, "leaker(100): unread bytes")).isEqualTo(3 * 65_536);
     assertThat(evidence(f, "other(200): socket memory")).isEqualTo(24_096);
     assertThat(evidence(f, "orphaned sockets (no process): socket memory")).isEqualTo(3000);
-    assertThat(evidence(f, "socket memory seen in this namespace"))
+    assertThat(evidence(f, "socket memory of the sockets read"))
         .isEqualTo(3 * (68_864 + 768) + 24_096 + 3000);
     // Processes, most memory first; the orphan group is evidence, not a process.
     assertThat(f.subject().processes()).containsExactly("leaker(100)", "other(200)");

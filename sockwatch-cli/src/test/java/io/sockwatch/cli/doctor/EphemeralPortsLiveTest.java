@@ -53,7 +53,10 @@ class EphemeralPortsLiveTest {
     TestNetns ns = TestNetns.create(prefix);
     opened.keep(ns);
     ns.sysctl("net.ipv4.ip_local_port_range", range.low() + " " + range.high());
-    ns.sysctl("net.ipv4.tcp_tw_reuse", Integer.toString(twReuse));
+    // Built without reuse: with tcp_tw_reuse=1 a connect() may take over a TIME_WAIT port older
+    // than 1 s even while free ports remain, so on a slow moment the build would recycle its own
+    // TIME_WAIT. The setting the doctor judges is applied once the table stands.
+    ns.sysctl("net.ipv4.tcp_tw_reuse", "0");
     start(ns, "server", PORT);
     ChurnProcess client =
         start(ns, "client", PORT, Integer.toString(HOLD), Integer.toString(SHORT));
@@ -62,6 +65,7 @@ class EphemeralPortsLiveTest {
         PortTraffic.awaitExactly(() -> PortTraffic.toPeer(ns, SERVER, range), built);
     // the test built what it meant to build
     assertThat(ss).isEqualTo(built);
+    ns.sysctl("net.ipv4.tcp_tw_reuse", Integer.toString(twReuse));
     return new Scenario(ns, range, client, ss);
   }
 

@@ -105,7 +105,7 @@ class OrphanDetectorLiveTest {
         .isEqualTo(orphans >= 0.8 * limit ? "CRITICAL" : "WARNING");
     assertThat(f.get("subject").get("destination").asString()).isEqualTo("127.0.0.1:" + port);
     assertThat(evidence(f, "orphans with peer 127.0.0.1:" + port)).isEqualTo(ORPHANS);
-    assertThat(evidence(f, "orphans here in FIN-WAIT-1")).isGreaterThanOrEqualTo(ORPHANS);
+    assertThat(evidence(f, "orphans read in FIN-WAIT-1")).isGreaterThanOrEqualTo(ORPHANS);
     assertThat(f.get("headroom").get("used").asDouble()).isEqualTo(orphans);
     assertThat(f.get("headroom").get("limit").asDouble()).isEqualTo(limit);
     assertThat(hasEvidence(f, "TCPAbortOnMemory since the earlier sample")).isTrue();
