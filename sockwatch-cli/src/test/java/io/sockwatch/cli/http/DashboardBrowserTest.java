@@ -5,8 +5,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sockwatch.analysis.Detector;
 import io.sockwatch.analysis.Detectors;
 import io.sockwatch.analysis.DoctorConfig;
+import io.sockwatch.cli.doctor.LeakServerMain;
+import io.sockwatch.cli.testing.ChildJvm;
+import io.sockwatch.kernel.netns.NetnsExecutor;
+import io.sockwatch.process.netns.NetnsChoice;
+import io.sockwatch.snapshot.NodeScanner;
 import io.sockwatch.snapshot.SnapshotReader;
 import io.sockwatch.snapshot.SourceChoice;
+import io.sockwatch.testkit.TestCgroup;
+import io.sockwatch.testkit.TestNetns;
 import io.sockwatch.watch.Sampler;
 import io.sockwatch.watch.TrendDetectors;
 import io.sockwatch.watch.WatchConfig;
@@ -199,6 +206,62 @@ class DashboardBrowserTest {
     assertThat(browser.js("return document.querySelectorAll('s').length;")).isEqualTo(0L);
   }
 
+  /**
+   * An agent reading every namespace: a leak inside a namespace of the test's own, by a server in a
+   * cgroup of the kubelet's shape, is shown with its namespace and pod container.
+   */
+  @Test
+  void showsTheNamespaceAndContainerOfAFinding() throws Exception {
+    TestNetns ns = TestNetns.create("swdash");
+    opened.push(ns);
+    ChildJvm server =
+        ChildJvm.launcher()
+            .netns(ns)
+            .heap("64m")
+            .flags("-XX:TieredStopAtLevel=1", "-Djava.net.preferIPv4Stack=true")
+            .start(LeakServerMain.class, "127.0.0.1");
+    opened.push(server);
+    String[] ready = server.awaitLine("port ", BOUND).split(" "); // port N pid P
+    long pid = Long.parseLong(ready[3]);
+    String uid = "5b6c7d8e-9f01-4a2b-8c3d-4e5f60718293";
+    TestCgroup cgroup = TestCgroup.kubeletContainer(uid, "ab".repeat(32));
+    opened.push(cgroup);
+    cgroup.add(pid);
+    // bash connects inside the namespace and closes at once: the server keeps CLOSE_WAIT.
+    ns.exec(
+        "bash",
+        "-c",
+        "for i in $(seq "
+            + LEAKED
+            + "); do exec 3<>/dev/tcp/127.0.0.1/"
+            + ready[1]
+            + "; exec 3>&-; done");
+    NetnsExecutor executor = new NetnsExecutor();
+    opened.push(executor);
+    Sampler sampler =
+        sampler(
+            NodeScanner.of(NetnsChoice.ALL, SnapshotReader.forRoot(Path.of("/")), executor),
+            Detectors.all());
+    InetSocketAddress address = startAgent(sampler, new InetSocketAddress("127.0.0.1", 0));
+    startSampling(sampler);
+    openPage("http://127.0.0.1:" + address.getPort() + "/");
+
+    String inode = ns.exec("stat", "-L", "-c", "%i", "/run/netns/" + ns.name()).strip();
+    String id = "close-wait/java(" + pid + ")@netns:" + inode;
+    await("the finding " + id + " on the page", () -> card(OPEN, id) != null);
+    assertThat(card(OPEN, id).get("who"))
+        .isEqualTo(
+            "java("
+                + pid
+                + ") on 127.0.0.1:"
+                + ready[1]
+                + " → 127.0.0.1 [netns "
+                + ns.name()
+                + ", pod "
+                + uid
+                + " container abababababab]");
+  }
+
   @Test
   void saysAllClearAndShowsAgentTroubleInABannerWhilePollingOn() throws Exception {
     // No detectors: this shared host's real condition is unknown, and "all clear" needs none.
@@ -261,6 +324,10 @@ class DashboardBrowserTest {
    * resolve 2 s after their problem is gone (not 30 s).
    */
   private static Sampler sampler(List<Detector> detectors) {
+    return sampler(NodeScanner.own(SnapshotReader.forRoot(Path.of("/"))), detectors);
+  }
+
+  private static Sampler sampler(NodeScanner scanner, List<Detector> detectors) {
     var os =
         (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     DoctorConfig doctor =
@@ -273,7 +340,7 @@ class DashboardBrowserTest {
         new WatchConfig(
             1, 1.0, d.topN(), d.leakWindowSeconds(), d.openAfterTicks(), 2, d.history(), doctor);
     return new Sampler(
-        SnapshotReader.forRoot(Path.of("/")),
+        scanner,
         SourceChoice.AUTO,
         config,
         detectors,
