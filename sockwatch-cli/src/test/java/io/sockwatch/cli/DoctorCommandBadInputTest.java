@@ -29,6 +29,13 @@ class DoctorCommandBadInputTest {
           {"doctor", "--set", "conntrack.warning=lots"},
           {"doctor", "--output", "xml"},
           {"doctor", "--source", "tea-leaves"},
+          {"doctor", "--netns", "a/b"},
+          {"doctor", "--netns", "pid:0"},
+          {"doctor", "--netns", "0"},
+          {"doctor", "--netns", "no-such-namespace-here"},
+          {"doctor", "--netns", "99999999999999999999"},
+          {"plan", "--nodes", "5", "--netns", "all"},
+          {"plan", "--nodes", "5", "--netns", "no-such-namespace-here"},
         }) {
       CliRun run = CliRun.of(args);
       String what = String.join(" ", args);

@@ -31,6 +31,9 @@ class ServeCommandBadInputTest {
           {"serve", "--resolve-after", "3f"},
           {"serve", "--set", "no.such.threshold=1"},
           {"serve", "--source", "tea-leaves"},
+          {"serve", "--netns", "pid:abc"},
+          {"serve", "--netns", ".."},
+          {"serve", "--netns", "no-such-namespace-here"},
         }) {
       String what = String.join(" ", args);
       // bounded: a flag serve wrongly accepted would start the agent and never return
