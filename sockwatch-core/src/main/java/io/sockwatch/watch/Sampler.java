@@ -80,7 +80,6 @@ public final class Sampler {
   private final Instant startedAt;
   private final AtomicReference<WatchState> state = new AtomicReference<>();
 
-  private Snapshot lastScan;
   private NodeScan lastNodeScan;
 
   /** Places trend findings in the last scan's namespaces; kept per scan, since ticks reuse it. */
@@ -190,13 +189,7 @@ public final class Sampler {
     List<Finding> raised = new ArrayList<>(lastScanFindings);
     TrendInput trendInput =
         new TrendInput(
-            second,
-            history,
-            Optional.ofNullable(lastStats),
-            Optional.ofNullable(lastScan),
-            node,
-            openers,
-            config);
+            second, history, Optional.ofNullable(lastStats), lastScan(), node, openers, config);
     for (TrendDetector d : trendDetectors) {
       try {
         for (Finding f : d.detect(trendInput)) {
@@ -212,7 +205,7 @@ public final class Sampler {
     WatchState s =
         new WatchState(
             now,
-            Optional.ofNullable(lastScan),
+            lastScan(),
             Optional.ofNullable(lastStats),
             Optional.of(node),
             tracker.open(),
@@ -260,7 +253,9 @@ public final class Sampler {
       readLate(scan, fresh, now.getEpochSecond(), unavailable);
     }
     double sincePrevious =
-        lastScan == null ? 0 : Duration.between(lastScan.takenAt(), scan.takenAt()).toNanos() / 1e9;
+        lastNodeScan == null
+            ? 0
+            : Duration.between(lastNodeScan.merged().takenAt(), scan.takenAt()).toNanos() / 1e9;
     DoctorConfig judgement = config.doctor();
     if (measuredTimeouts != null) {
       TimeoutStateFile.Loaded measured = measuredTimeouts.get();
@@ -281,7 +276,6 @@ public final class Sampler {
     lastScanSeconds = (monotonicNanos.getAsLong() - wall0) / 1e9;
     budget.spent(lastScanCpuSeconds, processCpuNanos.getAsLong(), monotonicNanos.getAsLong());
     recorder.recordScan(history, now.getEpochSecond(), stats, sincePrevious, lastScanSeconds);
-    lastScan = scan;
     lastNodeScan = nodeScan;
     placer = new FindingPlacer(nodeScan);
     lastNamespaces = NamespaceTallies.of(nodeScan);
@@ -315,6 +309,11 @@ public final class Sampler {
     } catch (SourceUnavailableException e) {
       out.add(new Unavailable("second socket-table read", e.getMessage()));
     }
+  }
+
+  /** Every namespace's sockets of the last scan together: what trend detectors and the API see. */
+  private Optional<Snapshot> lastScan() {
+    return Optional.ofNullable(lastNodeScan).map(NodeScan::merged);
   }
 
   private WatchStatus status() {

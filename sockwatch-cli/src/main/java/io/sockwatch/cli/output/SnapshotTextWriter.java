@@ -138,6 +138,7 @@ public final class SnapshotTextWriter {
   /** A line above one namespace's listing. */
   public void writeNamespaceHeading(NamespaceSnapshot ns) throws IOException {
     NetworkNamespace n = ns.namespace();
+    List<String> containers = ns.containers(2);
     out.append(
         String.format(
             Locale.ROOT,
@@ -145,7 +146,7 @@ public final class SnapshotTextWriter {
             n.label(),
             n.inode(),
             n.processCount(),
-            ns.containers(2).isEmpty() ? "" : ", " + String.join(", ", ns.containers(2))));
+            containers.isEmpty() ? "" : ", " + String.join(", ", containers)));
   }
 
   /**
