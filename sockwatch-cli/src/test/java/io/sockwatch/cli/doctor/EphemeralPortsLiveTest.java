@@ -9,6 +9,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import io.sockwatch.cli.testing.Closer;
 import io.sockwatch.model.PortRange;
 import io.sockwatch.testkit.TestNetns;
+import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
@@ -63,10 +64,26 @@ class EphemeralPortsLiveTest {
     Map<String, Integer> built = Map.of("ESTAB", HOLD, "TIME-WAIT", SHORT);
     Map<String, Integer> ss =
         PortTraffic.awaitExactly(() -> PortTraffic.toPeer(ns, SERVER, range), built);
-    // the test built what it meant to build
-    assertThat(ss).isEqualTo(built);
+    // the test built what it meant to build (if not, the namespace's counters say how it went)
+    assertThat(ss)
+        .as(
+            () ->
+                "built in "
+                    + ns.name()
+                    + "; "
+                    + exec(ns, "nstat", "-az", "TcpExtTCPAbortOn*", "TcpExtTW*", "TcpAttemptFails")
+                    + exec(ns, "ss", "-tanH", "state", "all", "dport", "= :" + PORT))
+        .isEqualTo(built);
     ns.sysctl("net.ipv4.tcp_tw_reuse", Integer.toString(twReuse));
     return new Scenario(ns, range, client, ss);
+  }
+
+  private static String exec(TestNetns ns, String... command) {
+    try {
+      return ns.exec(command);
+    } catch (IOException e) {
+      return command[0] + " failed: " + e.getMessage();
+    }
   }
 
   private ChurnProcess start(TestNetns ns, String... args) throws Exception {
