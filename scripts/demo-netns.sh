@@ -10,16 +10,15 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/scripts/env.sh"
+. "$here/scripts/scenarios.sh"
 cd "$here"
 mvn -q -B -DskipTests install -pl sockwatch-testkit,sockwatch-cli -am >&2
 tag=$$
 spaces=("shop$tag" "queue$tag" "cache$tag")
-pids=()
 pod=/sys/fs/cgroup/pids/kubepods/burstable/pod7c1d2e3f-4a5b-4c6d-8e9f-0a1b2c3d4e5f
 container=$pod/5e1f2a3b4c5d6e7f8091a2b3c4d5e6f708192a3b4c5d6e7f8091a2b3c4d5e6f7
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  scenario_stop
   for ns in "${spaces[@]}"; do ip netns del "$ns" 2>/dev/null || true; done
   rmdir "$container" "$pod" "${pod%/*}" "${pod%/*/*}" 2>/dev/null || true
 }
@@ -28,22 +27,13 @@ for ns in "${spaces[@]}"; do
   ip netns add "$ns"
   ip netns exec "$ns" ip link set lo up
 done
-java_cmd=("$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx64m -Djava.net.preferIPv4Stack=true -cp sockwatch-testkit/target/classes io.sockwatch.testkit.ScenarioMain)
-start() { # start NS SCENARIO... in the background and wait for its READY line
-  local ns=$1 fifo
-  shift
-  fifo=$(mktemp -u); mkfifo "$fifo"
-  (exec ip netns exec "$ns" "${java_cmd[@]}" "$@") >"$fifo" &
-  pids+=($!)
-  read -r _ <"$fifo"; rm -f "$fifo"
-}
-start "shop$tag" server 127.0.0.1:8080
-start "shop$tag" herd 127.0.0.1:8080 20 30 2
-start "queue$tag" server 127.0.0.1:9000 --leak
-mkdir -p "$container" && echo "${pids[-1]}" >"$container/cgroup.procs"
-ip netns exec "queue$tag" "${java_cmd[@]}" leak-clients 127.0.0.1:9000 120 4096 >/dev/null
-start "cache$tag" server 127.0.0.1:6379
-start "cache$tag" idle 127.0.0.1:6379
+scenario_start "shop$tag" server 127.0.0.1:8080
+scenario_start "shop$tag" herd 127.0.0.1:8080 20 30 2
+scenario_start "queue$tag" server 127.0.0.1:9000 --leak
+mkdir -p "$container" && echo "${scenario_pids[-1]}" >"$container/cgroup.procs"
+scenario_run "queue$tag" leak-clients 127.0.0.1:9000 120 4096 >/dev/null
+scenario_start "cache$tag" server 127.0.0.1:6379
+scenario_start "cache$tag" idle 127.0.0.1:6379
 echo "# scenario running; letting TIME_WAIT build up for 8 s" >&2
 sleep 8
 echo "\$ sockwatch snapshot --netns all --summary --top 3"

@@ -71,6 +71,6 @@ pids+=($!)
 half=$(awk -F'[ ]' '!/^#/ && NF {printf "%d", $3 / 2 + 2}' "$state/timeouts")
 sleep "$half"
 echo
-echo "\$ sockwatch doctor --once   # $half s after the connection's last data"
-ip netns exec "$cl" ./sockwatch doctor --once --state-file "$state/timeouts" |
+echo "\$ sockwatch doctor --netns self --once   # $half s after the connection's last data"
+ip netns exec "$cl" ./sockwatch doctor --netns self --once --state-file "$state/timeouts" |
   sed -n '1p; /^\(WARNING\|CRITICAL\) .* idle /,/docs:/p' || true

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Produces the README's serve sample: in a network namespace of its own, `sockwatch serve` watches
+# Produces the README's serve sample: in a network namespace of its own, `sockwatch serve --netns self` watches
 # pollers opening a fresh connection per probe to a health endpoint that takes 100 ms to answer (20/s
 # in all, the thundering herd of incident 1) and
 # a server that never closes what its clients closed (CLOSE_WAIT growing by about 10/s, incident 3).
@@ -9,36 +9,27 @@
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/scripts/env.sh"
+. "$here/scripts/scenarios.sh"
 cd "$here"
 duration=${1:-45}
 mvn -q -B -DskipTests install -pl sockwatch-testkit,sockwatch-cli -am >&2
 ns="swserve$$"
-pids=()
 cleanup() {
-  for p in "${pids[@]}"; do kill "$p" 2>/dev/null || true; done
-  wait 2>/dev/null || true
+  scenario_stop
   ip netns del "$ns" 2>/dev/null || true
 }
 trap cleanup EXIT
 ip netns add "$ns"
 ip netns exec "$ns" ip link set lo up
 ip netns exec "$ns" sysctl -q -w net.ipv4.tcp_tw_reuse=0
-java_cmd=("$JAVA_HOME/bin/java" -XX:+UseSerialGC -Xmx64m -Djava.net.preferIPv4Stack=true -cp sockwatch-testkit/target/classes io.sockwatch.testkit.ScenarioMain)
-start() { # start a scenario in the background and wait for its READY line
-  local fifo
-  fifo=$(mktemp -u); mkfifo "$fifo"
-  (exec ip netns exec "$ns" "${java_cmd[@]}" "$@") >"$fifo" &
-  pids+=($!)
-  read -r _ <"$fifo"; rm -f "$fifo"
-}
-(exec ip netns exec "$ns" ./sockwatch serve --leak-window 30s >/dev/null) &
-pids+=($!)
-start server 127.0.0.1:8080 --delay 100
-start server 127.0.0.1:9000 --leak
-start herd 127.0.0.1:8080 20 "$duration" 4
+(exec ip netns exec "$ns" ./sockwatch serve --netns self --leak-window 30s >/dev/null) &
+scenario_pids+=($!)
+scenario_start "$ns" server 127.0.0.1:8080 --delay 100
+scenario_start "$ns" server 127.0.0.1:9000 --leak
+scenario_start "$ns" herd 127.0.0.1:8080 20 "$duration" 4
 end=$((SECONDS + duration))
 while [ $SECONDS -lt $end ]; do # the leak: 10 clients every second that the server never closes
-  ip netns exec "$ns" "${java_cmd[@]}" leak-clients 127.0.0.1:9000 10 100 >/dev/null &
+  scenario_run "$ns" leak-clients 127.0.0.1:9000 10 100 >/dev/null &
   sleep 1
 done
 wait_for() { ip netns exec "$ns" curl -s "127.0.0.1:9736$1"; }

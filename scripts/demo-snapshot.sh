@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Produces the README's sample output: a small socket population (the project's generator) in a
-# network namespace of its own, then `sockwatch snapshot` inside it. Needs root. The namespace and
+# network namespace of its own, then `sockwatch snapshot --netns NS` reading it from the host. Needs root. The namespace and
 # the generator's processes are removed on exit, even on failure.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
@@ -24,9 +24,14 @@ pop_pid=$!
 read -r ready <"$fifo"
 rm -f "$fifo"
 echo "# population: $ready" | cut -c1-160 >&2
-run() { echo "\$ ./sockwatch $*"; ip netns exec "$ns" ./sockwatch "$@"; echo; }
+# From the host, naming the namespace (`ip netns exec` would work too, with --netns self).
+run() {
+  echo "\$ ./sockwatch $1 --netns $ns ${*:2}"
+  ./sockwatch "$1" --netns "$ns" "${@:2}"
+  echo
+}
 port=$(echo "$ready" | sed -n 's/.*"port":\([0-9]*\).*/\1/p')
 set +o pipefail
-run snapshot --state close-wait,listen | head -8
+run snapshot --state close-wait,listen | head -9
 run snapshot --summary --top 3
-run snapshot --state established --dst 127.42.1.1 --dport "$port" --info | head -5
+run snapshot --state established --dst 127.42.1.1 --dport "$port" --info | head -6

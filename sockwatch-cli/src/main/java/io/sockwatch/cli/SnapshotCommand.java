@@ -111,7 +111,8 @@ final class SnapshotCommand implements Command {
           text.writeListing(snap, info);
         }
       }
-      if (scan.perNamespace()) {
+      if (scan.namespaces().size() + scan.namespacesFailed() > 1) {
+        // One chosen namespace is already named above its listing and in its total.
         text.writeNamespaces(scan);
       }
       if (sum != null) {

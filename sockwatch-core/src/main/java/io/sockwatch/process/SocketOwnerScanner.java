@@ -247,7 +247,7 @@ public final class SocketOwnerScanner {
                   + " of "
                   + processes
                   + " processes unreadable (permission denied); "
-                  + (runningAsRoot()
+                  + (Privilege.runningAsRoot()
                       ? "denied even to root, so a sandbox or security module hides them"
                       : "run as root for full attribution")));
     }
@@ -294,13 +294,5 @@ public final class SocketOwnerScanner {
     if (interrupted) {
       Thread.currentThread().interrupt();
     }
-  }
-
-  /**
-   * Whether the advice "run as root" would help. The JDK sets {@code user.name} from the real uid,
-   * which is what {@code setpriv --reuid} and {@code sudo -u} change.
-   */
-  private static boolean runningAsRoot() {
-    return "root".equals(System.getProperty("user.name"));
   }
 }

@@ -1,6 +1,7 @@
 package io.sockwatch.process.netns;
 
 import io.sockwatch.model.Unavailable;
+import io.sockwatch.process.Privilege;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;
 import java.nio.file.FileSystemException;
@@ -100,7 +101,9 @@ public record NetnsInventory(
       unavailable.add(
           new Unavailable(
               "network namespaces of " + denied + " processes",
-              "permission denied (only root sees other users' processes' namespaces)"));
+              Privilege.runningAsRoot()
+                  ? "permission denied even to root, so a sandbox or security module hides them"
+                  : "permission denied (only root sees other users' processes' namespaces)"));
     }
     if (firstFailure != null) {
       unavailable.add(
