@@ -2,6 +2,7 @@ package io.sockwatch.testkit;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -31,6 +32,9 @@ public final class MiddleboxTopology implements AutoCloseable {
 
   /** The named counter on the rule that drops packets conntrack cannot match to a connection. */
   public static final String INVALID_COUNTER = "invalid_drops";
+
+  /** {@code retrans:CURRENT/TOTAL} in {@code ss -i} output. */
+  private static final Pattern RETRANS = Pattern.compile("\\bretrans:(\\d+)/(\\d+)");
 
   private static final AtomicInteger SEQ = new AtomicInteger();
   private static final Pattern PACKETS = Pattern.compile("packets (\\d+)");
@@ -213,6 +217,50 @@ public final class MiddleboxTopology implements AutoCloseable {
       throw new IOException("no packet count in nft output: " + out.strip());
     }
     return Long.parseLong(m.group(1));
+  }
+
+  /**
+   * Makes the firewall lose every client packet longer than 60 bytes to {@code port}, ahead of the
+   * rule accepting established connections: the SYN (60 bytes) and the handshake's last ACK (52)
+   * pass, the first data does not. A path whose handshake works and whose data vanishes.
+   */
+  public void dropDataTo(int port) throws IOException {
+    firewall.exec(
+        "nft",
+        "insert",
+        "rule",
+        "inet",
+        TABLE,
+        "forward",
+        "tcp",
+        "dport",
+        Integer.toString(port),
+        "ip",
+        "length",
+        ">",
+        "60",
+        "counter",
+        "drop");
+  }
+
+  /**
+   * {@code ss -tni} in the client namespace for its established socket on {@code clientPort}, once
+   * it shows at least {@code retransmits} retransmissions of its unacknowledged data, or the last
+   * output seen when {@code timeout} passes first (for the caller's assertion to show).
+   */
+  public String awaitClientRetransmits(int clientPort, int retransmits, Duration timeout)
+      throws IOException, InterruptedException {
+    long deadline = System.nanoTime() + timeout.toNanos();
+    String info;
+    do {
+      info = client.exec("ss", "-tni", "state", "established", "sport", "=", ":" + clientPort);
+      Matcher m = RETRANS.matcher(info);
+      if (m.find() && Integer.parseInt(m.group(2)) >= retransmits) {
+        return info;
+      }
+      Thread.sleep(100);
+    } while (System.nanoTime() < deadline);
+    return info;
   }
 
   /**

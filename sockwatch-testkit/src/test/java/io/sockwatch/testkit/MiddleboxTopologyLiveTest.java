@@ -64,7 +64,7 @@ class MiddleboxTopologyLiveTest {
 
     // The kernel retransmits with exponential backoff: 2 retransmissions take well under 1 s
     // (RTO starts at 200 ms), so 15 s allows for a slow, busy host.
-    String info = awaitSs(port, Duration.ofSeconds(15));
+    String info = topology.awaitClientRetransmits(port, 2, Duration.ofSeconds(15));
     Matcher retrans = RETRANS.matcher(info);
     assertThat(retrans.find()).as(info).isTrue();
     assertThat(Integer.parseInt(retrans.group(2))).as(info).isGreaterThanOrEqualTo(2);
@@ -111,24 +111,6 @@ class MiddleboxTopologyLiveTest {
     return topology.conntrackEntries().stream()
         .filter(l -> l.contains(" tcp ") && l.contains("sport=" + clientPort + " "))
         .findFirst();
-  }
-
-  /** {@code ss -tni} for the client's socket once it shows 2 retransmissions, or the last seen. */
-  private String awaitSs(int clientPort, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String info;
-    do {
-      info =
-          topology
-              .client()
-              .exec("ss", "-tni", "state", "established", "sport", "=", ":" + clientPort);
-      Matcher m = RETRANS.matcher(info);
-      if (m.find() && Integer.parseInt(m.group(2)) >= 2) {
-        return info;
-      }
-      Thread.sleep(100);
-    } while (System.nanoTime() < deadline);
-    return info;
   }
 
   private long awaitDropsAbove(long before, Duration timeout) throws Exception {

@@ -45,23 +45,8 @@ class FirstDataLostLiveTest {
   @Test
   void dataDroppedAfterTheHandshakeIsReportedAndAFlowingConnectionIsNot() throws Exception {
     MiddleboxTopology t = closer.keep(MiddleboxTopology.create("fdl", 600));
-    // Inserted first in the forward chain, ahead of the rule accepting established connections.
-    t.firewall()
-        .exec(
-            "nft",
-            "insert",
-            "rule",
-            "inet",
-            MiddleboxTopology.TABLE,
-            "forward",
-            "tcp",
-            "dport",
-            Integer.toString(DROPPED_PORT),
-            "ip",
-            "length",
-            ">",
-            "60",
-            "drop");
+    // The handshake passes the firewall, the first data does not.
+    t.dropDataTo(DROPPED_PORT);
     String server = t.serverAddress();
     closer.keep(EchoProcess.server(t.server(), server, DROPPED_PORT));
     closer.keep(EchoProcess.server(t.server(), server, OPEN_PORT));

@@ -13,7 +13,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
-import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -168,7 +167,7 @@ class MiddleboxIdleLiveTest {
     bare.send("after");
     keptAlive.send("after");
     assertThat(keptAlive.awaitLine("ECHO", Duration.ofSeconds(5))).contains("ECHO after");
-    String ss = awaitRetransmits(bare.localPort(), Duration.ofSeconds(15));
+    String ss = topology.awaitClientRetransmits(bare.localPort(), 2, Duration.ofSeconds(15));
     assertThat(ss).as("the bare connection's send is retransmitted").containsPattern(RETRANS);
     assertThat(bare.awaitLine("ECHO", Duration.ofMillis(200))).isEmpty();
     assertThat(topology.invalidDrops()).isGreaterThanOrEqualTo(dropsBefore + 2);
@@ -183,20 +182,5 @@ class MiddleboxIdleLiveTest {
     if (left > 0) {
       Thread.sleep(Duration.ofNanos(left));
     }
-  }
-
-  /** {@code ss -tni} for the client port once it shows 2 retransmissions, or the last seen. */
-  private String awaitRetransmits(int port, Duration timeout) throws Exception {
-    long deadline = System.nanoTime() + timeout.toNanos();
-    String info;
-    do {
-      info = topology.client().exec("ss", "-tni", "state", "established", "sport", "=", ":" + port);
-      Matcher m = RETRANS.matcher(info);
-      if (m.find() && Integer.parseInt(m.group(2)) >= 2) {
-        return info;
-      }
-      Thread.sleep(100);
-    } while (System.nanoTime() < deadline);
-    return info;
   }
 }
