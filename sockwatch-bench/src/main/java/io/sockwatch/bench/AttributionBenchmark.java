@@ -1,7 +1,7 @@
 package io.sockwatch.bench;
 
+import io.sockwatch.model.SocketOwners;
 import io.sockwatch.process.SocketOwnerScanner;
-import io.sockwatch.process.SocketOwners;
 import io.sockwatch.testkit.SocketPopulation;
 import java.util.List;
 import java.util.Locale;

@@ -1,12 +1,12 @@
 package io.sockwatch.bench;
 
 import io.sockwatch.kernel.ScanRequest;
-import io.sockwatch.kernel.netns.NetnsExecutor;
-import io.sockwatch.kernel.netns.NetnsSources;
-import io.sockwatch.kernel.netns.NetnsTarget;
 import io.sockwatch.kernel.sockdiag.NetlinkSockDiagSource;
-import io.sockwatch.process.netns.NetnsInventory;
-import io.sockwatch.process.netns.NetworkNamespace;
+import io.sockwatch.model.NetworkNamespace;
+import io.sockwatch.netns.NetnsExecutor;
+import io.sockwatch.netns.NetnsInventory;
+import io.sockwatch.netns.NetnsSources;
+import io.sockwatch.netns.NetnsTarget;
 import io.sockwatch.testkit.TestNetns;
 import java.nio.file.Path;
 import java.util.ArrayList;

@@ -1,10 +1,10 @@
 package io.sockwatch.bench;
 
-import io.sockwatch.kernel.SourceUnavailableException;
-import io.sockwatch.kernel.netns.NetnsExecutor;
-import io.sockwatch.kernel.netns.NetnsTarget;
-import io.sockwatch.process.netns.NetnsInventory;
-import io.sockwatch.process.netns.NetworkNamespace;
+import io.sockwatch.model.NetworkNamespace;
+import io.sockwatch.model.SourceUnavailableException;
+import io.sockwatch.netns.NetnsExecutor;
+import io.sockwatch.netns.NetnsInventory;
+import io.sockwatch.netns.NetnsTarget;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;

@@ -1,14 +1,14 @@
 package io.sockwatch.bench;
 
-import io.sockwatch.kernel.SourceUnavailableException;
-import io.sockwatch.kernel.netns.NetnsExecutor;
-import io.sockwatch.process.netns.NetnsChoice;
-import io.sockwatch.snapshot.NamespaceSnapshot;
-import io.sockwatch.snapshot.NodeScan;
+import io.sockwatch.model.SourceUnavailableException;
+import io.sockwatch.model.snapshot.NamespaceSnapshot;
+import io.sockwatch.model.snapshot.NetnsChoice;
+import io.sockwatch.model.snapshot.NodeScan;
+import io.sockwatch.model.snapshot.SocketFilter;
+import io.sockwatch.model.snapshot.SourceChoice;
+import io.sockwatch.netns.NetnsExecutor;
 import io.sockwatch.snapshot.NodeScanner;
 import io.sockwatch.snapshot.SnapshotReader;
-import io.sockwatch.snapshot.SocketFilter;
-import io.sockwatch.snapshot.SourceChoice;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;

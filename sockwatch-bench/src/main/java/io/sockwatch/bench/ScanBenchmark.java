@@ -1,8 +1,8 @@
 package io.sockwatch.bench;
 
 import io.sockwatch.kernel.ScanRequest;
-import io.sockwatch.kernel.SourceUnavailableException;
 import io.sockwatch.kernel.sockdiag.NetlinkSockDiagSource;
+import io.sockwatch.model.SourceUnavailableException;
 import io.sockwatch.testkit.SocketPopulation;
 import java.util.ArrayList;
 import java.util.List;

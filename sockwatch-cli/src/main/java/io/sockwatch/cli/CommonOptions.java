@@ -2,12 +2,14 @@ package io.sockwatch.cli;
 
 import static io.sockwatch.cli.args.OptionSpec.value;
 
+import io.sockwatch.NodeReader;
+import io.sockwatch.ReadSettings;
 import io.sockwatch.cli.args.OptionSpec;
 import io.sockwatch.cli.args.ParsedArgs;
 import io.sockwatch.cli.args.UsageException;
-import io.sockwatch.snapshot.SnapshotReader;
-import io.sockwatch.snapshot.SourceChoice;
+import io.sockwatch.model.snapshot.SourceChoice;
 import java.nio.file.Path;
+import java.util.function.UnaryOperator;
 
 /** Options every reading command shares: output format, socket-table source and /proc root. */
 final class CommonOptions {
@@ -41,15 +43,34 @@ final class CommonOptions {
     };
   }
 
-  static SourceChoice sourceChoice(ParsedArgs args) {
-    try {
-      return SourceChoice.parse(args.value("--source"));
-    } catch (IllegalArgumentException e) {
-      throw new UsageException(e.getMessage());
+  /** What {@code --root}, {@code --source} and {@code --netns} ask to read. */
+  static ReadSettings readSettings(ParsedArgs args) {
+    SourceChoice source = SourceChoice.AUTO; // plan reads counters only: no table, no --source
+    if (args.declares("--source")) {
+      try {
+        source = SourceChoice.parse(args.value("--source"));
+      } catch (IllegalArgumentException e) {
+        throw new UsageException(e.getMessage());
+      }
     }
+    return ReadSettings.live(NetnsOption.choice(args))
+        .withRoot(Path.of(args.value("--root")))
+        .withSource(source);
   }
 
-  static SnapshotReader reader(ParsedArgs args) {
-    return SnapshotReader.forRoot(Path.of(args.value("--root")));
+  /** The reader for those options; a namespace that does not exist is a usage error. */
+  static NodeReader reader(ParsedArgs args) {
+    return reader(args, UnaryOperator.identity());
+  }
+
+  /** The reader for those options, with {@code tune} applied (the agent's bounds). */
+  static NodeReader reader(ParsedArgs args, UnaryOperator<ReadSettings> tune) {
+    ReadSettings settings = tune.apply(readSettings(args));
+    try {
+      return NodeReader.open(settings);
+    } catch (IllegalArgumentException e) {
+      String m = e.getMessage();
+      throw new UsageException(m.startsWith("--netns") ? m : "--netns: " + m);
+    }
   }
 }

@@ -3,23 +3,22 @@ package io.sockwatch.cli;
 import static io.sockwatch.cli.args.OptionSpec.flag;
 import static io.sockwatch.cli.args.OptionSpec.value;
 
-import io.sockwatch.analysis.Detectors;
-import io.sockwatch.analysis.DoctorConfig;
-import io.sockwatch.analysis.DoctorReport;
-import io.sockwatch.analysis.NamespaceDoctor;
+import io.sockwatch.Doctor;
+import io.sockwatch.NodeReader;
+import io.sockwatch.TimeoutStore;
 import io.sockwatch.cli.args.CommandSpec;
 import io.sockwatch.cli.args.ParsedArgs;
 import io.sockwatch.cli.args.UsageException;
 import io.sockwatch.cli.output.DoctorJsonWriter;
 import io.sockwatch.cli.output.DoctorTextWriter;
 import io.sockwatch.cli.output.JsonWriter;
-import io.sockwatch.kernel.SourceUnavailableException;
+import io.sockwatch.model.SourceUnavailableException;
 import io.sockwatch.model.Unavailable;
-import io.sockwatch.probe.TimeoutStateFile;
-import io.sockwatch.snapshot.NodeScan;
-import io.sockwatch.snapshot.NodeScanner;
-import io.sockwatch.snapshot.SnapshotReader;
-import io.sockwatch.snapshot.SocketFilter;
+import io.sockwatch.model.finding.DoctorConfig;
+import io.sockwatch.model.finding.DoctorReport;
+import io.sockwatch.model.finding.MeasuredTimeouts;
+import io.sockwatch.model.snapshot.NodeScan;
+import io.sockwatch.model.snapshot.SocketFilter;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Optional;
@@ -67,30 +66,27 @@ final class DoctorCommand implements Command {
   @Override
   public int run(ParsedArgs args, PrintWriter out, PrintWriter err) throws Exception {
     if (args.flag("--list-thresholds")) {
-      JudgementOptions.listThresholds(Detectors.thresholds(), out);
+      JudgementOptions.listThresholds(Doctor.thresholds(), out);
       return 0;
     }
     boolean json = CommonOptions.json(args);
-    TimeoutStateFile.Loaded measured = TimeoutStateFile.load(JudgementOptions.stateFile(args));
+    MeasuredTimeouts measured = TimeoutStore.load(JudgementOptions.stateFile(args));
     DoctorConfig config =
-        JudgementOptions.config(args, Detectors.thresholds()).withMeasured(measured.timeouts());
+        JudgementOptions.config(args, Doctor.thresholds()).withMeasured(measured.timeouts());
     double interval = JudgementOptions.seconds("--interval", args.value("--interval"));
     if (interval > 600) {
       throw new UsageException("--interval must be at most 10m");
     }
-    NodeScanner scanner = NetnsOption.scanner(args, CommonOptions.reader(args), "all");
-    var options = new SnapshotReader.Options(CommonOptions.sourceChoice(args), true, true, true);
     DoctorReport report;
-    try {
+    try (NodeReader reader = CommonOptions.reader(args)) {
       Optional<NodeScan> before = Optional.empty();
       if (!args.flag("--once") && interval > 0) {
-        before = Optional.of(scanner.read(SocketFilter.ALL, options));
+        before = Optional.of(reader.scan(SocketFilter.ALL, NodeReader.Parts.ALL));
         Thread.sleep((long) (interval * 1000));
       }
-      NodeScan after = scanner.read(SocketFilter.ALL, options);
+      NodeScan after = reader.scan(SocketFilter.ALL, NodeReader.Parts.ALL);
       report =
-          new NamespaceDoctor(Detectors.all())
-              .examine(before, after, interval, config)
+          Doctor.examine(before, after, interval, config)
               .withUnavailable(
                   measured.problems().stream()
                       .map(p -> new Unavailable("middlebox timeouts", p))

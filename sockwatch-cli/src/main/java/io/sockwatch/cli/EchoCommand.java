@@ -2,10 +2,10 @@ package io.sockwatch.cli;
 
 import static io.sockwatch.cli.args.OptionSpec.value;
 
+import io.sockwatch.EchoServer;
 import io.sockwatch.cli.args.CommandSpec;
 import io.sockwatch.cli.args.ParsedArgs;
-import io.sockwatch.probe.EchoServer;
-import io.sockwatch.probe.Endpoints;
+import io.sockwatch.model.probe.Endpoints;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;

@@ -4,12 +4,12 @@ import static io.sockwatch.cli.args.OptionSpec.flag;
 import static io.sockwatch.cli.args.OptionSpec.list;
 import static io.sockwatch.cli.args.OptionSpec.value;
 
-import io.sockwatch.analysis.DoctorConfig;
-import io.sockwatch.analysis.Threshold;
+import io.sockwatch.TimeoutStore;
 import io.sockwatch.cli.args.OptionSpec;
 import io.sockwatch.cli.args.ParsedArgs;
 import io.sockwatch.cli.args.UsageException;
-import io.sockwatch.probe.TimeoutStateFile;
+import io.sockwatch.model.finding.DoctorConfig;
+import io.sockwatch.model.finding.Threshold;
 import java.io.PrintWriter;
 import java.nio.file.Path;
 import java.util.HashMap;
@@ -54,7 +54,7 @@ final class JudgementOptions {
   static Path stateFile(ParsedArgs args) {
     String given = args.value("--state-file");
     return given == null || given.equals(stateFile().defaultValue())
-        ? TimeoutStateFile.defaultPath(System.getenv())
+        ? TimeoutStore.defaultPath(System.getenv())
         : Path.of(given);
   }
 

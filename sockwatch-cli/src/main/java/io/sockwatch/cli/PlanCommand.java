@@ -4,17 +4,20 @@ import static io.sockwatch.cli.args.OptionSpec.flag;
 import static io.sockwatch.cli.args.OptionSpec.list;
 import static io.sockwatch.cli.args.OptionSpec.value;
 
-import io.sockwatch.analysis.DoctorConfig;
+import io.sockwatch.NodeReader;
+import io.sockwatch.Planner;
 import io.sockwatch.cli.args.CommandSpec;
 import io.sockwatch.cli.args.ParsedArgs;
 import io.sockwatch.cli.args.UsageException;
 import io.sockwatch.cli.output.JsonWriter;
 import io.sockwatch.cli.output.PlanTextWriter;
+import io.sockwatch.model.NodeStats;
 import io.sockwatch.model.PortRange;
-import io.sockwatch.plan.CapacityForecast;
-import io.sockwatch.plan.CapacityModel;
-import io.sockwatch.plan.PollingPlan;
-import io.sockwatch.plan.PollingPlan.Closer;
+import io.sockwatch.model.SourceUnavailableException;
+import io.sockwatch.model.finding.DoctorConfig;
+import io.sockwatch.model.plan.CapacityForecast;
+import io.sockwatch.model.plan.PollingPlan;
+import io.sockwatch.model.plan.PollingPlan.Closer;
 import java.io.PrintWriter;
 import java.util.ArrayList;
 import java.util.List;
@@ -115,7 +118,7 @@ final class PlanCommand implements Command {
         throw new UsageException("--interval must be positive, not '" + text + "'");
       }
       rows.add(
-          CapacityModel.forecast(
+          Planner.forecast(
               new PollingPlan(
                   nodes,
                   interval,
@@ -187,8 +190,13 @@ final class PlanCommand implements Command {
   }
 
   private static PortRange nodeRange(ParsedArgs args) {
-    return NetnsOption.singleNode(args)
-        .tunables()
+    NodeStats node;
+    try (NodeReader reader = CommonOptions.reader(args)) {
+      node = reader.namespaceStats();
+    } catch (IllegalArgumentException | SourceUnavailableException e) {
+      throw new UsageException(e.getMessage());
+    }
+    return node.tunables()
         .localPortRange()
         .orElseThrow(
             () ->

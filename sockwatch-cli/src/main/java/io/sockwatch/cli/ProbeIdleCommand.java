@@ -3,7 +3,8 @@ package io.sockwatch.cli;
 import static io.sockwatch.cli.args.OptionSpec.flag;
 import static io.sockwatch.cli.args.OptionSpec.value;
 
-import io.sockwatch.analysis.MeasuredTimeout;
+import io.sockwatch.IdleProbe;
+import io.sockwatch.TimeoutStore;
 import io.sockwatch.cli.args.CommandSpec;
 import io.sockwatch.cli.args.ParsedArgs;
 import io.sockwatch.cli.args.UsageException;
@@ -11,14 +12,14 @@ import io.sockwatch.cli.output.JsonWriter;
 import io.sockwatch.cli.output.ProbeJsonWriter;
 import io.sockwatch.cli.output.ProbeTextWriter;
 import io.sockwatch.model.IpAddress;
-import io.sockwatch.probe.Endpoints;
-import io.sockwatch.probe.IdleBracket;
-import io.sockwatch.probe.IdleProber;
-import io.sockwatch.probe.PathProblem;
-import io.sockwatch.probe.ProbeReport;
-import io.sockwatch.probe.ProbeSettings;
-import io.sockwatch.probe.SearchSettings;
-import io.sockwatch.probe.TimeoutStateFile;
+import io.sockwatch.model.finding.MeasuredTimeout;
+import io.sockwatch.model.probe.Endpoints;
+import io.sockwatch.model.probe.IdleBracket;
+import io.sockwatch.model.probe.PathProblem;
+import io.sockwatch.model.probe.ProbeListener;
+import io.sockwatch.model.probe.ProbeReport;
+import io.sockwatch.model.probe.ProbeSettings;
+import io.sockwatch.model.probe.SearchSettings;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -91,11 +92,9 @@ final class ProbeIdleCommand implements Command {
     ProbeSettings settings = settings(args);
     Path stateFile = JudgementOptions.stateFile(args);
     ProbeTextWriter text = new ProbeTextWriter(out, target, settings);
-    IdleProber prober =
-        new IdleProber(target, settings, json ? new IdleProber.Listener() {} : text);
     ProbeReport report;
     try {
-      report = prober.run();
+      report = IdleProbe.run(target, settings, json ? ProbeListener.SILENT : text);
     } catch (PathProblem p) {
       if (json) {
         new ProbeJsonWriter(new JsonWriter(out)).writeProblem(target, p);
@@ -110,7 +109,7 @@ final class ProbeIdleCommand implements Command {
     String saveProblem = "";
     if (!args.flag("--no-save") && report.bracket().found()) {
       try {
-        TimeoutStateFile.save(stateFile, measured(target, report.bracket()));
+        TimeoutStore.save(stateFile, measured(target, report.bracket()));
         saved = Optional.of(stateFile);
       } catch (IOException e) {
         saveProblem = "could not save to " + stateFile + ": " + e.getMessage();

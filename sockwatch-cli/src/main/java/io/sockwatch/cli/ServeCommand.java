@@ -2,23 +2,18 @@ package io.sockwatch.cli;
 
 import static io.sockwatch.cli.args.OptionSpec.value;
 
-import io.sockwatch.analysis.Detectors;
-import io.sockwatch.analysis.Threshold;
+import io.sockwatch.NodeReader;
+import io.sockwatch.Watch;
 import io.sockwatch.cli.args.CommandSpec;
 import io.sockwatch.cli.args.ParsedArgs;
 import io.sockwatch.cli.args.UsageException;
 import io.sockwatch.cli.http.AgentRoutes;
 import io.sockwatch.cli.http.ApiServer;
-import io.sockwatch.probe.TimeoutStateWatcher;
-import io.sockwatch.watch.Sampler;
-import io.sockwatch.watch.TrendDetectors;
-import io.sockwatch.watch.WatchConfig;
-import io.sockwatch.watch.WatchLoop;
+import io.sockwatch.model.finding.Threshold;
+import io.sockwatch.model.watch.WatchConfig;
 import java.io.PrintWriter;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.CountDownLatch;
@@ -75,8 +70,7 @@ final class ServeCommand implements Command {
 
   @Override
   public int run(ParsedArgs args, PrintWriter out, PrintWriter err) throws Exception {
-    List<Threshold> thresholds = new ArrayList<>(Detectors.thresholds());
-    thresholds.addAll(TrendDetectors.thresholds());
+    List<Threshold> thresholds = Watch.thresholds();
     if (args.flag("--list-thresholds")) {
       JudgementOptions.listThresholds(thresholds, out);
       return 0;
@@ -84,40 +78,24 @@ final class ServeCommand implements Command {
     WatchConfig config = config(args, thresholds);
     InetSocketAddress listen = listenAddress(args.value("--listen"));
     Clock clock = Clock.systemUTC();
-    var os =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     long heap = Runtime.getRuntime().maxMemory();
     // Full walks of every process's descriptors get half the scan budget; between them only
-    // processes whose descriptor count changed are read again (IncrementalOwnerScanner).
-    Sampler sampler =
-        new Sampler(
-                NetnsOption.scanner(
-                        args,
-                        CommonOptions.reader(args)
-                            .withIncrementalAttribution(
-                                config.cpuBudget() / 2, os::getProcessCpuTime)
-                            .withHeapLimit(heap),
-                        "all")
-                    .withHeapLimit(heap),
-                CommonOptions.sourceChoice(args),
-                config,
-                Detectors.all(),
-                TrendDetectors.all(),
-                clock,
-                System::nanoTime,
-                os::getProcessCpuTime)
-            .withMeasuredTimeouts(new TimeoutStateWatcher(JudgementOptions.stateFile(args)));
+    // processes whose descriptor count changed are read again. The reader lives as long as the
+    // process.
+    NodeReader reader =
+        CommonOptions.reader(
+            args, s -> s.withIncrementalAttribution(config.cpuBudget() / 2).withHeapLimit(heap));
+    Watch watch =
+        Watch.builder(reader, config).measuredTimeouts(JudgementOptions.stateFile(args)).build();
     ApiServer server;
     try {
-      server = AgentRoutes.start(listen, sampler, clock, err);
+      server = AgentRoutes.start(listen, watch, clock, err);
     } catch (java.net.BindException e) {
       throw new UsageException(
           "cannot listen on " + args.value("--listen") + ": " + e.getMessage());
     }
-    WatchLoop loop =
-        WatchLoop.start(
-            sampler,
-            config.intervalSeconds(),
+    Watch.Ticking loop =
+        watch.startTicking(
             e -> {
               synchronized (err) {
                 err.println("sockwatch serve: sample failed: " + e);

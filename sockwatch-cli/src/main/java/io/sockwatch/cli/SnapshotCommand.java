@@ -4,6 +4,7 @@ import static io.sockwatch.cli.args.OptionSpec.flag;
 import static io.sockwatch.cli.args.OptionSpec.list;
 import static io.sockwatch.cli.args.OptionSpec.value;
 
+import io.sockwatch.NodeReader;
 import io.sockwatch.cli.args.CommandSpec;
 import io.sockwatch.cli.args.ParsedArgs;
 import io.sockwatch.cli.args.UsageException;
@@ -11,13 +12,12 @@ import io.sockwatch.cli.output.JsonWriter;
 import io.sockwatch.cli.output.SnapshotJsonWriter;
 import io.sockwatch.cli.output.SnapshotTextWriter;
 import io.sockwatch.model.TcpState;
-import io.sockwatch.snapshot.AddressMatcher;
-import io.sockwatch.snapshot.NamespaceSnapshot;
-import io.sockwatch.snapshot.NodeScan;
-import io.sockwatch.snapshot.Snapshot;
-import io.sockwatch.snapshot.SnapshotReader;
-import io.sockwatch.snapshot.SocketFilter;
-import io.sockwatch.snapshot.Summary;
+import io.sockwatch.model.snapshot.AddressMatcher;
+import io.sockwatch.model.snapshot.NamespaceSnapshot;
+import io.sockwatch.model.snapshot.NodeScan;
+import io.sockwatch.model.snapshot.Snapshot;
+import io.sockwatch.model.snapshot.SocketFilter;
+import io.sockwatch.model.snapshot.Summary;
 import java.io.PrintWriter;
 import java.util.EnumSet;
 import java.util.HashSet;
@@ -89,11 +89,11 @@ final class SnapshotCommand implements Command {
     boolean summary = args.flag("--summary");
     boolean node = args.flag("--node");
     boolean info = args.flag("--info");
-    var options =
-        new SnapshotReader.Options(
-            CommonOptions.sourceChoice(args), !args.flag("--no-processes"), node, info || json);
-    NodeScan scan =
-        NetnsOption.scanner(args, CommonOptions.reader(args), "host").read(filter, options);
+    var parts = new NodeReader.Parts(!args.flag("--no-processes"), node, info || json);
+    NodeScan scan;
+    try (NodeReader reader = CommonOptions.reader(args)) {
+      scan = reader.scan(filter, parts);
+    }
     Snapshot snap = scan.merged();
     Summary sum = summary ? Summary.of(snap, top) : null;
     if (json) {

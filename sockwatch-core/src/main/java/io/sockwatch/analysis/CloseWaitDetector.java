@@ -1,11 +1,18 @@
 package io.sockwatch.analysis;
 
+import io.sockwatch.model.ProcessInfo;
+import io.sockwatch.model.ProcessLabel;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpInfo;
 import io.sockwatch.model.TcpState;
-import io.sockwatch.process.ProcessInfo;
-import io.sockwatch.snapshot.Ownership;
-import io.sockwatch.snapshot.Snapshot;
+import io.sockwatch.model.finding.Evidence;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.finding.Headroom;
+import io.sockwatch.model.finding.Severity;
+import io.sockwatch.model.finding.Subject;
+import io.sockwatch.model.finding.Threshold;
+import io.sockwatch.model.snapshot.Ownership;
+import io.sockwatch.model.snapshot.Snapshot;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;

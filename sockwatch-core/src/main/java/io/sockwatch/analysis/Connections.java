@@ -1,10 +1,12 @@
 package io.sockwatch.analysis;
 
 import io.sockwatch.model.IpAddress;
+import io.sockwatch.model.ProcessInfo;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpState;
-import io.sockwatch.process.ProcessInfo;
-import io.sockwatch.snapshot.Snapshot;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.finding.Subject;
+import io.sockwatch.model.snapshot.Snapshot;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.List;
@@ -16,7 +18,7 @@ import java.util.TreeSet;
  * <em>inbound</em> (a client of this node's server) and is grouped by that local endpoint, since
  * its peers' ports are ephemeral and would make one group per connection; any other connection is
  * <em>outbound</em> and grouped by its peer endpoint. This is the same rule {@link
- * io.sockwatch.snapshot.Summary} uses, so findings and listings agree.
+ * io.sockwatch.model.snapshot.Summary} uses, so findings and listings agree.
  */
 final class Connections {
 

@@ -1,6 +1,12 @@
 package io.sockwatch.analysis;
 
 import io.sockwatch.model.KernelTunables;
+import io.sockwatch.model.finding.Evidence;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.finding.Headroom;
+import io.sockwatch.model.finding.Severity;
+import io.sockwatch.model.finding.Subject;
+import io.sockwatch.model.finding.Threshold;
 import java.util.List;
 import java.util.Optional;
 import java.util.OptionalDouble;

@@ -1,5 +1,6 @@
 package io.sockwatch.analysis;
 
+import io.sockwatch.model.finding.Finding;
 import java.util.List;
 
 /**

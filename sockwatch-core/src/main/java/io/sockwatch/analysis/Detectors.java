@@ -1,5 +1,6 @@
 package io.sockwatch.analysis;
 
+import io.sockwatch.model.finding.Threshold;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -22,6 +23,11 @@ public final class Detectors {
         new SynRecvDetector(),
         new ListenQueueDetector(),
         new RetransmissionDetector());
+  }
+
+  /** The id of every detector, in the order of {@link #all()}. */
+  public static List<String> ids() {
+    return all().stream().map(Detector::id).toList();
   }
 
   /** Every threshold of every detector, for {@code doctor --list-thresholds} and validation. */

@@ -2,7 +2,8 @@ package io.sockwatch.analysis;
 
 import io.sockwatch.model.NodeStats;
 import io.sockwatch.model.SocketRecord;
-import io.sockwatch.snapshot.Snapshot;
+import io.sockwatch.model.finding.DoctorConfig;
+import io.sockwatch.model.snapshot.Snapshot;
 import java.util.Arrays;
 import java.util.Collections;
 import java.util.HashSet;

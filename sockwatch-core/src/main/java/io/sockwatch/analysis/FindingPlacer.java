@@ -1,11 +1,14 @@
 package io.sockwatch.analysis;
 
+import io.sockwatch.model.NetworkNamespace;
+import io.sockwatch.model.ProcessInfo;
+import io.sockwatch.model.ProcessLabel;
 import io.sockwatch.model.SocketRecord;
-import io.sockwatch.process.ProcessInfo;
-import io.sockwatch.process.netns.NetworkNamespace;
-import io.sockwatch.snapshot.NamespaceSnapshot;
-import io.sockwatch.snapshot.NodeScan;
-import io.sockwatch.snapshot.Snapshot;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.finding.Placement;
+import io.sockwatch.model.snapshot.NamespaceSnapshot;
+import io.sockwatch.model.snapshot.NodeScan;
+import io.sockwatch.model.snapshot.Snapshot;
 import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;

@@ -3,7 +3,7 @@ package io.sockwatch.analysis;
 import io.sockwatch.model.IpAddress;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpState;
-import io.sockwatch.snapshot.Snapshot;
+import io.sockwatch.model.snapshot.Snapshot;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;

@@ -1,9 +1,12 @@
 package io.sockwatch.analysis;
 
 import io.sockwatch.model.Unavailable;
-import io.sockwatch.snapshot.NamespaceSnapshot;
-import io.sockwatch.snapshot.NodeScan;
-import io.sockwatch.snapshot.Snapshot;
+import io.sockwatch.model.finding.DoctorConfig;
+import io.sockwatch.model.finding.DoctorReport;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.snapshot.NamespaceSnapshot;
+import io.sockwatch.model.snapshot.NodeScan;
+import io.sockwatch.model.snapshot.Snapshot;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashSet;
@@ -16,19 +19,19 @@ import java.util.Set;
  * own table and counters (a port range, a TIME_WAIT limit, {@code 127.0.0.1:8080} all belong to one
  * namespace) and their findings are placed there; node-wide detectors ({@link Detector#nodeWide()})
  * run once over every socket with the node's counters. A scan of a single namespace without
- * enumeration runs exactly as {@link Doctor} does.
+ * enumeration runs exactly as {@link DetectorRun} does.
  */
 public final class NamespaceDoctor {
 
-  private final Doctor all;
-  private final Doctor perNamespace;
-  private final Doctor nodeWide;
+  private final DetectorRun all;
+  private final DetectorRun perNamespace;
+  private final DetectorRun nodeWide;
   private final int detectorCount;
 
   public NamespaceDoctor(List<Detector> detectors) {
-    this.all = new Doctor(detectors);
-    this.perNamespace = new Doctor(detectors.stream().filter(d -> !d.nodeWide()).toList());
-    this.nodeWide = new Doctor(detectors.stream().filter(Detector::nodeWide).toList());
+    this.all = new DetectorRun(detectors);
+    this.perNamespace = new DetectorRun(detectors.stream().filter(d -> !d.nodeWide()).toList());
+    this.nodeWide = new DetectorRun(detectors.stream().filter(Detector::nodeWide).toList());
     this.detectorCount = detectors.size();
   }
 

@@ -1,9 +1,9 @@
 package io.sockwatch.analysis;
 
 import io.sockwatch.model.IpAddress;
+import io.sockwatch.model.ProcessInfo;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpState;
-import io.sockwatch.process.ProcessInfo;
 import java.util.ArrayList;
 import java.util.BitSet;
 import java.util.Collection;

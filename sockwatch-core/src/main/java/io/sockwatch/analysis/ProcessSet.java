@@ -1,8 +1,8 @@
 package io.sockwatch.analysis;
 
+import io.sockwatch.model.ProcessInfo;
 import io.sockwatch.model.SocketRecord;
-import io.sockwatch.process.ProcessInfo;
-import io.sockwatch.snapshot.Snapshot;
+import io.sockwatch.model.snapshot.Snapshot;
 import java.util.List;
 import java.util.TreeMap;
 

@@ -1,13 +1,20 @@
 package io.sockwatch.analysis;
 
 import io.sockwatch.model.NodeStats;
+import io.sockwatch.model.ProcessInfo;
+import io.sockwatch.model.ProcessLabel;
 import io.sockwatch.model.SkMemInfo;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpMemLimits;
 import io.sockwatch.model.TcpState;
-import io.sockwatch.process.ProcessInfo;
-import io.sockwatch.snapshot.Ownership;
-import io.sockwatch.snapshot.Snapshot;
+import io.sockwatch.model.finding.Evidence;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.finding.Headroom;
+import io.sockwatch.model.finding.Severity;
+import io.sockwatch.model.finding.Subject;
+import io.sockwatch.model.finding.Threshold;
+import io.sockwatch.model.snapshot.Ownership;
+import io.sockwatch.model.snapshot.Snapshot;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;

@@ -1,5 +1,9 @@
 package io.sockwatch.history;
 
+import io.sockwatch.model.watch.HistoryConfig;
+import io.sockwatch.model.watch.HistoryStatus;
+import io.sockwatch.model.watch.Range;
+import io.sockwatch.model.watch.SeriesKey;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -16,10 +20,8 @@ import java.util.Optional;
  */
 public final class History {
 
-  /**
-   * Largest accepted epoch second (year ~36,800); keeps all bucket arithmetic far from overflow.
-   */
-  public static final long MAX_EPOCH_SECOND = 1L << 40;
+  /** Largest accepted epoch second: {@link HistoryConfig#MAX_EPOCH_SECOND}. */
+  public static final long MAX_EPOCH_SECOND = HistoryConfig.MAX_EPOCH_SECOND;
 
   private final HistoryConfig config;
   private final long bytesPerSeries;
@@ -30,7 +32,14 @@ public final class History {
 
   public History(HistoryConfig config) {
     this.config = config;
-    this.bytesPerSeries = config.bytesPerSeries();
+    this.bytesPerSeries = bytesPerSeries(config);
+  }
+
+  /** Exact bytes of the arrays one series allocates with {@code config}, array headers included. */
+  public static long bytesPerSeries(HistoryConfig config) {
+    return RawRing.bytesFor(config.rawCapacity())
+        + RollupRing.bytesFor(config.tenSecondCapacity())
+        + RollupRing.bytesFor(config.minuteCapacity());
   }
 
   /**

@@ -1,5 +1,7 @@
 package io.sockwatch.history;
 
+import io.sockwatch.model.watch.HistoryConfig;
+import io.sockwatch.model.watch.Range;
 import java.util.Arrays;
 
 /**

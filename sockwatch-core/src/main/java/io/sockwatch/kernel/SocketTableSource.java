@@ -1,6 +1,7 @@
 package io.sockwatch.kernel;
 
 import io.sockwatch.model.SocketTable;
+import io.sockwatch.model.SourceUnavailableException;
 
 /**
  * Reads the TCP socket table of the calling thread's network namespace. Implementations do I/O

@@ -1,5 +1,7 @@
 package io.sockwatch.plan;
 
+import io.sockwatch.model.plan.CapacityForecast;
+import io.sockwatch.model.plan.PollingPlan;
 import java.util.OptionalDouble;
 
 /**
@@ -31,9 +33,6 @@ import java.util.OptionalDouble;
  * </ul>
  */
 public final class CapacityModel {
-
-  /** A LAN HTTP probe: a few round trips of well under a millisecond plus the handler. */
-  public static final double DEFAULT_PROBE_SECONDS = 0.01;
 
   /** tcp_tw_reuse takes a TIME_WAIT port whose last timestamp is over about one second old. */
   static final double TW_REUSE_HOLD_SECONDS = 1;

@@ -11,17 +11,17 @@ import java.nio.charset.StandardCharsets;
  * client (an HTTP request, a port scanner) cannot make the server buffer without bound, and the
  * prober recognises a peer that is not an echo server by the answer.
  */
-final class EchoProtocol {
+public final class EchoProtocol {
 
-  static final int MAX_LINE = 512;
+  public static final int MAX_LINE = 512;
 
   /** The message of the exception {@link #readLine} throws for a longer line. */
-  static final String TOO_LONG = "line longer than " + MAX_LINE + " bytes";
+  public static final String TOO_LONG = "line longer than " + MAX_LINE + " bytes";
 
   private EchoProtocol() {}
 
   /** The line a probe sends: unique per connection and send, so a stale echo is not mistaken. */
-  static String ping(int connection, int send) {
+  public static String ping(int connection, int send) {
     return "sockwatch-probe " + connection + " " + send;
   }
 
@@ -31,7 +31,7 @@ final class EchoProtocol {
    * @throws EOFException when the stream ends first
    * @throws IOException when the line is too long, or on the stream's own errors
    */
-  static String readLine(InputStream in) throws IOException {
+  public static String readLine(InputStream in) throws IOException {
     byte[] buf = new byte[MAX_LINE];
     int n = 0;
     while (true) {

@@ -1,5 +1,12 @@
 package io.sockwatch.probe;
 
+import io.sockwatch.model.probe.Endpoints;
+import io.sockwatch.model.probe.IdleBracket;
+import io.sockwatch.model.probe.PathProblem;
+import io.sockwatch.model.probe.ProbeListener;
+import io.sockwatch.model.probe.ProbeReport;
+import io.sockwatch.model.probe.ProbeSettings;
+import io.sockwatch.model.probe.TryOutcome;
 import java.io.IOException;
 import java.io.InterruptedIOException;
 import java.net.InetSocketAddress;
@@ -28,15 +35,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  */
 public final class IdleProber {
 
-  /** Progress, called on the caller's thread as things happen. */
-  public interface Listener {
-    default void ready(double handshakeMillis, double firstEchoMillis) {}
-
-    default void started(List<Double> idleSeconds, double atSeconds) {}
-
-    default void finished(ProbeReport.Try t, IdleBracket bracket) {}
-  }
-
   private sealed interface Event {}
 
   private record Done(double idle, TryOutcome outcome) implements Event {}
@@ -45,13 +43,13 @@ public final class IdleProber {
 
   private final InetSocketAddress target;
   private final ProbeSettings settings;
-  private final Listener listener;
+  private final ProbeListener listener;
   private final BlockingQueue<Event> events = new LinkedBlockingQueue<>();
   private final Map<Double, Future<?>> running = new HashMap<>();
   private final AtomicInteger ids = new AtomicInteger();
   private long t0;
 
-  public IdleProber(InetSocketAddress target, ProbeSettings settings, Listener listener) {
+  public IdleProber(InetSocketAddress target, ProbeSettings settings, ProbeListener listener) {
     this.target = target;
     this.settings = settings;
     this.listener = listener;

@@ -1,5 +1,7 @@
 package io.sockwatch.probe;
 
+import io.sockwatch.model.probe.IdleBracket;
+import io.sockwatch.model.probe.SearchSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.NavigableSet;

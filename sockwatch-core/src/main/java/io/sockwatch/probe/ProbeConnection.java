@@ -1,5 +1,8 @@
 package io.sockwatch.probe;
 
+import io.sockwatch.model.probe.Endpoints;
+import io.sockwatch.model.probe.PathProblem;
+import io.sockwatch.model.probe.TryOutcome;
 import java.io.BufferedInputStream;
 import java.io.EOFException;
 import java.io.IOException;
@@ -68,7 +71,7 @@ final class ProbeConnection implements AutoCloseable {
         s.connect(target, (int) Math.ceil(connectSeconds * 1000));
       } catch (IOException e) {
         throwIfInterrupted();
-        throw PathProblem.ofConnect(e, target, connectSeconds);
+        throw PathProblems.ofConnect(e, target, connectSeconds);
       }
       ProbeConnection c = new ProbeConnection(s, id, replySeconds);
       c.handshakeMillis = (System.nanoTime() - t0) / 1e6;
@@ -77,7 +80,7 @@ final class ProbeConnection implements AutoCloseable {
         c.exchange();
       } catch (IOException e) {
         throwIfInterrupted();
-        throw PathProblem.ofFirstEcho(e, target, replySeconds);
+        throw PathProblems.ofFirstEcho(e, target, replySeconds);
       }
       c.idleSince = System.nanoTime();
       c.firstEchoMillis = (c.idleSince - t1) / 1e6;

@@ -1,8 +1,8 @@
 package io.sockwatch.probe;
 
-import io.sockwatch.analysis.MeasuredTimeout;
-import io.sockwatch.analysis.MiddleboxTimeouts;
 import io.sockwatch.model.IpAddress;
+import io.sockwatch.model.finding.MeasuredTimeout;
+import io.sockwatch.model.finding.MeasuredTimeouts;
 import java.io.IOException;
 import java.io.InputStream;
 import java.math.BigDecimal;
@@ -30,8 +30,8 @@ import java.util.Map;
  * </pre>
  *
  * <p>A missing file means nothing was measured; a line that does not parse is skipped and named in
- * {@link Loaded#problems()}, so one bad edit does not hide the other measurements. The file is
- * capped at {@link #MAX_ENTRIES} hosts (oldest dropped) and {@link #MAX_BYTES} read.
+ * {@link MeasuredTimeouts#problems()}, so one bad edit does not hide the other measurements. The
+ * file is capped at {@link #MAX_ENTRIES} hosts (oldest dropped) and {@link #MAX_BYTES} read.
  */
 public final class TimeoutStateFile {
 
@@ -42,18 +42,6 @@ public final class TimeoutStateFile {
           + "# host port survived_s died_s measured_at_epoch_s\n";
 
   private TimeoutStateFile() {}
-
-  /** What a load found: the measurements and one message per line or file that was skipped. */
-  public record Loaded(List<MeasuredTimeout> entries, List<String> problems) {
-    public Loaded {
-      entries = List.copyOf(entries);
-      problems = List.copyOf(problems);
-    }
-
-    public MiddleboxTimeouts timeouts() {
-      return new MiddleboxTimeouts(entries);
-    }
-  }
 
   /**
    * Where the file lives unless {@code --state-file} says otherwise: {@code $SOCKWATCH_STATE_DIR},
@@ -81,7 +69,7 @@ public final class TimeoutStateFile {
   }
 
   /** Parses the file's text; pure. */
-  public static Loaded parse(String text, String name) {
+  public static MeasuredTimeouts parse(String text, String name) {
     Map<IpAddress, MeasuredTimeout> byHost = new LinkedHashMap<>();
     List<String> problems = new ArrayList<>();
     int lineNo = 0;
@@ -101,7 +89,7 @@ public final class TimeoutStateFile {
         }
       }
     }
-    return new Loaded(newest(byHost.values()), problems);
+    return new MeasuredTimeouts(newest(byHost.values()), problems);
   }
 
   private static MeasuredTimeout parseLine(String line) {
@@ -167,20 +155,20 @@ public final class TimeoutStateFile {
   }
 
   /** Reads the file; a missing file is an empty result, an unreadable one a problem. */
-  public static Loaded load(Path file) {
+  public static MeasuredTimeouts load(Path file) {
     try (InputStream in = Files.newInputStream(file)) {
       byte[] bytes = in.readNBytes(MAX_BYTES + 1);
       if (bytes.length > MAX_BYTES) {
-        return new Loaded(
+        return new MeasuredTimeouts(
             List.of(), List.of(file + " ignored: larger than " + MAX_BYTES + " bytes"));
       }
       return parse(new String(bytes, StandardCharsets.UTF_8), file.toString());
     } catch (NoSuchFileException e) {
-      return new Loaded(List.of(), List.of());
+      return new MeasuredTimeouts(List.of(), List.of());
     } catch (AccessDeniedException e) {
-      return new Loaded(List.of(), List.of(file + " not readable: permission denied"));
+      return new MeasuredTimeouts(List.of(), List.of(file + " not readable: permission denied"));
     } catch (IOException e) {
-      return new Loaded(List.of(), List.of(file + " not readable: " + e.getMessage()));
+      return new MeasuredTimeouts(List.of(), List.of(file + " not readable: " + e.getMessage()));
     }
   }
 

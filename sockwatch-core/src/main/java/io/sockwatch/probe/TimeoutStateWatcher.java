@@ -1,11 +1,11 @@
 package io.sockwatch.probe;
 
+import io.sockwatch.model.finding.MeasuredTimeouts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.attribute.FileTime;
-import java.util.List;
 import java.util.Objects;
 import java.util.function.Supplier;
 
@@ -14,21 +14,20 @@ import java.util.function.Supplier;
  * size changed, so {@code serve} picks up a new {@code probe-idle} result within a tick at the cost
  * of one {@code stat} per tick.
  */
-public final class TimeoutStateWatcher implements Supplier<TimeoutStateFile.Loaded> {
+public final class TimeoutStateWatcher implements Supplier<MeasuredTimeouts> {
 
-  private static final TimeoutStateFile.Loaded EMPTY =
-      new TimeoutStateFile.Loaded(List.of(), List.of());
+  private static final MeasuredTimeouts EMPTY = MeasuredTimeouts.NONE;
 
   private final Path file;
   private Object stamp = new Object();
-  private TimeoutStateFile.Loaded current = EMPTY;
+  private MeasuredTimeouts current = EMPTY;
 
   public TimeoutStateWatcher(Path file) {
     this.file = file;
   }
 
   @Override
-  public synchronized TimeoutStateFile.Loaded get() {
+  public synchronized MeasuredTimeouts get() {
     Object now;
     try {
       BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);

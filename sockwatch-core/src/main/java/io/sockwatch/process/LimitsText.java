@@ -1,5 +1,6 @@
 package io.sockwatch.process;
 
+import io.sockwatch.model.ProcessInfo;
 import java.nio.charset.StandardCharsets;
 
 /**

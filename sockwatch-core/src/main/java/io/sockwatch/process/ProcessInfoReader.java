@@ -1,7 +1,8 @@
 package io.sockwatch.process;
 
+import io.sockwatch.model.ContainerIdentity;
+import io.sockwatch.model.ProcessInfo;
 import io.sockwatch.process.cgroup.CgroupFile;
-import io.sockwatch.process.cgroup.ContainerIdentity;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

@@ -1,5 +1,6 @@
 package io.sockwatch.process;
 
+import io.sockwatch.model.ProcessInfo;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;

@@ -1,5 +1,6 @@
 package io.sockwatch.process;
 
+import io.sockwatch.model.SocketOwners;
 import java.util.Objects;
 
 /**

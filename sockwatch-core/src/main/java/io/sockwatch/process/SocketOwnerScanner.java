@@ -1,5 +1,8 @@
 package io.sockwatch.process;
 
+import io.sockwatch.model.ProcessInfo;
+import io.sockwatch.model.ScanCounts;
+import io.sockwatch.model.SocketOwners;
 import io.sockwatch.model.Unavailable;
 import java.io.IOException;
 import java.nio.file.AccessDeniedException;

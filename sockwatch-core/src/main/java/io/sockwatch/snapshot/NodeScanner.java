@@ -1,25 +1,26 @@
 package io.sockwatch.snapshot;
 
-import io.sockwatch.kernel.SourceUnavailableException;
-import io.sockwatch.kernel.netns.NetnsExecutor;
 import io.sockwatch.kernel.procfs.NodeStatsSource;
+import io.sockwatch.model.NetworkNamespace;
 import io.sockwatch.model.NodeStats;
+import io.sockwatch.model.ProcessInfo;
+import io.sockwatch.model.SocketOwners;
 import io.sockwatch.model.SocketRecord;
+import io.sockwatch.model.SourceUnavailableException;
 import io.sockwatch.model.Unavailable;
-import io.sockwatch.process.ProcessInfo;
-import io.sockwatch.process.SocketOwners;
-import io.sockwatch.process.netns.NetnsChoice;
-import io.sockwatch.process.netns.NetnsInventory;
-import io.sockwatch.process.netns.NetnsLinkText;
-import io.sockwatch.process.netns.NetworkNamespace;
-import java.io.IOException;
-import java.nio.file.Files;
+import io.sockwatch.model.snapshot.NamespaceSnapshot;
+import io.sockwatch.model.snapshot.NetnsChoice;
+import io.sockwatch.model.snapshot.NodeScan;
+import io.sockwatch.model.snapshot.Snapshot;
+import io.sockwatch.model.snapshot.SocketFilter;
+import io.sockwatch.netns.ChosenNamespaces;
+import io.sockwatch.netns.NamespaceChooser;
+import io.sockwatch.netns.NetnsExecutor;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * Reads the socket tables of the network namespaces {@code --netns} chooses and joins them into a
@@ -29,10 +30,8 @@ import java.util.OptionalLong;
  * permitted, gone, too big for the heap left) is listed under unavailable with the reason, and the
  * others are still read.
  *
- * <p>The plain paths stay as cheap as before: {@code self}, and {@code host} when the reader runs
- * in the host's namespace (two readlinks tell), read the own namespace directly without taking an
- * inventory. Without privilege the host's link is unreadable; {@code host} then reads the own
- * namespace and says so. Not thread-safe: one command or one sampler owns it.
+ * <p>Which namespaces a choice names is {@link NamespaceChooser}'s to say, once per scan. Not
+ * thread-safe: one command or one sampler owns it.
  */
 public final class NodeScanner {
 
@@ -44,26 +43,27 @@ public final class NodeScanner {
 
   private final SnapshotReader own;
   private final Optional<NetnsChoice> choice;
-  private final Path root;
+  private final NamespaceChooser chooser;
   private final NetnsExecutor executor;
   private final long heapLimit;
+  private ChosenNamespaces checked;
 
   private NodeScanner(
       SnapshotReader own,
       Optional<NetnsChoice> choice,
-      Path root,
+      NamespaceChooser chooser,
       NetnsExecutor executor,
       long heapLimit) {
     this.own = own;
     this.choice = choice;
-    this.root = root;
+    this.chooser = chooser;
     this.executor = executor;
     this.heapLimit = heapLimit;
   }
 
   /** Reads only the reader's own namespace (or a recorded {@code --root}), as before namespaces. */
   public static NodeScanner own(SnapshotReader reader) {
-    return new NodeScanner(reader, Optional.empty(), Path.of("/"), null, 0);
+    return new NodeScanner(reader, Optional.empty(), null, null, 0);
   }
 
   /**
@@ -73,7 +73,8 @@ public final class NodeScanner {
    * @param executor the thread that enters other namespaces; the caller closes it
    */
   public static NodeScanner of(NetnsChoice choice, SnapshotReader own, NetnsExecutor executor) {
-    return new NodeScanner(own, Optional.of(choice), Path.of("/"), executor, 0);
+    return new NodeScanner(
+        own, Optional.of(choice), new NamespaceChooser(Path.of("/")), executor, 0);
   }
 
   /**
@@ -81,7 +82,7 @@ public final class NodeScanner {
    * own reader should carry the same limit ({@link SnapshotReader#withHeapLimit}).
    */
   public NodeScanner withHeapLimit(long heapBytes) {
-    return new NodeScanner(own, choice, root, executor, heapBytes);
+    return new NodeScanner(own, choice, chooser, executor, heapBytes);
   }
 
   /**
@@ -92,40 +93,54 @@ public final class NodeScanner {
    */
   public NodeScan read(SocketFilter filter, SnapshotReader.Options options)
       throws SourceUnavailableException {
-    if (choice.isEmpty() || choice.get().kind() == NetnsChoice.Kind.SELF) {
+    if (choice.isEmpty()) {
       return NodeScan.single(own.read(filter, options));
     }
-    if (choice.get().kind() == NetnsChoice.Kind.HOST) {
-      OptionalLong host = hostInode();
-      if (host.isEmpty()) {
-        // Without privilege these links are hidden: the own namespace is the best guess, said so.
-        return NodeScan.single(
-            own.read(filter, options)
-                .withUnavailable(
-                    new Unavailable(
-                        "host network namespace",
-                        "neither pid 1's nor kthreadd's namespace link is readable (not root?);"
-                            + " read this process's own namespace instead")));
+    ChosenNamespaces chosen = checked != null ? checked : chooser.choose(choice.get());
+    checked = null;
+    if (chosen.ownOnly()) {
+      Snapshot s = own.read(filter, options);
+      for (Unavailable note : chosen.notes()) {
+        s = s.withUnavailable(note);
       }
-      if (host.equals(inodeOf(root.resolve("proc/self/ns/net")))) {
-        return NodeScan.single(own.read(filter, options));
-      }
+      return NodeScan.single(s);
     }
-    NetnsInventory inventory = NetnsInventory.read(root);
-    List<NetworkNamespace> chosen = choice.get().select(inventory, root.resolve("proc"));
-    if (chosen.isEmpty()) {
-      throw new SourceUnavailableException(
-          "no network namespace '"
-              + choice.get().describe()
-              + "' (found "
-              + inventory.namespaces().size()
-              + "; `lsns -t net` lists them)");
+    return readAll(chosen, filter, options);
+  }
+
+  /**
+   * Checks now that the choice names a namespace on the node, so that a command can refuse a wrong
+   * name before it starts; the next {@link #read} uses this very choice rather than taking the
+   * inventory again.
+   *
+   * @throws SourceUnavailableException when the choice names no namespace
+   */
+  public void check() throws SourceUnavailableException {
+    if (choice.isPresent()) {
+      checked = chooser.choose(choice.get());
     }
-    if (chosen.size() == 1 && chosen.getFirst().current()) {
-      // A node with one namespace (or a choice of the own one): nothing to tell apart.
-      return NodeScan.single(own.read(filter, options));
+  }
+
+  /**
+   * Counters and sysctls of the one namespace the choice names: the reader's own for {@code self}
+   * (and for {@code host} when it is the own), else the chosen one, entered on the executor.
+   *
+   * @throws SourceUnavailableException when the choice names no namespace, or it cannot be read
+   * @throws IllegalArgumentException when the choice names several
+   */
+  public NodeStats readChosenNode() throws SourceUnavailableException {
+    if (choice.isEmpty()) {
+      return own.readNode();
     }
-    return readAll(inventory, chosen, filter, options);
+    ChosenNamespaces chosen = checked != null ? checked : chooser.choose(choice.get());
+    checked = null;
+    if (chosen.ownOnly()) {
+      return own.readNode();
+    }
+    if (chosen.namespaces().size() != 1) {
+      throw new IllegalArgumentException("this command models one namespace; name one");
+    }
+    return readerOf(chosen.namespaces().getFirst(), 0).readNode();
   }
 
   /**
@@ -136,41 +151,11 @@ public final class NodeScanner {
     return own.readNode();
   }
 
-  /**
-   * pid 1's namespace, or kthreadd's when a sandbox hides pid 1's link even from root (kernel
-   * threads live in the initial namespace), as {@link NetnsInventory} decides.
-   */
-  private OptionalLong hostInode() {
-    OptionalLong init = inodeOf(root.resolve("proc/1/ns/net"));
-    if (init.isPresent()) {
-      return init;
-    }
-    try {
-      String comm = Files.readString(root.resolve("proc/2/comm")).strip();
-      return comm.equals("kthreadd")
-          ? inodeOf(root.resolve("proc/2/ns/net"))
-          : OptionalLong.empty();
-    } catch (IOException | RuntimeException e) {
-      return OptionalLong.empty();
-    }
-  }
-
-  private static OptionalLong inodeOf(Path link) {
-    try {
-      long inode = NetnsLinkText.inodeOf(Files.readSymbolicLink(link).toString());
-      return inode > 0 ? OptionalLong.of(inode) : OptionalLong.empty();
-    } catch (IOException | RuntimeException e) {
-      return OptionalLong.empty();
-    }
-  }
-
   private NodeScan readAll(
-      NetnsInventory inventory,
-      List<NetworkNamespace> chosen,
-      SocketFilter filter,
-      SnapshotReader.Options options)
+      ChosenNamespaces choice, SocketFilter filter, SnapshotReader.Options options)
       throws SourceUnavailableException {
-    List<Unavailable> unavailable = new ArrayList<>(inventory.unavailable());
+    List<NetworkNamespace> chosen = choice.namespaces();
+    List<Unavailable> unavailable = new ArrayList<>(choice.notes());
     SnapshotReader.Options unattributed =
         new SnapshotReader.Options(options.source(), false, options.node(), options.details());
     SocketFilter socketsOnly = filter.withoutProcessCriteria();

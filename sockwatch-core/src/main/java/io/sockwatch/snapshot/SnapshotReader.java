@@ -1,22 +1,26 @@
 package io.sockwatch.snapshot;
 
+import io.sockwatch.kernel.ScanRequest;
 import io.sockwatch.kernel.SocketTableSource;
-import io.sockwatch.kernel.SourceUnavailableException;
-import io.sockwatch.kernel.netns.NetnsExecutor;
-import io.sockwatch.kernel.netns.NetnsSources;
-import io.sockwatch.kernel.netns.NetnsTarget;
 import io.sockwatch.kernel.procfs.NodeStatsSource;
 import io.sockwatch.kernel.procfs.ProcNetTcpSource;
 import io.sockwatch.kernel.sockdiag.NetlinkSockDiagSource;
+import io.sockwatch.model.NetworkNamespace;
 import io.sockwatch.model.NodeStats;
+import io.sockwatch.model.ProcessInfo;
+import io.sockwatch.model.SocketOwners;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.SocketTable;
+import io.sockwatch.model.SourceUnavailableException;
 import io.sockwatch.model.Unavailable;
+import io.sockwatch.model.snapshot.Snapshot;
+import io.sockwatch.model.snapshot.SocketFilter;
+import io.sockwatch.model.snapshot.SourceChoice;
+import io.sockwatch.netns.NetnsExecutor;
+import io.sockwatch.netns.NetnsSources;
+import io.sockwatch.netns.NetnsTarget;
 import io.sockwatch.process.IncrementalOwnerScanner;
-import io.sockwatch.process.ProcessInfo;
 import io.sockwatch.process.SocketOwnerScanner;
-import io.sockwatch.process.SocketOwners;
-import io.sockwatch.process.netns.NetworkNamespace;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -193,7 +197,7 @@ public final class SnapshotReader {
   public Snapshot read(SocketFilter filter, Options options) throws SourceUnavailableException {
     NodeStats checked = heapLimit > 0 ? checkFits() : null;
     List<Unavailable> unavailable = new ArrayList<>();
-    var request = filter.toScanRequest(options.details());
+    var request = new ScanRequest(filter.statesToRead(), options.details());
     java.time.Instant takenAt = clock.instant();
     SocketTable table =
         switch (options.source()) {

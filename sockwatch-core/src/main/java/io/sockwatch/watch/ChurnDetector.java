@@ -1,16 +1,18 @@
 package io.sockwatch.watch;
 
 import io.sockwatch.analysis.Configurable;
-import io.sockwatch.analysis.DoctorConfig;
-import io.sockwatch.analysis.Evidence;
-import io.sockwatch.analysis.Finding;
-import io.sockwatch.analysis.Headroom;
 import io.sockwatch.analysis.PortSpace;
-import io.sockwatch.analysis.Severity;
-import io.sockwatch.analysis.Subject;
-import io.sockwatch.analysis.Threshold;
 import io.sockwatch.history.History;
 import io.sockwatch.model.PortRange;
+import io.sockwatch.model.finding.DoctorConfig;
+import io.sockwatch.model.finding.Evidence;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.finding.Headroom;
+import io.sockwatch.model.finding.Severity;
+import io.sockwatch.model.finding.Subject;
+import io.sockwatch.model.finding.Threshold;
+import io.sockwatch.model.watch.SeriesNames;
+import io.sockwatch.model.watch.TickStats;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,8 +1,9 @@
 package io.sockwatch.watch;
 
 import io.sockwatch.history.History;
-import io.sockwatch.history.Range;
-import io.sockwatch.history.SeriesKey;
+import io.sockwatch.model.watch.Range;
+import io.sockwatch.model.watch.SeriesKey;
+import io.sockwatch.model.watch.SeriesNames;
 import java.util.Arrays;
 import java.util.OptionalDouble;
 

@@ -1,6 +1,7 @@
 package io.sockwatch.watch;
 
-import io.sockwatch.analysis.Finding;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.watch.TrackedFinding;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;

@@ -1,11 +1,12 @@
 package io.sockwatch.watch;
 
 import io.sockwatch.analysis.PortSpace;
-import io.sockwatch.analysis.ProcessLabel;
+import io.sockwatch.model.ProcessInfo;
+import io.sockwatch.model.ProcessLabel;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpState;
-import io.sockwatch.process.ProcessInfo;
-import io.sockwatch.snapshot.Snapshot;
+import io.sockwatch.model.snapshot.Snapshot;
+import io.sockwatch.model.watch.TickStats;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.BitSet;

@@ -1,7 +1,7 @@
 package io.sockwatch.watch;
 
-import io.sockwatch.history.Range;
 import io.sockwatch.history.Trend;
+import io.sockwatch.model.watch.Range;
 import java.util.Arrays;
 import java.util.Optional;
 

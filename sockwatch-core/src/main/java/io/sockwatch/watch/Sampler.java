@@ -1,28 +1,33 @@
 package io.sockwatch.watch;
 
 import io.sockwatch.analysis.Detector;
-import io.sockwatch.analysis.DoctorConfig;
-import io.sockwatch.analysis.DoctorReport;
-import io.sockwatch.analysis.Finding;
 import io.sockwatch.analysis.FindingPlacer;
 import io.sockwatch.analysis.NamespaceDoctor;
 import io.sockwatch.history.FirstSeen;
 import io.sockwatch.history.History;
-import io.sockwatch.history.Range;
 import io.sockwatch.history.ScanDelta;
-import io.sockwatch.history.SeriesKey;
-import io.sockwatch.kernel.SourceUnavailableException;
 import io.sockwatch.model.NodeStats;
 import io.sockwatch.model.SocketRecord;
+import io.sockwatch.model.SourceUnavailableException;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.model.Unavailable;
-import io.sockwatch.probe.TimeoutStateFile;
-import io.sockwatch.snapshot.NodeScan;
+import io.sockwatch.model.finding.DoctorConfig;
+import io.sockwatch.model.finding.DoctorReport;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.finding.MeasuredTimeouts;
+import io.sockwatch.model.snapshot.NodeScan;
+import io.sockwatch.model.snapshot.Snapshot;
+import io.sockwatch.model.snapshot.SocketFilter;
+import io.sockwatch.model.snapshot.SourceChoice;
+import io.sockwatch.model.watch.NamespaceTallies;
+import io.sockwatch.model.watch.Range;
+import io.sockwatch.model.watch.SeriesKey;
+import io.sockwatch.model.watch.TickStats;
+import io.sockwatch.model.watch.WatchConfig;
+import io.sockwatch.model.watch.WatchState;
+import io.sockwatch.model.watch.WatchStatus;
 import io.sockwatch.snapshot.NodeScanner;
-import io.sockwatch.snapshot.Snapshot;
 import io.sockwatch.snapshot.SnapshotReader;
-import io.sockwatch.snapshot.SocketFilter;
-import io.sockwatch.snapshot.SourceChoice;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -66,7 +71,7 @@ public final class Sampler {
   private final SourceChoice source;
   private final WatchConfig config;
   private final Clock clock;
-  private Supplier<TimeoutStateFile.Loaded> measuredTimeouts;
+  private Supplier<MeasuredTimeouts> measuredTimeouts;
   private final LongSupplier monotonicNanos;
   private final LongSupplier processCpuNanos;
   private final NamespaceDoctor doctor;
@@ -159,7 +164,7 @@ public final class Sampler {
    * Judges idle connections against the measured timeouts {@code source} gives each tick (the
    * {@code probe-idle} state file), instead of those in the configuration; call before ticking.
    */
-  public Sampler withMeasuredTimeouts(Supplier<TimeoutStateFile.Loaded> source) {
+  public Sampler withMeasuredTimeouts(Supplier<MeasuredTimeouts> source) {
     this.measuredTimeouts = source;
     return this;
   }
@@ -247,7 +252,7 @@ public final class Sampler {
     untracked += delta.refused();
     // On the first scan every socket is "new" to the table but not to the node: no churn yet.
     long[] fresh = first ? new long[0] : delta.newCookies();
-    TickStats stats = TickStats.of(scan, fresh, config.topN());
+    TickStats stats = TickCounter.count(scan, fresh, config.topN());
     openers.update(scan, fresh, now.getEpochSecond());
     if (openers.missesOpeners(stats)) {
       readLate(scan, fresh, now.getEpochSecond(), unavailable);
@@ -258,7 +263,7 @@ public final class Sampler {
             : Duration.between(lastNodeScan.merged().takenAt(), scan.takenAt()).toNanos() / 1e9;
     DoctorConfig judgement = config.doctor();
     if (measuredTimeouts != null) {
-      TimeoutStateFile.Loaded measured = measuredTimeouts.get();
+      MeasuredTimeouts measured = measuredTimeouts.get();
       judgement = judgement.withMeasured(measured.timeouts());
       for (String problem : measured.problems()) {
         unavailable.add(new Unavailable("middlebox timeouts", problem));

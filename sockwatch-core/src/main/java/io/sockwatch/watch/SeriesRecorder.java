@@ -1,12 +1,14 @@
 package io.sockwatch.watch;
 
-import static io.sockwatch.watch.SeriesNames.node;
+import static io.sockwatch.model.watch.SeriesNames.node;
 
 import io.sockwatch.history.History;
-import io.sockwatch.history.SeriesKey;
 import io.sockwatch.model.KernelTunables;
 import io.sockwatch.model.NodeStats;
 import io.sockwatch.model.TcpState;
+import io.sockwatch.model.watch.SeriesKey;
+import io.sockwatch.model.watch.SeriesNames;
+import io.sockwatch.model.watch.TickStats;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.OptionalLong;

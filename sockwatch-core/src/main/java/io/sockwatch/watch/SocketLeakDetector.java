@@ -1,16 +1,18 @@
 package io.sockwatch.watch;
 
 import io.sockwatch.analysis.Configurable;
-import io.sockwatch.analysis.DoctorConfig;
-import io.sockwatch.analysis.Evidence;
-import io.sockwatch.analysis.Finding;
-import io.sockwatch.analysis.Headroom;
 import io.sockwatch.analysis.HumanDuration;
-import io.sockwatch.analysis.Severity;
-import io.sockwatch.analysis.Subject;
-import io.sockwatch.analysis.Threshold;
 import io.sockwatch.history.Trend;
-import io.sockwatch.process.ProcessInfo;
+import io.sockwatch.model.ProcessInfo;
+import io.sockwatch.model.finding.DoctorConfig;
+import io.sockwatch.model.finding.Evidence;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.finding.Headroom;
+import io.sockwatch.model.finding.Severity;
+import io.sockwatch.model.finding.Subject;
+import io.sockwatch.model.finding.Threshold;
+import io.sockwatch.model.watch.SeriesNames;
+import io.sockwatch.model.watch.TickStats;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;

@@ -1,6 +1,6 @@
 package io.sockwatch.watch;
 
-import io.sockwatch.analysis.Finding;
+import io.sockwatch.model.finding.Finding;
 import java.util.List;
 
 /**

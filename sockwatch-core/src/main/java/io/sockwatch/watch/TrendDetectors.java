@@ -1,7 +1,7 @@
 package io.sockwatch.watch;
 
 import io.sockwatch.analysis.Configurable;
-import io.sockwatch.analysis.Threshold;
+import io.sockwatch.model.finding.Threshold;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -2,7 +2,9 @@ package io.sockwatch.watch;
 
 import io.sockwatch.history.History;
 import io.sockwatch.model.NodeStats;
-import io.sockwatch.snapshot.Snapshot;
+import io.sockwatch.model.snapshot.Snapshot;
+import io.sockwatch.model.watch.TickStats;
+import io.sockwatch.model.watch.WatchConfig;
 import java.util.Optional;
 
 /**

@@ -9,10 +9,13 @@ import static io.sockwatch.analysis.LeakInputs.twice;
 import static io.sockwatch.analysis.LeakInputs.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sockwatch.model.ProcessInfo;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpState;
-import io.sockwatch.process.ProcessInfo;
-import io.sockwatch.snapshot.Snapshot;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.finding.Severity;
+import io.sockwatch.model.finding.Threshold;
+import io.sockwatch.model.snapshot.Snapshot;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

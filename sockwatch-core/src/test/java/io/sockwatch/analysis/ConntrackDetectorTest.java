@@ -4,8 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sockwatch.model.KernelTunables;
 import io.sockwatch.model.NodeStats;
-import io.sockwatch.process.SocketOwners;
-import io.sockwatch.snapshot.Snapshot;
+import io.sockwatch.model.SocketOwners;
+import io.sockwatch.model.finding.DoctorConfig;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.finding.Severity;
+import io.sockwatch.model.snapshot.Snapshot;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

@@ -5,11 +5,15 @@ import static io.sockwatch.analysis.Inputs.hasEvidence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.sockwatch.model.ProcessInfo;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.SocketTimer;
 import io.sockwatch.model.TcpInfoField;
 import io.sockwatch.model.TcpState;
-import io.sockwatch.process.ProcessInfo;
+import io.sockwatch.model.finding.DoctorConfig;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.finding.Severity;
+import io.sockwatch.model.finding.Threshold;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

@@ -2,10 +2,12 @@ package io.sockwatch.analysis;
 
 import io.sockwatch.model.KernelTunables;
 import io.sockwatch.model.NodeStats;
+import io.sockwatch.model.ProcessInfo;
 import io.sockwatch.model.SocketRecord;
-import io.sockwatch.process.ProcessInfo;
+import io.sockwatch.model.finding.DoctorConfig;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.snapshot.Snapshot;
 import io.sockwatch.process.SocketOwnersFixture;
-import io.sockwatch.snapshot.Snapshot;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

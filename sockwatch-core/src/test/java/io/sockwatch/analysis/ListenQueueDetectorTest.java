@@ -4,8 +4,12 @@ import static io.sockwatch.analysis.Inputs.evidence;
 import static io.sockwatch.analysis.Inputs.hasEvidence;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sockwatch.model.ProcessInfo;
 import io.sockwatch.model.SocketRecord;
-import io.sockwatch.process.ProcessInfo;
+import io.sockwatch.model.finding.DoctorConfig;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.finding.Severity;
+import io.sockwatch.model.finding.Subject;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;

@@ -4,18 +4,23 @@ import static io.sockwatch.analysis.LeakInputs.evidence;
 import static io.sockwatch.analysis.LeakInputs.sock;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sockwatch.model.NetworkNamespace;
 import io.sockwatch.model.NodeStats;
+import io.sockwatch.model.ProcessInfo;
 import io.sockwatch.model.SkMemInfo;
+import io.sockwatch.model.SocketOwners;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpState;
-import io.sockwatch.process.ProcessInfo;
-import io.sockwatch.process.SocketOwners;
+import io.sockwatch.model.finding.DoctorConfig;
+import io.sockwatch.model.finding.DoctorReport;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.finding.Placement;
+import io.sockwatch.model.finding.Severity;
+import io.sockwatch.model.snapshot.NamespaceSnapshot;
+import io.sockwatch.model.snapshot.NodeScan;
+import io.sockwatch.model.snapshot.Snapshot;
 import io.sockwatch.process.SocketOwnersFixture;
-import io.sockwatch.process.cgroup.ContainerIdentity;
-import io.sockwatch.process.netns.NetworkNamespace;
-import io.sockwatch.snapshot.NamespaceSnapshot;
-import io.sockwatch.snapshot.NodeScan;
-import io.sockwatch.snapshot.Snapshot;
+import io.sockwatch.process.cgroup.CgroupPaths;
 import java.nio.file.Path;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -50,9 +55,9 @@ class NamespaceDoctorTest {
   private static final NetworkNamespace BLUE = namespace(BLUE_INODE, false, List.of("blue"));
 
   private static final ProcessInfo HOST_SERVER =
-      new ProcessInfo(100, "server", "server", 50, 1024, ContainerIdentity.fromPath("/init.scope"));
+      new ProcessInfo(100, "server", "server", 50, 1024, CgroupPaths.classify("/init.scope"));
   private static final ProcessInfo POD_SERVER =
-      new ProcessInfo(200, "server", "server", 50, 1024, ContainerIdentity.fromPath(POD_CGROUP));
+      new ProcessInfo(200, "server", "server", 50, 1024, CgroupPaths.classify(POD_CGROUP));
 
   /** tcp_mem as the host shows it; sockstat mem above pressure, below 90% of max: a warning. */
   private static final NodeStats HOST_NODE =
@@ -268,7 +273,7 @@ class NamespaceDoctorTest {
     List<Detector> detectors = Detectors.all();
 
     DoctorReport doctor =
-        new Doctor(detectors)
+        new DetectorRun(detectors)
             .examine(new DoctorInput(Optional.of(before), after, 2, DoctorConfig.DEFAULTS));
     DoctorReport namespaced =
         new NamespaceDoctor(detectors)
@@ -291,7 +296,7 @@ class NamespaceDoctorTest {
     assertThat(once)
         .as("one sample: no interval")
         .isEqualTo(
-            new Doctor(detectors)
+            new DetectorRun(detectors)
                 .examine(new DoctorInput(Optional.empty(), after, 0, DoctorConfig.DEFAULTS)));
   }
 

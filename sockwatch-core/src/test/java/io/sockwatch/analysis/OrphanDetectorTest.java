@@ -12,7 +12,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sockwatch.model.NodeStats;
 import io.sockwatch.model.SocketTimer;
 import io.sockwatch.model.TcpState;
-import io.sockwatch.snapshot.Snapshot;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.finding.Severity;
+import io.sockwatch.model.snapshot.Snapshot;
 import org.junit.jupiter.api.Test;
 
 class OrphanDetectorTest {
@@ -33,7 +35,7 @@ class OrphanDetectorTest {
     LeakInputs.Snap s = snapshot();
     s.add(
         sock(TcpState.LISTEN, "10.0.0.1", 80, "0.0.0.0", 0).inode(1).build(),
-        new io.sockwatch.process.ProcessInfo(1, "web", "web"));
+        new io.sockwatch.model.ProcessInfo(1, "web", "web"));
     for (int i = 0; i < 3; i++) {
       s.add(sock(TcpState.FIN_WAIT1, "10.0.0.1", 50000 + i, "10.0.0.7", 443).sendQ(4096).build());
     }

@@ -11,10 +11,12 @@ import static io.sockwatch.analysis.LeakInputs.with;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sockwatch.model.NodeStats;
+import io.sockwatch.model.ProcessInfo;
 import io.sockwatch.model.SkMemInfo;
 import io.sockwatch.model.TcpState;
-import io.sockwatch.process.ProcessInfo;
-import io.sockwatch.snapshot.Snapshot;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.finding.Severity;
+import io.sockwatch.model.snapshot.Snapshot;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

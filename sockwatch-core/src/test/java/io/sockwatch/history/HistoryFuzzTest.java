@@ -5,6 +5,10 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import com.code_intelligence.jazzer.api.FuzzedDataProvider;
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.sockwatch.model.watch.HistoryConfig;
+import io.sockwatch.model.watch.HistoryStatus;
+import io.sockwatch.model.watch.Range;
+import io.sockwatch.model.watch.SeriesKey;
 
 /**
  * Fuzzes the store with arbitrary sizes and (timestamp, value) sequences: timestamps out of order

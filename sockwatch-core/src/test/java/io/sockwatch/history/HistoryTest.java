@@ -4,6 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.sockwatch.model.watch.HistoryConfig;
+import io.sockwatch.model.watch.HistoryStatus;
+import io.sockwatch.model.watch.Range;
+import io.sockwatch.model.watch.SeriesKey;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.SplittableRandom;
@@ -187,14 +191,14 @@ class HistoryTest {
     HistoryStatus status = history.status();
     assertThat(status.series()).isEqualTo(10);
     assertThat(status.refusedSeries()).isEqualTo(5);
-    assertThat(status.bytes()).isEqualTo(10 * SMALL.bytesPerSeries());
+    assertThat(status.bytes()).isEqualTo(10 * History.bytesPerSeries(SMALL));
     assertThat(history.latest(SeriesKey.of("s", "i", "12"))).isEmpty();
   }
 
   @Test
   void memoryCapBindsBeforeTheSeriesCap() {
     HistoryConfig config = new HistoryConfig(100, 50, 40, 1000, 0, 3600);
-    long perSeries = config.bytesPerSeries();
+    long perSeries = History.bytesPerSeries(config);
     config = new HistoryConfig(100, 50, 40, 1000, 3 * perSeries + perSeries / 2, 3600);
     History history = new History(config);
     for (int i = 0; i < 6; i++) {
@@ -223,7 +227,7 @@ class HistoryTest {
 
   @Test
   void defaultSizesCostAbout90KbPerSeries() {
-    long perSeries = HistoryConfig.DEFAULTS.bytesPerSeries();
+    long perSeries = History.bytesPerSeries(HistoryConfig.DEFAULTS);
     System.out.printf(
         "history: %d bytes per series, %d bytes for 2000 series%n", perSeries, 2000 * perSeries);
     assertThat(perSeries).isEqualTo(16 + 4 * 3600 + 2 * 80 + 21 * (2160 + 1440));

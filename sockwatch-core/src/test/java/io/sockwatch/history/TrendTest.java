@@ -4,6 +4,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import io.sockwatch.model.watch.HistoryConfig;
+import io.sockwatch.model.watch.SeriesKey;
 import java.util.SplittableRandom;
 import org.junit.jupiter.api.Test;
 

@@ -3,6 +3,8 @@ package io.sockwatch.plan;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sockwatch.model.PortRange;
+import io.sockwatch.model.plan.CapacityForecast;
+import io.sockwatch.model.plan.PollingPlan;
 import io.sockwatch.testkit.Scenarios;
 import io.sockwatch.testkit.TestNetns;
 import java.io.IOException;

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
 import io.sockwatch.model.PortRange;
-import io.sockwatch.plan.PollingPlan.Closer;
+import io.sockwatch.model.plan.CapacityForecast;
+import io.sockwatch.model.plan.PollingPlan;
+import io.sockwatch.model.plan.PollingPlan.Closer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;

@@ -2,6 +2,8 @@ package io.sockwatch.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sockwatch.model.probe.IdleBracket;
+import io.sockwatch.model.probe.SearchSettings;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.PriorityQueue;

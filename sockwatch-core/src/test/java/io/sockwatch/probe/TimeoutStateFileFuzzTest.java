@@ -3,7 +3,8 @@ package io.sockwatch.probe;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
-import io.sockwatch.analysis.MeasuredTimeout;
+import io.sockwatch.model.finding.MeasuredTimeout;
+import io.sockwatch.model.finding.MeasuredTimeouts;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -15,8 +16,7 @@ class TimeoutStateFileFuzzTest {
 
   @FuzzTest
   void parse(byte[] data) {
-    TimeoutStateFile.Loaded loaded =
-        TimeoutStateFile.parse(new String(data, StandardCharsets.UTF_8), "F");
+    MeasuredTimeouts loaded = TimeoutStateFile.parse(new String(data, StandardCharsets.UTF_8), "F");
     assertThat(loaded.problems()).hasSizeLessThanOrEqualTo(10);
     assertThat(loaded.entries()).hasSizeLessThanOrEqualTo(TimeoutStateFile.MAX_ENTRIES);
     assertThat(loaded.entries().stream().map(MeasuredTimeout::host).distinct().count())

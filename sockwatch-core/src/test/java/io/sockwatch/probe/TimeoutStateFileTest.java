@@ -2,8 +2,9 @@ package io.sockwatch.probe;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sockwatch.analysis.MeasuredTimeout;
 import io.sockwatch.model.IpAddress;
+import io.sockwatch.model.finding.MeasuredTimeout;
+import io.sockwatch.model.finding.MeasuredTimeouts;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,7 +26,7 @@ class TimeoutStateFileTest {
     TimeoutStateFile.save(f, m("10.0.0.1", 18.75, 20, 100));
     TimeoutStateFile.save(f, m("::1", 0, 5, 101));
     TimeoutStateFile.save(f, m("10.0.0.1", 30, 32.5, 102));
-    TimeoutStateFile.Loaded loaded = TimeoutStateFile.load(f);
+    MeasuredTimeouts loaded = TimeoutStateFile.load(f);
     assertThat(loaded.problems()).isEmpty();
     assertThat(loaded.entries()).containsExactly(m("::1", 0, 5, 101), m("10.0.0.1", 30, 32.5, 102));
     assertThat(Files.readString(f)).contains("10.0.0.1 7007 30 32.5 102\n");
@@ -38,7 +39,7 @@ class TimeoutStateFileTest {
 
   @Test
   void missingFileIsNothingMeasuredNotAProblem() {
-    TimeoutStateFile.Loaded loaded = TimeoutStateFile.load(dir.resolve("absent"));
+    MeasuredTimeouts loaded = TimeoutStateFile.load(dir.resolve("absent"));
     assertThat(loaded.entries()).isEmpty();
     assertThat(loaded.problems()).isEmpty();
   }
@@ -56,7 +57,7 @@ class TimeoutStateFileTest {
         10.0.0.5 7007
         ::1 9 0 5 7
         """;
-    TimeoutStateFile.Loaded loaded = TimeoutStateFile.parse(text, "F");
+    MeasuredTimeouts loaded = TimeoutStateFile.parse(text, "F");
     // Oldest first, as the file keeps them.
     assertThat(loaded.entries())
         .containsExactly(

@@ -5,7 +5,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sockwatch.model.AddressFamily;
 import io.sockwatch.model.IpAddress;
+import io.sockwatch.model.ProcessInfo;
 import io.sockwatch.model.SkMemInfo;
+import io.sockwatch.model.SocketOwners;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.SocketTimer;
 import io.sockwatch.model.TcpInfo;

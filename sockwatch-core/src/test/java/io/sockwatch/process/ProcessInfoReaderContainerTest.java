@@ -2,11 +2,12 @@ package io.sockwatch.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sockwatch.model.ContainerIdentity;
+import io.sockwatch.model.ContainerRuntime;
+import io.sockwatch.model.ProcessInfo;
+import io.sockwatch.model.QosClass;
 import io.sockwatch.process.cgroup.CgroupFile;
 import io.sockwatch.process.cgroup.CgroupLine;
-import io.sockwatch.process.cgroup.ContainerIdentity;
-import io.sockwatch.process.cgroup.ContainerRuntime;
-import io.sockwatch.process.cgroup.QosClass;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;

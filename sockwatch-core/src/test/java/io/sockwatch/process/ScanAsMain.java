@@ -1,5 +1,6 @@
 package io.sockwatch.process;
 
+import io.sockwatch.model.SocketOwners;
 import io.sockwatch.model.Unavailable;
 import java.io.IOException;
 import java.net.InetAddress;

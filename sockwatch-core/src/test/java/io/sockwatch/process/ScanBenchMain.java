@@ -1,6 +1,7 @@
 package io.sockwatch.process;
 
 import com.sun.management.OperatingSystemMXBean;
+import io.sockwatch.model.SocketOwners;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Path;
 

@@ -2,6 +2,9 @@ package io.sockwatch.process;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sockwatch.model.ProcessInfo;
+import io.sockwatch.model.ScanCounts;
+import io.sockwatch.model.SocketOwners;
 import io.sockwatch.process.SocketOwnerScanner.Walker;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -3,6 +3,8 @@ package io.sockwatch.process;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.tuple;
 
+import io.sockwatch.model.ProcessInfo;
+import io.sockwatch.model.SocketOwners;
 import io.sockwatch.model.Unavailable;
 import io.sockwatch.process.SocketOwnerScanner.Walker;
 import java.io.BufferedReader;

@@ -1,5 +1,8 @@
 package io.sockwatch.process;
 
+import io.sockwatch.model.ProcessInfo;
+import io.sockwatch.model.ScanCounts;
+import io.sockwatch.model.SocketOwners;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

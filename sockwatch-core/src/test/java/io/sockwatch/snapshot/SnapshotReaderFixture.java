@@ -2,7 +2,7 @@ package io.sockwatch.snapshot;
 
 import io.sockwatch.kernel.SocketTableSource;
 import io.sockwatch.model.NodeStats;
-import io.sockwatch.process.SocketOwners;
+import io.sockwatch.model.SocketOwners;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.function.Supplier;

@@ -5,11 +5,14 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sockwatch.kernel.ScanRequest;
 import io.sockwatch.kernel.SocketTableSource;
-import io.sockwatch.kernel.SourceUnavailableException;
 import io.sockwatch.model.KernelTunables;
 import io.sockwatch.model.NodeStats;
+import io.sockwatch.model.SocketOwners;
 import io.sockwatch.model.SocketTable;
-import io.sockwatch.process.SocketOwners;
+import io.sockwatch.model.SourceUnavailableException;
+import io.sockwatch.model.snapshot.Snapshot;
+import io.sockwatch.model.snapshot.SocketFilter;
+import io.sockwatch.model.snapshot.SourceChoice;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;

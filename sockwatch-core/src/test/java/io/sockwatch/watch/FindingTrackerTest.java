@@ -2,9 +2,10 @@ package io.sockwatch.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sockwatch.analysis.Finding;
-import io.sockwatch.analysis.Severity;
-import io.sockwatch.analysis.Subject;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.finding.Severity;
+import io.sockwatch.model.finding.Subject;
+import io.sockwatch.model.watch.TrackedFinding;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;

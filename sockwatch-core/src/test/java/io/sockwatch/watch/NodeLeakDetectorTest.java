@@ -6,10 +6,12 @@ import static io.sockwatch.watch.TrendFixture.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.sockwatch.analysis.Finding;
-import io.sockwatch.analysis.Severity;
 import io.sockwatch.model.NodeStats;
 import io.sockwatch.model.TcpMemLimits;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.finding.Severity;
+import io.sockwatch.model.watch.SeriesNames;
+import io.sockwatch.model.watch.WatchConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

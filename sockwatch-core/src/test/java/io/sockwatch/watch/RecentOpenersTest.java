@@ -5,10 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sockwatch.analysis.Inputs;
 import io.sockwatch.analysis.Sock;
+import io.sockwatch.model.ProcessInfo;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpState;
-import io.sockwatch.process.ProcessInfo;
-import io.sockwatch.snapshot.Snapshot;
+import io.sockwatch.model.snapshot.Snapshot;
+import io.sockwatch.model.watch.TickStats;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;

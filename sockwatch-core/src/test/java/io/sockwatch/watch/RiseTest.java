@@ -4,8 +4,8 @@ import static io.sockwatch.watch.TrendFixture.NOW;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
-import io.sockwatch.history.Range;
-import io.sockwatch.history.SeriesKey;
+import io.sockwatch.model.watch.Range;
+import io.sockwatch.model.watch.SeriesKey;
 import java.util.Optional;
 import java.util.function.LongToDoubleFunction;
 import org.junit.jupiter.api.Test;

@@ -2,19 +2,20 @@ package io.sockwatch.watch;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sockwatch.analysis.Finding;
 import io.sockwatch.analysis.Sock;
 import io.sockwatch.kernel.ScanRequest;
 import io.sockwatch.kernel.SocketTableSource;
 import io.sockwatch.model.PortRange;
+import io.sockwatch.model.ProcessInfo;
+import io.sockwatch.model.SocketOwners;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.SocketTable;
 import io.sockwatch.model.TcpState;
-import io.sockwatch.process.ProcessInfo;
-import io.sockwatch.process.SocketOwners;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.snapshot.SourceChoice;
+import io.sockwatch.model.watch.WatchConfig;
 import io.sockwatch.process.SocketOwnersFixture;
 import io.sockwatch.snapshot.SnapshotReaderFixture;
-import io.sockwatch.snapshot.SourceChoice;
 import java.time.Clock;
 import java.time.Instant;
 import java.time.ZoneOffset;

@@ -3,11 +3,15 @@ package io.sockwatch.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sockwatch.analysis.Detectors;
-import io.sockwatch.history.Range;
-import io.sockwatch.history.SeriesKey;
 import io.sockwatch.model.TcpState;
+import io.sockwatch.model.snapshot.SourceChoice;
+import io.sockwatch.model.watch.Range;
+import io.sockwatch.model.watch.SeriesKey;
+import io.sockwatch.model.watch.SeriesNames;
+import io.sockwatch.model.watch.TickStats;
+import io.sockwatch.model.watch.WatchConfig;
+import io.sockwatch.model.watch.WatchState;
 import io.sockwatch.snapshot.SnapshotReader;
-import io.sockwatch.snapshot.SourceChoice;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

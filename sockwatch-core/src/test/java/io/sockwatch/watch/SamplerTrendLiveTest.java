@@ -3,9 +3,11 @@ package io.sockwatch.watch;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sockwatch.analysis.Detectors;
-import io.sockwatch.analysis.Finding;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.snapshot.SourceChoice;
+import io.sockwatch.model.watch.TickStats;
+import io.sockwatch.model.watch.WatchConfig;
 import io.sockwatch.snapshot.SnapshotReader;
-import io.sockwatch.snapshot.SourceChoice;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;

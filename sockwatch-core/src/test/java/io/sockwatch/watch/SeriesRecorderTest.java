@@ -4,10 +4,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
 import io.sockwatch.history.History;
-import io.sockwatch.history.HistoryConfig;
-import io.sockwatch.history.Range;
 import io.sockwatch.model.NodeStats;
 import io.sockwatch.model.PortRange;
+import io.sockwatch.model.watch.HistoryConfig;
+import io.sockwatch.model.watch.Range;
+import io.sockwatch.model.watch.SeriesNames;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;

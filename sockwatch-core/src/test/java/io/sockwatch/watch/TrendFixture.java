@@ -1,14 +1,16 @@
 package io.sockwatch.watch;
 
-import io.sockwatch.analysis.DoctorConfig;
 import io.sockwatch.history.History;
-import io.sockwatch.history.HistoryConfig;
-import io.sockwatch.history.SeriesKey;
 import io.sockwatch.model.KernelTunables;
 import io.sockwatch.model.NodeStats;
 import io.sockwatch.model.PortRange;
 import io.sockwatch.model.TcpMemLimits;
 import io.sockwatch.model.TcpState;
+import io.sockwatch.model.finding.DoctorConfig;
+import io.sockwatch.model.watch.HistoryConfig;
+import io.sockwatch.model.watch.SeriesKey;
+import io.sockwatch.model.watch.TickStats;
+import io.sockwatch.model.watch.WatchConfig;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;

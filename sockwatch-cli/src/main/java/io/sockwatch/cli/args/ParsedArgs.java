@@ -15,6 +15,11 @@ public final class ParsedArgs {
     this.specs = specs;
   }
 
+  /** Whether the command declares option {@code name} at all. */
+  public boolean declares(String name) {
+    return specs.containsKey(name);
+  }
+
   public boolean flag(String name) {
     spec(name);
     return values.containsKey(name);

@@ -1,17 +1,11 @@
 package io.sockwatch.cli.http;
 
-import io.sockwatch.analysis.Detector;
-import io.sockwatch.analysis.Detectors;
+import io.sockwatch.Watch;
 import io.sockwatch.cli.metrics.AgentMetrics;
-import io.sockwatch.watch.Sampler;
-import io.sockwatch.watch.TrendDetector;
-import io.sockwatch.watch.TrendDetectors;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Clock;
-import java.util.ArrayList;
-import java.util.List;
 
 /** Every route of {@code sockwatch serve}, in one place. */
 public final class AgentRoutes {
@@ -26,7 +20,7 @@ public final class AgentRoutes {
 
   /** Starts the agent's server on {@code address}. */
   public static ApiServer start(
-      InetSocketAddress address, Sampler sampler, Clock clock, PrintWriter log) throws IOException {
+      InetSocketAddress address, Watch sampler, Clock clock, PrintWriter log) throws IOException {
     StatusEndpoints status = new StatusEndpoints(sampler, clock);
     ApiServer.Routes routes =
         new ApiServer.Routes()
@@ -44,19 +38,11 @@ public final class AgentRoutes {
                 "/ui/uPlot.min.css",
                 StaticEndpoint.resource(UPLOT + "uPlot.min.css", StaticEndpoint.CSS))
             .add("/healthz", status::healthz)
-            .add("/metrics", new MetricsEndpoint(sampler, new AgentMetrics(detectorIds())))
+            .add("/metrics", new MetricsEndpoint(sampler, new AgentMetrics(Watch.detectorIds())))
             .add("/api/status", status::status)
             .add("/api/findings", new FindingsEndpoint(sampler))
             .add("/api/snapshot", new SnapshotEndpoint(sampler))
             .add("/api/history", new HistoryEndpoint(sampler, clock));
     return ApiServer.start(address, routes, log);
-  }
-
-  /** Every detector serve runs (as {@code ServeCommand} gives them to the sampler). */
-  private static List<String> detectorIds() {
-    List<String> ids = new ArrayList<>();
-    Detectors.all().stream().map(Detector::id).forEach(ids::add);
-    TrendDetectors.all().stream().map(TrendDetector::id).forEach(ids::add);
-    return ids;
   }
 }

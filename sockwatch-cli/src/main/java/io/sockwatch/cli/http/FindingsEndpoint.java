@@ -1,11 +1,11 @@
 package io.sockwatch.cli.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.sockwatch.Watch;
 import io.sockwatch.cli.output.DoctorJsonWriter;
 import io.sockwatch.cli.output.JsonWriter;
-import io.sockwatch.watch.Sampler;
-import io.sockwatch.watch.TrackedFinding;
-import io.sockwatch.watch.WatchState;
+import io.sockwatch.model.watch.TrackedFinding;
+import io.sockwatch.model.watch.WatchState;
 import java.io.IOException;
 import java.util.Set;
 
@@ -17,9 +17,9 @@ final class FindingsEndpoint implements Endpoint {
 
   static final String SCHEMA = "sockwatch.findings/v1";
 
-  private final Sampler sampler;
+  private final Watch sampler;
 
-  FindingsEndpoint(Sampler sampler) {
+  FindingsEndpoint(Watch sampler) {
     this.sampler = sampler;
   }
 

@@ -1,11 +1,11 @@
 package io.sockwatch.cli.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.sockwatch.Watch;
 import io.sockwatch.cli.output.JsonWriter;
-import io.sockwatch.history.History;
-import io.sockwatch.history.Range;
-import io.sockwatch.history.SeriesKey;
-import io.sockwatch.watch.Sampler;
+import io.sockwatch.model.watch.HistoryConfig;
+import io.sockwatch.model.watch.Range;
+import io.sockwatch.model.watch.SeriesKey;
 import java.io.IOException;
 import java.time.Clock;
 import java.util.ArrayList;
@@ -30,10 +30,10 @@ final class HistoryEndpoint implements Endpoint {
   static final int TARGET_POINTS = 600;
   static final long MAX_WINDOW = 86_400;
 
-  private final Sampler sampler;
+  private final Watch sampler;
   private final Clock clock;
 
-  HistoryEndpoint(Sampler sampler, Clock clock) {
+  HistoryEndpoint(Watch sampler, Clock clock) {
     this.sampler = sampler;
     this.clock = clock;
   }
@@ -55,7 +55,7 @@ final class HistoryEndpoint implements Endpoint {
     }
     String selector = q.get("series").get().trim();
     long now = clock.instant().getEpochSecond();
-    long to = q.number("to", now, 0, History.MAX_EPOCH_SECOND);
+    long to = q.number("to", now, 0, HistoryConfig.MAX_EPOCH_SECOND);
     long window = q.number("window", 600, 1, MAX_WINDOW);
     long step = q.number("step", Math.max(1, window / TARGET_POINTS), 1, MAX_WINDOW);
     long from = Math.max(0, to - window);

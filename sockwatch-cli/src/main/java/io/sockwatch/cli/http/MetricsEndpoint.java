@@ -1,9 +1,9 @@
 package io.sockwatch.cli.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.sockwatch.Watch;
 import io.sockwatch.cli.metrics.AgentMetrics;
-import io.sockwatch.watch.Sampler;
-import io.sockwatch.watch.WatchState;
+import io.sockwatch.model.watch.WatchState;
 import java.io.IOException;
 import java.util.Set;
 
@@ -13,10 +13,10 @@ import java.util.Set;
  */
 final class MetricsEndpoint implements Endpoint {
 
-  private final Sampler sampler;
+  private final Watch sampler;
   private final AgentMetrics metrics;
 
-  MetricsEndpoint(Sampler sampler, AgentMetrics metrics) {
+  MetricsEndpoint(Watch sampler, AgentMetrics metrics) {
     this.sampler = sampler;
     this.metrics = metrics;
   }

@@ -1,10 +1,10 @@
 package io.sockwatch.cli.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.sockwatch.Watch;
 import io.sockwatch.cli.output.SnapshotJsonWriter;
-import io.sockwatch.snapshot.Snapshot;
-import io.sockwatch.snapshot.Summary;
-import io.sockwatch.watch.Sampler;
+import io.sockwatch.model.snapshot.Snapshot;
+import io.sockwatch.model.snapshot.Summary;
 import java.io.IOException;
 import java.util.Map;
 import java.util.Set;
@@ -16,9 +16,9 @@ import java.util.Set;
  */
 final class SnapshotEndpoint implements Endpoint {
 
-  private final Sampler sampler;
+  private final Watch sampler;
 
-  SnapshotEndpoint(Sampler sampler) {
+  SnapshotEndpoint(Watch sampler) {
     this.sampler = sampler;
   }
 

@@ -1,13 +1,13 @@
 package io.sockwatch.cli.http;
 
 import com.sun.net.httpserver.HttpExchange;
+import io.sockwatch.Watch;
 import io.sockwatch.cli.output.JsonWriter;
-import io.sockwatch.history.HistoryStatus;
 import io.sockwatch.model.Unavailable;
-import io.sockwatch.watch.NamespaceTallies;
-import io.sockwatch.watch.Sampler;
-import io.sockwatch.watch.WatchState;
-import io.sockwatch.watch.WatchStatus;
+import io.sockwatch.model.watch.HistoryStatus;
+import io.sockwatch.model.watch.NamespaceTallies;
+import io.sockwatch.model.watch.WatchState;
+import io.sockwatch.model.watch.WatchStatus;
 import java.io.IOException;
 import java.time.Clock;
 import java.time.Duration;
@@ -17,10 +17,10 @@ import java.util.Set;
 /** {@code /api/status} (what the agent costs and could not read) and {@code /healthz}. */
 final class StatusEndpoints {
 
-  private final Sampler sampler;
+  private final Watch sampler;
   private final Clock clock;
 
-  StatusEndpoints(Sampler sampler, Clock clock) {
+  StatusEndpoints(Watch sampler, Clock clock) {
     this.sampler = sampler;
     this.clock = clock;
   }

@@ -2,7 +2,7 @@ package io.sockwatch.cli.metrics;
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
-import io.sockwatch.watch.WatchState;
+import io.sockwatch.model.watch.WatchState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -25,10 +25,10 @@ import java.util.List;
  *
  * <p><b>Naming.</b> Every metric starts with {@code sockwatch_}, carries its unit in its name, and
  * counters end in {@code _total}. Metrics that are also kept as history use the {@link
- * io.sockwatch.watch.SeriesNames} name, so {@code /api/history?series=NAME} is the same quantity. A
- * value the agent does not know (no scan yet, a counter the kernel lacks, a limit that cannot be
- * read) is left out, never written as 0; sockets by state are the exception, as a state with no
- * socket is a real 0. {@code docs/serve-api.md} lists every metric.
+ * io.sockwatch.model.watch.SeriesNames} name, so {@code /api/history?series=NAME} is the same
+ * quantity. A value the agent does not know (no scan yet, a counter the kernel lacks, a limit that
+ * cannot be read) is left out, never written as 0; sockets by state are the exception, as a state
+ * with no socket is a real 0. {@code docs/serve-api.md} lists every metric.
  *
  * <p><b>Cardinality</b> is bounded whatever the node holds: per-process and per-destination series
  * exist only for the top {@code --top} (default 20, at most 1000) of each, five series per process

@@ -1,9 +1,9 @@
 package io.sockwatch.cli.metrics;
 
-import io.sockwatch.analysis.Finding;
-import io.sockwatch.analysis.Placement;
-import io.sockwatch.analysis.Severity;
-import io.sockwatch.watch.TrackedFinding;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.finding.Placement;
+import io.sockwatch.model.finding.Severity;
+import io.sockwatch.model.watch.TrackedFinding;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;

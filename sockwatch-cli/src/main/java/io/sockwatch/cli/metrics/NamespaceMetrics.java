@@ -1,8 +1,8 @@
 package io.sockwatch.cli.metrics;
 
 import io.sockwatch.model.TcpState;
-import io.sockwatch.watch.NamespaceTallies;
-import io.sockwatch.watch.SeriesNames;
+import io.sockwatch.model.watch.NamespaceTallies;
+import io.sockwatch.model.watch.SeriesNames;
 import java.util.ArrayList;
 import java.util.List;
 

@@ -2,7 +2,7 @@ package io.sockwatch.cli.metrics;
 
 import io.sockwatch.model.KernelTunables;
 import io.sockwatch.model.NodeStats;
-import io.sockwatch.watch.SeriesNames;
+import io.sockwatch.model.watch.SeriesNames;
 import java.util.List;
 import java.util.OptionalLong;
 

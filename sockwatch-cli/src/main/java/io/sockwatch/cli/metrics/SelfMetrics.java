@@ -1,9 +1,9 @@
 package io.sockwatch.cli.metrics;
 
-import io.sockwatch.history.HistoryStatus;
-import io.sockwatch.watch.SeriesNames;
-import io.sockwatch.watch.WatchState;
-import io.sockwatch.watch.WatchStatus;
+import io.sockwatch.model.watch.HistoryStatus;
+import io.sockwatch.model.watch.SeriesNames;
+import io.sockwatch.model.watch.WatchState;
+import io.sockwatch.model.watch.WatchStatus;
 import java.time.Instant;
 
 /**

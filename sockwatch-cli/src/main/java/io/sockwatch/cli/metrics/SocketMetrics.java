@@ -1,11 +1,11 @@
 package io.sockwatch.cli.metrics;
 
+import io.sockwatch.model.ProcessInfo;
 import io.sockwatch.model.TcpState;
-import io.sockwatch.process.ProcessInfo;
-import io.sockwatch.watch.SeriesNames;
-import io.sockwatch.watch.TickStats;
-import io.sockwatch.watch.TickStats.DestinationStat;
-import io.sockwatch.watch.TickStats.ProcessStat;
+import io.sockwatch.model.watch.SeriesNames;
+import io.sockwatch.model.watch.TickStats;
+import io.sockwatch.model.watch.TickStats.DestinationStat;
+import io.sockwatch.model.watch.TickStats.ProcessStat;
 
 /**
  * Metrics of the latest socket-table scan: sockets by state, the top processes and destinations of

@@ -1,10 +1,10 @@
 package io.sockwatch.cli.output;
 
-import io.sockwatch.analysis.DoctorReport;
-import io.sockwatch.analysis.Evidence;
-import io.sockwatch.analysis.Finding;
-import io.sockwatch.analysis.Placement;
 import io.sockwatch.model.Unavailable;
+import io.sockwatch.model.finding.DoctorReport;
+import io.sockwatch.model.finding.Evidence;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.finding.Placement;
 
 /** Writes a doctor report as JSON, schema {@value #SCHEMA} (docs/doctor-json.md). */
 public final class DoctorJsonWriter {

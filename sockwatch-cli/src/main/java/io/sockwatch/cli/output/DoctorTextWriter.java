@@ -1,10 +1,10 @@
 package io.sockwatch.cli.output;
 
-import io.sockwatch.analysis.DoctorReport;
-import io.sockwatch.analysis.Evidence;
-import io.sockwatch.analysis.Finding;
-import io.sockwatch.analysis.Headroom;
 import io.sockwatch.model.Unavailable;
+import io.sockwatch.model.finding.DoctorReport;
+import io.sockwatch.model.finding.Evidence;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.finding.Headroom;
 import java.io.PrintWriter;
 import java.util.Locale;
 

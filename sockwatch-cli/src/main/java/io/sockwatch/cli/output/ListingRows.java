@@ -1,13 +1,13 @@
 package io.sockwatch.cli.output;
 
+import io.sockwatch.model.ProcessInfo;
 import io.sockwatch.model.SkMemInfo;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.SocketTimer;
 import io.sockwatch.model.TcpInfo;
 import io.sockwatch.model.TcpInfoField;
-import io.sockwatch.process.ProcessInfo;
-import io.sockwatch.snapshot.Ownership;
-import io.sockwatch.snapshot.Snapshot;
+import io.sockwatch.model.snapshot.Ownership;
+import io.sockwatch.model.snapshot.Snapshot;
 import java.util.List;
 
 /**

@@ -1,7 +1,7 @@
 package io.sockwatch.cli.output;
 
-import io.sockwatch.plan.CapacityForecast;
-import io.sockwatch.plan.PollingPlan;
+import io.sockwatch.model.plan.CapacityForecast;
+import io.sockwatch.model.plan.PollingPlan;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;

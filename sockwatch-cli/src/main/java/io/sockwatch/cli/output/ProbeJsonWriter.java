@@ -1,10 +1,10 @@
 package io.sockwatch.cli.output;
 
-import io.sockwatch.probe.Endpoints;
-import io.sockwatch.probe.IdleBracket;
-import io.sockwatch.probe.PathProblem;
-import io.sockwatch.probe.ProbeReport;
-import io.sockwatch.probe.TryOutcome;
+import io.sockwatch.model.probe.Endpoints;
+import io.sockwatch.model.probe.IdleBracket;
+import io.sockwatch.model.probe.PathProblem;
+import io.sockwatch.model.probe.ProbeReport;
+import io.sockwatch.model.probe.TryOutcome;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.util.Locale;

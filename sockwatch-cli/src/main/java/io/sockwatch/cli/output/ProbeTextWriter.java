@@ -1,11 +1,11 @@
 package io.sockwatch.cli.output;
 
-import io.sockwatch.probe.Endpoints;
-import io.sockwatch.probe.IdleBracket;
-import io.sockwatch.probe.IdleProber;
-import io.sockwatch.probe.ProbeReport;
-import io.sockwatch.probe.ProbeSettings;
-import io.sockwatch.probe.TryOutcome;
+import io.sockwatch.model.probe.Endpoints;
+import io.sockwatch.model.probe.IdleBracket;
+import io.sockwatch.model.probe.ProbeListener;
+import io.sockwatch.model.probe.ProbeReport;
+import io.sockwatch.model.probe.ProbeSettings;
+import io.sockwatch.model.probe.TryOutcome;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
@@ -17,7 +17,7 @@ import java.util.Optional;
  * {@code probe-idle}'s text: one progress line per event (flushed, since a run takes minutes to
  * hours), then the answer and what to change.
  */
-public final class ProbeTextWriter implements IdleProber.Listener {
+public final class ProbeTextWriter implements ProbeListener {
 
   private final PrintWriter out;
   private final String target;

@@ -1,15 +1,15 @@
 package io.sockwatch.cli.output;
 
 import io.sockwatch.model.KernelTunables;
+import io.sockwatch.model.NetworkNamespace;
 import io.sockwatch.model.NodeStats;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.model.Unavailable;
-import io.sockwatch.process.netns.NetworkNamespace;
-import io.sockwatch.snapshot.NamespaceSnapshot;
-import io.sockwatch.snapshot.NodeScan;
-import io.sockwatch.snapshot.Ownership;
-import io.sockwatch.snapshot.Snapshot;
-import io.sockwatch.snapshot.Summary;
+import io.sockwatch.model.snapshot.NamespaceSnapshot;
+import io.sockwatch.model.snapshot.NodeScan;
+import io.sockwatch.model.snapshot.Ownership;
+import io.sockwatch.model.snapshot.Snapshot;
+import io.sockwatch.model.snapshot.Summary;
 import java.io.IOException;
 import java.io.Writer;
 import java.util.ArrayDeque;

@@ -2,26 +2,19 @@ package io.sockwatch.cli.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sockwatch.analysis.Detector;
-import io.sockwatch.analysis.Detectors;
-import io.sockwatch.analysis.DoctorConfig;
+import io.sockwatch.NodeReader;
+import io.sockwatch.ReadSettings;
+import io.sockwatch.Watch;
 import io.sockwatch.cli.doctor.LeakServerMain;
 import io.sockwatch.cli.testing.ChildJvm;
-import io.sockwatch.kernel.netns.NetnsExecutor;
-import io.sockwatch.process.netns.NetnsChoice;
-import io.sockwatch.snapshot.NodeScanner;
-import io.sockwatch.snapshot.SnapshotReader;
-import io.sockwatch.snapshot.SourceChoice;
+import io.sockwatch.model.finding.DoctorConfig;
+import io.sockwatch.model.snapshot.NetnsChoice;
+import io.sockwatch.model.watch.WatchConfig;
 import io.sockwatch.testkit.TestCgroup;
 import io.sockwatch.testkit.TestNetns;
-import io.sockwatch.watch.Sampler;
-import io.sockwatch.watch.TrendDetectors;
-import io.sockwatch.watch.WatchConfig;
-import io.sockwatch.watch.WatchLoop;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.StandardProtocolFamily;
 import java.nio.channels.ServerSocketChannel;
@@ -35,6 +28,7 @@ import java.util.ArrayList;
 import java.util.Deque;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
@@ -65,13 +59,15 @@ class DashboardBrowserTest {
 
   private static final String RESOLVED = "resolved-list";
 
+  private static final Set<String> ALL_DETECTORS = Set.copyOf(Watch.detectorIds());
+
   private final StringWriter agentLog = new StringWriter();
 
   /** What to close after each test, last opened first. */
   private final Deque<AutoCloseable> opened = new ArrayDeque<>();
 
   private ApiServer server;
-  private WatchLoop loop;
+  private Watch.Ticking loop;
   private HeadlessChromium browser;
 
   @AfterEach
@@ -102,7 +98,7 @@ class DashboardBrowserTest {
             + "("
             + ProcessHandle.current().pid()
             + ")";
-    Sampler sampler = sampler(Detectors.all());
+    Watch sampler = sampler(ALL_DETECTORS);
     startAgent(sampler, new InetSocketAddress("127.0.0.1", 0));
     startSampling(sampler);
     // Open the page once the agent has something to say, so that none of its requests fail.
@@ -184,7 +180,7 @@ class DashboardBrowserTest {
         client.connect(new InetSocketAddress("127.0.0.1", leaker.port()));
       }
     }
-    Sampler sampler = sampler(Detectors.all());
+    Watch sampler = sampler(ALL_DETECTORS);
     InetSocketAddress address = startAgent(sampler, new InetSocketAddress("127.0.0.1", 0));
     startSampling(sampler);
     openPage("http://127.0.0.1:" + address.getPort() + "/");
@@ -236,12 +232,7 @@ class DashboardBrowserTest {
             + "); do exec 3<>/dev/tcp/127.0.0.1/"
             + ready[1]
             + "; exec 3>&-; done");
-    NetnsExecutor executor = new NetnsExecutor();
-    opened.push(executor);
-    Sampler sampler =
-        sampler(
-            NodeScanner.of(NetnsChoice.ALL, SnapshotReader.forRoot(Path.of("/")), executor),
-            Detectors.all());
+    Watch sampler = sampler(NetnsChoice.ALL, ALL_DETECTORS);
     InetSocketAddress address = startAgent(sampler, new InetSocketAddress("127.0.0.1", 0));
     startSampling(sampler);
     openPage("http://127.0.0.1:" + address.getPort() + "/");
@@ -265,7 +256,7 @@ class DashboardBrowserTest {
   @Test
   void saysAllClearAndShowsAgentTroubleInABannerWhilePollingOn() throws Exception {
     // No detectors: this shared host's real condition is unknown, and "all clear" needs none.
-    Sampler sampler = sampler(List.of());
+    Watch sampler = sampler(Set.of());
     InetSocketAddress address = startAgent(sampler, new InetSocketAddress("127.0.0.1", 0));
     openPage("http://127.0.0.1:" + address.getPort() + "/");
 
@@ -323,13 +314,11 @@ class DashboardBrowserTest {
    * age for CLOSE_WAIT (so a fresh leak counts now rather than in a minute) and findings that
    * resolve 2 s after their problem is gone (not 30 s).
    */
-  private static Sampler sampler(List<Detector> detectors) {
-    return sampler(NodeScanner.own(SnapshotReader.forRoot(Path.of("/"))), detectors);
+  private Watch sampler(Set<String> detectors) {
+    return sampler(NetnsChoice.SELF, detectors);
   }
 
-  private static Sampler sampler(NodeScanner scanner, List<Detector> detectors) {
-    var os =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
+  private Watch sampler(NetnsChoice netns, Set<String> detectors) {
     DoctorConfig doctor =
         new DoctorConfig(
             Map.of("close-wait.min-age", 0.0),
@@ -339,19 +328,13 @@ class DashboardBrowserTest {
     WatchConfig config =
         new WatchConfig(
             1, 1.0, d.topN(), d.leakWindowSeconds(), d.openAfterTicks(), 2, d.history(), doctor);
-    return new Sampler(
-        scanner,
-        SourceChoice.AUTO,
-        config,
-        detectors,
-        TrendDetectors.all(),
-        Clock.systemUTC(),
-        System::nanoTime,
-        os::getProcessCpuTime);
+    NodeReader reader = NodeReader.open(ReadSettings.live(netns));
+    opened.push(reader);
+    return Watch.builder(reader, config).detectors(detectors).build();
   }
 
   /** Serves the agent's routes on {@code address}; returns the address bound. */
-  private InetSocketAddress startAgent(Sampler sampler, InetSocketAddress address)
+  private InetSocketAddress startAgent(Watch sampler, InetSocketAddress address)
       throws IOException {
     server =
         AgentRoutes.start(address, sampler, Clock.systemUTC(), new PrintWriter(agentLog, true));
@@ -360,8 +343,8 @@ class DashboardBrowserTest {
   }
 
   /** Ticks every second, as {@code serve} does. */
-  private void startSampling(Sampler sampler) {
-    loop = WatchLoop.start(sampler, 1, e -> agentLog.append("tick failed: ").append(e.toString()));
+  private void startSampling(Watch sampler) {
+    loop = sampler.startTicking(e -> agentLog.append("tick failed: ").append(e.toString()));
     opened.push(loop);
   }
 

@@ -1,23 +1,20 @@
 package io.sockwatch.cli.http;
 
-import io.sockwatch.analysis.Detectors;
-import io.sockwatch.analysis.DoctorConfig;
-import io.sockwatch.snapshot.SnapshotReader;
-import io.sockwatch.snapshot.SourceChoice;
-import io.sockwatch.watch.Sampler;
-import io.sockwatch.watch.TrendDetectors;
-import io.sockwatch.watch.WatchConfig;
-import io.sockwatch.watch.WatchState;
+import io.sockwatch.NodeReader;
+import io.sockwatch.ReadSettings;
+import io.sockwatch.Watch;
+import io.sockwatch.model.finding.DoctorConfig;
+import io.sockwatch.model.snapshot.NetnsChoice;
+import io.sockwatch.model.watch.WatchConfig;
+import io.sockwatch.model.watch.WatchState;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.lang.management.ManagementFactory;
 import java.net.InetSocketAddress;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -38,7 +35,8 @@ final class LiveAgent implements AutoCloseable {
   private static final JsonMapper JSON = JsonMapper.builder().build();
 
   private final SteppingClock clock;
-  private final Sampler sampler;
+  private final NodeReader reader;
+  private final Watch sampler;
   private final ApiServer server;
   private final StringWriter log = new StringWriter();
   private final HttpClient http =
@@ -49,20 +47,10 @@ final class LiveAgent implements AutoCloseable {
 
   private LiveAgent() throws IOException {
     clock = new SteppingClock(Instant.now().truncatedTo(ChronoUnit.SECONDS));
-    var os =
-        (com.sun.management.OperatingSystemMXBean) ManagementFactory.getOperatingSystemMXBean();
     WatchConfig config =
         new WatchConfig(1, 1.0, 20, 300, 1, 30, WatchConfig.AGENT_HISTORY, DoctorConfig.DEFAULTS);
-    sampler =
-        new Sampler(
-            SnapshotReader.forRoot(Path.of("/")),
-            SourceChoice.AUTO,
-            config,
-            Detectors.all(),
-            TrendDetectors.all(),
-            clock,
-            clock::nanos,
-            os::getProcessCpuTime);
+    reader = NodeReader.open(ReadSettings.live(NetnsChoice.SELF));
+    sampler = Watch.builder(reader, config).clock(clock, clock::nanos).build();
     server =
         AgentRoutes.start(
             new InetSocketAddress("127.0.0.1", 0), sampler, clock, new PrintWriter(log, true));
@@ -78,7 +66,7 @@ final class LiveAgent implements AutoCloseable {
     return sampler.tick();
   }
 
-  Sampler sampler() {
+  Watch sampler() {
     return sampler;
   }
 
@@ -113,6 +101,7 @@ final class LiveAgent implements AutoCloseable {
   public void close() {
     server.close();
     http.close();
+    reader.close();
   }
 
   /** A clock that moves only when told. */

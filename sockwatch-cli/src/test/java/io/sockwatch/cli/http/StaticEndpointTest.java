@@ -3,11 +3,11 @@ package io.sockwatch.cli.http;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
-import io.sockwatch.snapshot.SnapshotReader;
-import io.sockwatch.snapshot.SourceChoice;
-import io.sockwatch.watch.Sampler;
-import io.sockwatch.watch.TrendDetectors;
-import io.sockwatch.watch.WatchConfig;
+import io.sockwatch.NodeReader;
+import io.sockwatch.ReadSettings;
+import io.sockwatch.Watch;
+import io.sockwatch.model.snapshot.NetnsChoice;
+import io.sockwatch.model.watch.WatchConfig;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.PrintWriter;
@@ -18,11 +18,10 @@ import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Path;
 import java.time.Clock;
 import java.time.Duration;
-import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -46,20 +45,14 @@ class StaticEndpointTest {
       HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10)).build();
   private final StringWriter log = new StringWriter();
   private ApiServer server;
+  private NodeReader reader;
   private String base;
 
   @BeforeEach
   void start() throws IOException {
-    Sampler sampler =
-        new Sampler(
-            SnapshotReader.forRoot(Path.of("/")),
-            SourceChoice.AUTO,
-            WatchConfig.DEFAULTS,
-            List.of(),
-            TrendDetectors.all(),
-            Clock.systemUTC(),
-            System::nanoTime,
-            () -> 0);
+    // Never ticked: these tests read only the static files.
+    reader = NodeReader.open(ReadSettings.live(NetnsChoice.SELF));
+    Watch sampler = Watch.builder(reader, WatchConfig.DEFAULTS).detectors(Set.of()).build();
     server =
         AgentRoutes.start(
             new InetSocketAddress("127.0.0.1", 0),
@@ -73,6 +66,9 @@ class StaticEndpointTest {
   void stop() {
     if (server != null) {
       server.close();
+    }
+    if (reader != null) {
+      reader.close();
     }
     http.close();
   }

@@ -2,15 +2,15 @@ package io.sockwatch.cli.metrics;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import io.sockwatch.analysis.Finding;
-import io.sockwatch.analysis.Placement;
-import io.sockwatch.analysis.Severity;
+import io.sockwatch.model.ProcessInfo;
 import io.sockwatch.model.TcpState;
-import io.sockwatch.process.ProcessInfo;
-import io.sockwatch.watch.NamespaceTallies;
-import io.sockwatch.watch.TickStats;
-import io.sockwatch.watch.TrackedFinding;
-import io.sockwatch.watch.WatchState;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.finding.Placement;
+import io.sockwatch.model.finding.Severity;
+import io.sockwatch.model.watch.NamespaceTallies;
+import io.sockwatch.model.watch.TickStats;
+import io.sockwatch.model.watch.TrackedFinding;
+import io.sockwatch.model.watch.WatchState;
 import java.util.ArrayList;
 import java.util.EnumMap;
 import java.util.List;

@@ -1,19 +1,19 @@
 package io.sockwatch.cli.metrics;
 
-import io.sockwatch.analysis.Finding;
-import io.sockwatch.analysis.Severity;
-import io.sockwatch.analysis.Subject;
-import io.sockwatch.history.HistoryStatus;
 import io.sockwatch.model.KernelTunables;
 import io.sockwatch.model.NodeStats;
 import io.sockwatch.model.PortRange;
 import io.sockwatch.model.TcpMemLimits;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.model.Unavailable;
-import io.sockwatch.watch.TickStats;
-import io.sockwatch.watch.TrackedFinding;
-import io.sockwatch.watch.WatchState;
-import io.sockwatch.watch.WatchStatus;
+import io.sockwatch.model.finding.Finding;
+import io.sockwatch.model.finding.Severity;
+import io.sockwatch.model.finding.Subject;
+import io.sockwatch.model.watch.HistoryStatus;
+import io.sockwatch.model.watch.TickStats;
+import io.sockwatch.model.watch.TrackedFinding;
+import io.sockwatch.model.watch.WatchState;
+import io.sockwatch.model.watch.WatchStatus;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;

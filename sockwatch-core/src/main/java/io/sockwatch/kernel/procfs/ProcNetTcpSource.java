@@ -2,10 +2,10 @@ package io.sockwatch.kernel.procfs;
 
 import io.sockwatch.kernel.ScanRequest;
 import io.sockwatch.kernel.SocketTableSource;
-import io.sockwatch.kernel.SourceUnavailableException;
 import io.sockwatch.model.AddressFamily;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.SocketTable;
+import io.sockwatch.model.SourceUnavailableException;
 import io.sockwatch.model.Unavailable;
 import java.io.IOException;
 import java.nio.file.NoSuchFileException;

@@ -7,10 +7,10 @@ import static io.sockwatch.kernel.sockdiag.SockDiagProtocol.extBit;
 
 import io.sockwatch.kernel.ScanRequest;
 import io.sockwatch.kernel.SocketTableSource;
-import io.sockwatch.kernel.SourceUnavailableException;
 import io.sockwatch.model.AddressFamily;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.SocketTable;
+import io.sockwatch.model.SourceUnavailableException;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.model.Unavailable;
 import java.io.IOException;

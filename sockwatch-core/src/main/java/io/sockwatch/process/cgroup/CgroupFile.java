@@ -1,5 +1,7 @@
 package io.sockwatch.process.cgroup;
 
+import io.sockwatch.model.ContainerIdentity;
+import io.sockwatch.model.ContainerRuntime;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
@@ -60,11 +62,11 @@ public record CgroupFile(List<CgroupLine> lines, int skippedLines) {
    * ties go to the preferred line. An empty file gives an unknown identity with an empty path.
    */
   public ContainerIdentity identity() {
-    ContainerIdentity best = ContainerIdentity.fromPath("");
+    ContainerIdentity best = CgroupPaths.classify("");
     int bestRank = -1;
     for (CgroupLine line :
         lines.stream().sorted(Comparator.comparingInt(CgroupFile::order)).toList()) {
-      ContainerIdentity candidate = ContainerIdentity.fromPath(line.path());
+      ContainerIdentity candidate = CgroupPaths.classify(line.path());
       int rank = specificity(candidate);
       if (rank > bestRank) {
         best = candidate;

@@ -1,5 +1,8 @@
 package io.sockwatch.process.cgroup;
 
+import io.sockwatch.model.ContainerIdentity;
+import io.sockwatch.model.ContainerRuntime;
+import io.sockwatch.model.QosClass;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
@@ -7,13 +10,13 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 /**
- * The shape rules behind {@link ContainerIdentity#fromPath}: split the path into its directory
- * names, find the pod directory the kubelet made, then the deepest container directory below it,
- * else the deepest systemd unit. Directories are matched one by one, so prefixes added by a kubelet
- * {@code --cgroup-root}, by a kind node running inside Docker, or by a cgroup namespace ({@code
- * /..}) do not hide what lies below them.
+ * The shape rules behind {@link #classify}: split the path into its directory names, find the pod
+ * directory the kubelet made, then the deepest container directory below it, else the deepest
+ * systemd unit. Directories are matched one by one, so prefixes added by a kubelet {@code
+ * --cgroup-root}, by a kind node running inside Docker, or by a cgroup namespace ({@code /..}) do
+ * not hide what lies below them.
  */
-final class CgroupPaths {
+public final class CgroupPaths {
 
   /** Longest directory name the kernel allows; longer ones cannot be real and are not matched. */
   private static final int NAME_MAX = 255;
@@ -49,9 +52,6 @@ final class CgroupPaths {
 
   private static final Pattern CGROUPFS_POD = Pattern.compile("pod([0-9a-f-]{32,36})");
 
-  private static final Pattern POD_UID =
-      Pattern.compile("[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}|[0-9a-f]{32}");
-
   /**
    * A containerd namespace name (nerdctl's {@code default}, {@code buildkit}, ...), as containerd
    * validates it, but not a systemd unit: top-level {@code .slice}/{@code .scope}/{@code .service}
@@ -64,15 +64,8 @@ final class CgroupPaths {
 
   private CgroupPaths() {}
 
-  static boolean isContainerId(String s) {
-    return HEX64.matcher(s).matches();
-  }
-
-  static boolean isPodUid(String s) {
-    return POD_UID.matcher(s).matches();
-  }
-
-  static ContainerIdentity classify(String path) {
+  /** Classifies one cgroup path (the path field of a {@link CgroupLine}); never throws. */
+  public static ContainerIdentity classify(String path) {
     if (path.length() > CgroupLine.MAX_PATH) {
       return ContainerIdentity.unknown(path);
     }
@@ -113,13 +106,13 @@ final class CgroupPaths {
       Matcher slice = SYSTEMD_POD.matcher(dir);
       if (slice.matches()) {
         String uid = slice.group(2).replace('_', '-');
-        if (isPodUid(uid)) {
+        if (ContainerIdentity.isPodUid(uid)) {
           return new Pod(i, uid, qos(slice.group(1)));
         }
         continue;
       }
       Matcher plain = CGROUPFS_POD.matcher(dir);
-      if (plain.matches() && isPodUid(plain.group(1)) && i > 0) {
+      if (plain.matches() && ContainerIdentity.isPodUid(plain.group(1)) && i > 0) {
         String parent = dirs.get(i - 1);
         if (parent.equals("kubepods")) {
           return new Pod(i, plain.group(1), QosClass.GUARANTEED);

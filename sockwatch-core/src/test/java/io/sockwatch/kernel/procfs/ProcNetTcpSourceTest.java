@@ -4,10 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import io.sockwatch.kernel.ScanRequest;
-import io.sockwatch.kernel.SourceUnavailableException;
 import io.sockwatch.model.AddressFamily;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.SocketTable;
+import io.sockwatch.model.SourceUnavailableException;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.model.Unavailable;
 import java.io.IOException;

@@ -1,7 +1,7 @@
 package io.sockwatch.kernel.sockdiag;
 
 import io.sockwatch.kernel.ScanRequest;
-import io.sockwatch.kernel.SourceUnavailableException;
+import io.sockwatch.model.SourceUnavailableException;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.util.ArrayList;

@@ -6,6 +6,9 @@ import static io.sockwatch.process.cgroup.CgroupFixtures.escaped;
 import static io.sockwatch.process.cgroup.CgroupFixtures.read;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sockwatch.model.ContainerIdentity;
+import io.sockwatch.model.ContainerRuntime;
+import io.sockwatch.model.QosClass;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 

@@ -1,5 +1,15 @@
 package io.sockwatch.process.cgroup;
 
+import static io.sockwatch.model.ContainerRuntime.CONTAINERD;
+import static io.sockwatch.model.ContainerRuntime.CRIO;
+import static io.sockwatch.model.ContainerRuntime.DOCKER;
+import static io.sockwatch.model.ContainerRuntime.PODMAN;
+import static io.sockwatch.model.ContainerRuntime.SYSTEMD;
+import static io.sockwatch.model.ContainerRuntime.UNKNOWN;
+import static io.sockwatch.model.QosClass.BEST_EFFORT;
+import static io.sockwatch.model.QosClass.BURSTABLE;
+import static io.sockwatch.model.QosClass.GUARANTEED;
+import static io.sockwatch.model.QosClass.NONE;
 import static io.sockwatch.process.cgroup.CgroupFixtures.CONTAINERD_ID;
 import static io.sockwatch.process.cgroup.CgroupFixtures.CRIO_ID;
 import static io.sockwatch.process.cgroup.CgroupFixtures.DOCKERD_ID;
@@ -23,18 +33,11 @@ import static io.sockwatch.process.cgroup.CgroupFixtures.V2_GUARANTEED_ID;
 import static io.sockwatch.process.cgroup.CgroupFixtures.escaped;
 import static io.sockwatch.process.cgroup.CgroupFixtures.read;
 import static io.sockwatch.process.cgroup.CgroupFixtures.shortId;
-import static io.sockwatch.process.cgroup.ContainerRuntime.CONTAINERD;
-import static io.sockwatch.process.cgroup.ContainerRuntime.CRIO;
-import static io.sockwatch.process.cgroup.ContainerRuntime.DOCKER;
-import static io.sockwatch.process.cgroup.ContainerRuntime.PODMAN;
-import static io.sockwatch.process.cgroup.ContainerRuntime.SYSTEMD;
-import static io.sockwatch.process.cgroup.ContainerRuntime.UNKNOWN;
-import static io.sockwatch.process.cgroup.QosClass.BEST_EFFORT;
-import static io.sockwatch.process.cgroup.QosClass.BURSTABLE;
-import static io.sockwatch.process.cgroup.QosClass.GUARANTEED;
-import static io.sockwatch.process.cgroup.QosClass.NONE;
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sockwatch.model.ContainerIdentity;
+import io.sockwatch.model.ContainerRuntime;
+import io.sockwatch.model.QosClass;
 import java.util.stream.Stream;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.MethodSource;

@@ -2,6 +2,7 @@ package io.sockwatch.process.cgroup;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import io.sockwatch.model.ContainerIdentity;
 import java.io.FileInputStream;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;

@@ -3,6 +3,9 @@ package io.sockwatch.process.cgroup;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import com.code_intelligence.jazzer.junit.FuzzTest;
+import io.sockwatch.model.ContainerIdentity;
+import io.sockwatch.model.ContainerRuntime;
+import io.sockwatch.model.QosClass;
 import java.nio.charset.StandardCharsets;
 
 /**
@@ -33,7 +36,7 @@ class CgroupParsersFuzzTest {
   @FuzzTest
   void containerPath(byte[] data) {
     String path = new String(data, StandardCharsets.UTF_8);
-    ContainerIdentity id = ContainerIdentity.fromPath(path);
+    ContainerIdentity id = CgroupPaths.classify(path);
 
     assertPlausible(id);
     assertThat(path).startsWith(id.path());

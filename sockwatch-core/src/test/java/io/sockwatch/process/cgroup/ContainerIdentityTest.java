@@ -8,6 +8,9 @@ import static io.sockwatch.process.cgroup.CgroupFixtures.UID1;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import io.sockwatch.model.ContainerIdentity;
+import io.sockwatch.model.ContainerRuntime;
+import io.sockwatch.model.QosClass;
 import org.junit.jupiter.api.Test;
 
 /** Path rules beyond the fixture shapes, the label, and the record's invariants. */
@@ -16,7 +19,7 @@ class ContainerIdentityTest {
   @Test
   void theDeepestContainerWinsInDockerInDocker() {
     ContainerIdentity id =
-        ContainerIdentity.fromPath("/docker/" + DOCKER_V1_ID + "/docker/" + DOCKER_V2_ID);
+        CgroupPaths.classify("/docker/" + DOCKER_V1_ID + "/docker/" + DOCKER_V2_ID);
 
     assertThat(id.runtime()).isEqualTo(ContainerRuntime.DOCKER);
     assertThat(id.containerId()).isEqualTo(DOCKER_V2_ID);
@@ -26,7 +29,7 @@ class ContainerIdentityTest {
   void aContainerAboveThePodIsTheNodeNotThePodsContainer() {
     // A kind node (a Docker container) running a pod process outside any container directory.
     ContainerIdentity id =
-        ContainerIdentity.fromPath("/docker/" + DOCKER_V1_ID + "/kubepods/burstable/pod" + UID1);
+        CgroupPaths.classify("/docker/" + DOCKER_V1_ID + "/kubepods/burstable/pod" + UID1);
 
     assertThat(id.podUid()).isEqualTo(UID1);
     assertThat(id.containerId()).isEmpty();
@@ -35,35 +38,33 @@ class ContainerIdentityTest {
 
   @Test
   void aBareIdIsAContainerOnlyWhereARuntimePutsBareIds() {
-    assertThat(ContainerIdentity.fromPath("/system.slice/" + CONTAINERD_ID).isContainer())
-        .isFalse();
-    assertThat(ContainerIdentity.fromPath("/kubepods/" + CONTAINERD_ID).isContainer()).isFalse();
-    assertThat(ContainerIdentity.fromPath("/../" + CONTAINERD_ID).isContainer()).isFalse();
-    assertThat(ContainerIdentity.fromPath("/buildkit/" + CONTAINERD_ID).runtime())
+    assertThat(CgroupPaths.classify("/system.slice/" + CONTAINERD_ID).isContainer()).isFalse();
+    assertThat(CgroupPaths.classify("/kubepods/" + CONTAINERD_ID).isContainer()).isFalse();
+    assertThat(CgroupPaths.classify("/../" + CONTAINERD_ID).isContainer()).isFalse();
+    assertThat(CgroupPaths.classify("/buildkit/" + CONTAINERD_ID).runtime())
         .isEqualTo(ContainerRuntime.CONTAINERD);
   }
 
   @Test
   void aPodDirectoryOutsideKubepodsIsNoPod() {
-    assertThat(ContainerIdentity.fromPath("/pod" + UID1).podUid()).isEmpty();
-    assertThat(ContainerIdentity.fromPath("/other/burstable/pod" + UID1).podUid()).isEmpty();
-    assertThat(ContainerIdentity.fromPath("/kubepods/gold/pod" + UID1).podUid()).isEmpty();
+    assertThat(CgroupPaths.classify("/pod" + UID1).podUid()).isEmpty();
+    assertThat(CgroupPaths.classify("/other/burstable/pod" + UID1).podUid()).isEmpty();
+    assertThat(CgroupPaths.classify("/kubepods/gold/pod" + UID1).podUid()).isEmpty();
   }
 
   @Test
   void aSystemdSliceWithDashesInsteadOfUnderscoresIsNoPod() {
     // The kubelet always escapes; dashes there would be systemd nesting, not a UID.
-    assertThat(
-            ContainerIdentity.fromPath("/kubepods.slice/kubepods-pod" + UID1 + ".slice").podUid())
+    assertThat(CgroupPaths.classify("/kubepods.slice/kubepods-pod" + UID1 + ".slice").podUid())
         .isEmpty();
   }
 
   @Test
   void runtimeServicesAreServicesButConmonScopesAreNot() {
-    assertThat(ContainerIdentity.fromPath("/system.slice/docker.service").systemdUnit())
+    assertThat(CgroupPaths.classify("/system.slice/docker.service").systemdUnit())
         .isEqualTo("docker.service");
     ContainerIdentity conmon =
-        ContainerIdentity.fromPath("/machine.slice/libpod-conmon-" + PODMAN_ID + ".scope");
+        CgroupPaths.classify("/machine.slice/libpod-conmon-" + PODMAN_ID + ".scope");
     assertThat(conmon.runtime()).isEqualTo(ContainerRuntime.UNKNOWN);
     assertThat(conmon.systemdUnit()).isEmpty();
   }
@@ -71,7 +72,7 @@ class ContainerIdentityTest {
   @Test
   void theDeepestUnitNamesAUserService() {
     ContainerIdentity id =
-        ContainerIdentity.fromPath(
+        CgroupPaths.classify(
             "/user.slice/user-1000.slice/user@1000.service/app.slice/pipewire.service");
 
     assertThat(id.systemdUnit()).isEqualTo("pipewire.service");
@@ -81,13 +82,13 @@ class ContainerIdentityTest {
   @Test
   void labelsAreBoundedPrintableAndKeepThePathsEnd() {
     String path = "/" + "a".repeat(100) + "/tail\u0001end";
-    String label = ContainerIdentity.fromPath(path).label();
+    String label = CgroupPaths.classify(path).label();
 
     assertThat(label).hasSize(ContainerIdentity.MAX_LABEL_CHARS);
     assertThat(label).startsWith("...").endsWith("/tail?end");
-    assertThat(ContainerIdentity.fromPath("/").label()).isEqualTo("/");
+    assertThat(CgroupPaths.classify("/").label()).isEqualTo("/");
     String longUnit = "u".repeat(200) + ".service";
-    assertThat(ContainerIdentity.fromPath("/system.slice/" + longUnit).label())
+    assertThat(CgroupPaths.classify("/system.slice/" + longUnit).label())
         .hasSize(ContainerIdentity.MAX_LABEL_CHARS)
         .endsWith("uu.service");
   }
@@ -142,7 +143,7 @@ class ContainerIdentityTest {
   @Test
   void aPathLongerThanPathMaxIsNotClassified() {
     String path = "/docker/" + DOCKER_V1_ID + "/" + "x".repeat(CgroupLine.MAX_PATH);
-    ContainerIdentity id = ContainerIdentity.fromPath(path);
+    ContainerIdentity id = CgroupPaths.classify(path);
 
     assertThat(id.runtime()).isEqualTo(ContainerRuntime.UNKNOWN);
     assertThat(id.path()).hasSize(ContainerIdentity.MAX_PATH_CHARS);
