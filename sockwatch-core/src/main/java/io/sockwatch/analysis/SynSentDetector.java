@@ -45,6 +45,20 @@ public final class SynSentDetector implements Detector, Configurable {
     return "syn-sent";
   }
 
+  /**
+   * The evidence this detector gives, by key; docs/doctor-json.md lists each with unit and meaning.
+   */
+  private enum Keys implements EvidenceKey {
+    UNANSWERED_ATTEMPTS,
+    MAX_SYN_RETRANSMITS,
+    WAITING_AT_LEAST_SECONDS
+  }
+
+  @Override
+  public List<String> evidenceKeys() {
+    return EvidenceKey.keysOf(Keys.class);
+  }
+
   @Override
   public List<Threshold> thresholds() {
     return List.of(MIN_RETRANSMITS, CRITICAL_RETRANSMITS);
@@ -108,9 +122,9 @@ public final class SynSentDetector implements Detector, Configurable {
         title,
         new Subject(g.processes.list(), destination, "", ""),
         List.of(
-            new Evidence("unanswered connection attempts", g.count, ""),
-            new Evidence("most SYN retransmits", g.maxRetransmits, ""),
-            new Evidence("waiting at least", waited, "s")),
+            Evidence.of(Keys.UNANSWERED_ATTEMPTS, "unanswered connection attempts", g.count, ""),
+            Evidence.of(Keys.MAX_SYN_RETRANSMITS, "most SYN retransmits", g.maxRetransmits, ""),
+            Evidence.of(Keys.WAITING_AT_LEAST_SECONDS, "waiting at least", waited, "s")),
         Optional.empty(),
         remediation(now, destination, g));
   }
