@@ -6,6 +6,7 @@ import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpInfo;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.model.finding.Evidence;
+import io.sockwatch.model.finding.EvidenceKey;
 import io.sockwatch.model.finding.Finding;
 import io.sockwatch.model.finding.Headroom;
 import io.sockwatch.model.finding.Severity;
@@ -65,6 +66,27 @@ public final class CloseWaitDetector implements Detector, Configurable {
   @Override
   public String id() {
     return "close-wait";
+  }
+
+  /**
+   * The evidence this detector gives, by key; docs/doctor-json.md lists each with unit and meaning.
+   */
+  private enum Keys implements EvidenceKey {
+    CLOSE_WAIT_SOCKETS,
+    CLOSE_WAIT_SOCKETS_TOTAL,
+    OLDEST_CLOSE_WAIT_SECONDS,
+    CLOSE_WAIT_OLDER_THAN_SECONDS,
+    UNREAD_BYTES,
+    EOF_UNREAD_SOCKETS,
+    CLOSE_WAIT_GROWTH_SOCKETS,
+    PEER_CLOSE_WAIT_SOCKETS,
+    OPEN_FILES,
+    OPEN_FILES_LIMIT
+  }
+
+  @Override
+  public List<String> evidenceKeys() {
+    return EvidenceKey.keysOf(Keys.class);
   }
 
   @Override
@@ -157,32 +179,63 @@ public final class CloseWaitDetector implements Detector, Configurable {
     List<PeerTally.Peer> peers = g.peers.top(TOP_PEERS);
 
     List<Evidence> evidence = new ArrayList<>();
-    evidence.add(new Evidence("CLOSE_WAIT sockets past the minimum age", g.old, "sockets"));
+    evidence.add(
+        Evidence.of(
+            Keys.CLOSE_WAIT_SOCKETS, "CLOSE_WAIT sockets past the minimum age", g.old, "sockets"));
     if (g.total > g.old) {
-      evidence.add(new Evidence("CLOSE_WAIT sockets in all", g.total, "sockets"));
+      evidence.add(
+          Evidence.of(
+              Keys.CLOSE_WAIT_SOCKETS_TOTAL, "CLOSE_WAIT sockets in all", g.total, "sockets"));
     }
     String age = "";
     if (g.oldestMillis != TcpInfo.ABSENT) {
-      evidence.add(new Evidence("oldest: time since the peer's FIN", g.oldestMillis / 1000.0, "s"));
+      evidence.add(
+          Evidence.of(
+              Keys.OLDEST_CLOSE_WAIT_SECONDS,
+              "oldest: time since the peer's FIN",
+              g.oldestMillis / 1000.0,
+              "s"));
       age = String.format(Locale.ROOT, ", oldest %.0f s", g.oldestMillis / 1000.0);
     } else if (g.seenBefore > 0) {
       evidence.add(
-          new Evidence(
-              "CLOSE_WAIT in both samples, so older than", lowerBoundMillis / 1000.0, "s"));
+          Evidence.of(
+              Keys.CLOSE_WAIT_OLDER_THAN_SECONDS,
+              "CLOSE_WAIT in both samples, so older than",
+              lowerBoundMillis / 1000.0,
+              "s"));
     }
-    evidence.add(new Evidence("unread bytes in their receive queues", g.unreadBytes, "bytes"));
-    evidence.add(new Evidence("sockets whose end-of-file was never read", g.eofUnread, "sockets"));
+    evidence.add(
+        Evidence.of(
+            Keys.UNREAD_BYTES, "unread bytes in their receive queues", g.unreadBytes, "bytes"));
+    evidence.add(
+        Evidence.of(
+            Keys.EOF_UNREAD_SOCKETS,
+            "sockets whose end-of-file was never read",
+            g.eofUnread,
+            "sockets"));
     growth.ifPresent(
-        d -> evidence.add(new Evidence("growth since the earlier sample", d, "sockets")));
+        d ->
+            evidence.add(
+                Evidence.of(
+                    Keys.CLOSE_WAIT_GROWTH_SOCKETS,
+                    "growth since the earlier sample",
+                    d,
+                    "sockets")));
     for (PeerTally.Peer p : peers) {
       evidence.add(
-          new Evidence("CLOSE_WAIT sockets with peer " + p.peer(), p.sockets(), "sockets"));
+          Evidence.of(
+                  Keys.PEER_CLOSE_WAIT_SOCKETS,
+                  "CLOSE_WAIT sockets with peer " + p.peer(),
+                  p.sockets(),
+                  "sockets")
+              .withMember(p.peer()));
     }
     Optional<Headroom> headroom = Optional.empty();
     if (g.process != null && g.process.maxOpenFiles() != ProcessInfo.ABSENT) {
       long used = g.process.openFiles() != ProcessInfo.ABSENT ? g.process.openFiles() : g.total;
-      evidence.add(new Evidence("open file descriptors", used, ""));
-      evidence.add(new Evidence("RLIMIT_NOFILE (soft)", g.process.maxOpenFiles(), ""));
+      evidence.add(Evidence.of(Keys.OPEN_FILES, "open file descriptors", used, ""));
+      evidence.add(
+          Evidence.of(Keys.OPEN_FILES_LIMIT, "RLIMIT_NOFILE (soft)", g.process.maxOpenFiles(), ""));
       OptionalDouble toLimit = OptionalDouble.empty();
       if (growing && input.intervalSeconds() > 0) {
         double rate = growth.getAsDouble() / input.intervalSeconds();

@@ -2,6 +2,7 @@ package io.sockwatch.analysis;
 
 import io.sockwatch.model.KernelTunables;
 import io.sockwatch.model.finding.Evidence;
+import io.sockwatch.model.finding.EvidenceKey;
 import io.sockwatch.model.finding.Finding;
 import io.sockwatch.model.finding.Headroom;
 import io.sockwatch.model.finding.Severity;
@@ -33,6 +34,19 @@ public final class ConntrackDetector implements Detector, Configurable {
   @Override
   public String id() {
     return "conntrack";
+  }
+
+  /**
+   * The evidence this detector gives, by key; docs/doctor-json.md lists each with unit and meaning.
+   */
+  private enum Keys implements EvidenceKey {
+    NF_CONNTRACK_COUNT,
+    NF_CONNTRACK_MAX
+  }
+
+  @Override
+  public List<String> evidenceKeys() {
+    return EvidenceKey.keysOf(Keys.class);
   }
 
   @Override
@@ -76,8 +90,8 @@ public final class ConntrackDetector implements Detector, Configurable {
                 java.util.Locale.ROOT, "The connection-tracking table is %.0f%% full", 100 * fill),
             Subject.NODE,
             List.of(
-                new Evidence("nf_conntrack_count", count, "entries"),
-                new Evidence("nf_conntrack_max", max, "entries")),
+                Evidence.of(Keys.NF_CONNTRACK_COUNT, "nf_conntrack_count", count, "entries"),
+                Evidence.of(Keys.NF_CONNTRACK_MAX, "nf_conntrack_max", max, "entries")),
             Optional.of(new Headroom("conntrack entries", count, max, "entries", toLimit)),
             "Raise net.netfilter.nf_conntrack_max (each entry costs ~300 bytes), shorten"
                 + " nf_conntrack_tcp_timeout_time_wait / _established, or exempt high-churn"

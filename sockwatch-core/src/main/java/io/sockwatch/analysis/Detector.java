@@ -24,4 +24,13 @@ public interface Detector {
 
   /** Findings for this input; empty when nothing is wrong. */
   List<Finding> detect(DoctorInput input);
+
+  /**
+   * Every {@link Evidence#key()} its findings can carry, so that the contract with programs is
+   * enumerable: docs/doctor-json.md lists each with unit and meaning, and a test holds the two
+   * together. None by default, for detectors that give no evidence.
+   */
+  default List<String> evidenceKeys() {
+    return List.of();
+  }
 }

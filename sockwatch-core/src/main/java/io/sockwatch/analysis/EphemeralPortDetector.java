@@ -10,6 +10,7 @@ import io.sockwatch.model.SocketTimer;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.model.finding.DoctorConfig;
 import io.sockwatch.model.finding.Evidence;
+import io.sockwatch.model.finding.EvidenceKey;
 import io.sockwatch.model.finding.Finding;
 import io.sockwatch.model.finding.Headroom;
 import io.sockwatch.model.finding.Severity;
@@ -67,6 +68,27 @@ public final class EphemeralPortDetector implements Detector, Configurable {
   @Override
   public String id() {
     return "ephemeral-ports";
+  }
+
+  /**
+   * The evidence this detector gives, by key; docs/doctor-json.md lists each with unit and meaning.
+   */
+  private enum Keys implements EvidenceKey {
+    PORTS_IN_USE,
+    TIME_WAIT_PORTS,
+    REUSABLE_TIME_WAIT_PORTS,
+    BLOCKING_PORTS,
+    USABLE_PORTS,
+    IP_LOCAL_PORT_RANGE_PORTS,
+    RESERVED_OR_LISTENING_PORTS,
+    TCP_TW_REUSE,
+    NEW_TIME_WAIT_PER_SECOND,
+    FORECAST_BLOCKING_PORTS
+  }
+
+  @Override
+  public List<String> evidenceKeys() {
+    return EvidenceKey.keysOf(Keys.class);
   }
 
   @Override
@@ -211,28 +233,43 @@ public final class EphemeralPortDetector implements Detector, Configurable {
       toLimit = OptionalDouble.of(Math.max(0, b.capacity() - blocking) / rate.getAsDouble());
     }
     List<Evidence> evidence = new ArrayList<>();
-    evidence.add(new Evidence("local ports in use, TIME_WAIT included", g.used, "ports"));
-    evidence.add(new Evidence("in TIME_WAIT", g.timeWait, "ports"));
+    evidence.add(
+        Evidence.of(Keys.PORTS_IN_USE, "local ports in use, TIME_WAIT included", g.used, "ports"));
+    evidence.add(Evidence.of(Keys.TIME_WAIT_PORTS, "in TIME_WAIT", g.timeWait, "ports"));
     if (reuses) {
       evidence.add(
-          new Evidence("TIME_WAIT reusable by tcp_tw_reuse (older than 1 s)", reusable, "ports"));
+          Evidence.of(
+              Keys.REUSABLE_TIME_WAIT_PORTS,
+              "TIME_WAIT reusable by tcp_tw_reuse (older than 1 s)",
+              reusable,
+              "ports"));
     }
-    evidence.add(new Evidence("blocking new connections", blocking, "ports"));
-    evidence.add(new Evidence("usable local ports", b.capacity(), "ports"));
+    evidence.add(Evidence.of(Keys.BLOCKING_PORTS, "blocking new connections", blocking, "ports"));
+    evidence.add(Evidence.of(Keys.USABLE_PORTS, "usable local ports", b.capacity(), "ports"));
     evidence.add(
-        new Evidence(
+        Evidence.of(
+            Keys.IP_LOCAL_PORT_RANGE_PORTS,
             "ip_local_port_range " + b.range().low() + "-" + b.range().high(),
             b.range().size(),
             "ports"));
     if (b.skipped() > 0) {
-      evidence.add(new Evidence("reserved or listening ports in the range", b.skipped(), "ports"));
+      evidence.add(
+          Evidence.of(
+              Keys.RESERVED_OR_LISTENING_PORTS,
+              "reserved or listening ports in the range",
+              b.skipped(),
+              "ports"));
     }
     if (b.twReuse() >= 0) {
-      evidence.add(new Evidence("tcp_tw_reuse", b.twReuse(), ""));
+      evidence.add(Evidence.of(Keys.TCP_TW_REUSE, "tcp_tw_reuse", b.twReuse(), ""));
     }
     if (rate.isPresent()) {
-      evidence.add(new Evidence("new TIME_WAIT per second", rate.getAsDouble(), "/s"));
-      evidence.add(new Evidence("forecast steady-state blocking use", steady, "ports"));
+      evidence.add(
+          Evidence.of(
+              Keys.NEW_TIME_WAIT_PER_SECOND, "new TIME_WAIT per second", rate.getAsDouble(), "/s"));
+      evidence.add(
+          Evidence.of(
+              Keys.FORECAST_BLOCKING_PORTS, "forecast steady-state blocking use", steady, "ports"));
     }
     return new Finding(
         id(),

@@ -6,6 +6,7 @@ import io.sockwatch.model.TcpInfo;
 import io.sockwatch.model.TcpInfoField;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.model.finding.Evidence;
+import io.sockwatch.model.finding.EvidenceKey;
 import io.sockwatch.model.finding.Finding;
 import io.sockwatch.model.finding.Severity;
 import io.sockwatch.model.finding.Threshold;
@@ -53,6 +54,24 @@ public final class FirstDataLostDetector implements Detector, Configurable {
   @Override
   public String id() {
     return "first-data-lost";
+  }
+
+  /**
+   * The evidence this detector gives, by key; docs/doctor-json.md lists each with unit and meaning.
+   */
+  private enum Keys implements EvidenceKey {
+    STALLED_CONNECTIONS,
+    MAX_FIRST_DATA_RETRANSMITS,
+    LONGEST_SINCE_ACK_SECONDS,
+    UNACKED_BYTES,
+    SENT_BYTES,
+    SND_MSS_BYTES,
+    PMTU_BYTES
+  }
+
+  @Override
+  public List<String> evidenceKeys() {
+    return EvidenceKey.keysOf(Keys.class);
   }
 
   @Override
@@ -119,21 +138,35 @@ public final class FirstDataLostDetector implements Detector, Configurable {
                 : ", no ACK from the peer for "
                     + HumanDuration.of(g.longestSilenceMillis / 1000.0));
     List<Evidence> evidence = new ArrayList<>();
-    evidence.add(new Evidence("connections with unacknowledged first data", g.count, ""));
-    evidence.add(new Evidence("most retransmits of the first data", g.maxRetransmits, ""));
+    evidence.add(
+        Evidence.of(
+            Keys.STALLED_CONNECTIONS, "connections with unacknowledged first data", g.count, ""));
+    evidence.add(
+        Evidence.of(
+            Keys.MAX_FIRST_DATA_RETRANSMITS,
+            "most retransmits of the first data",
+            g.maxRetransmits,
+            ""));
     if (g.longestSilenceMillis >= 0) {
       evidence.add(
-          new Evidence("longest since the peer's last ACK", g.longestSilenceMillis / 1000.0, "s"));
+          Evidence.of(
+              Keys.LONGEST_SINCE_ACK_SECONDS,
+              "longest since the peer's last ACK",
+              g.longestSilenceMillis / 1000.0,
+              "s"));
     }
-    evidence.add(new Evidence("unacknowledged bytes", g.unackedBytes, "bytes"));
+    evidence.add(Evidence.of(Keys.UNACKED_BYTES, "unacknowledged bytes", g.unackedBytes, "bytes"));
     if (g.bytesSent >= 0) {
-      evidence.add(new Evidence("bytes sent, retransmissions included", g.bytesSent, "bytes"));
+      evidence.add(
+          Evidence.of(
+              Keys.SENT_BYTES, "bytes sent, retransmissions included", g.bytesSent, "bytes"));
     }
     if (g.sndMss > 0) {
-      evidence.add(new Evidence("largest segment size (snd_mss)", g.sndMss, "bytes"));
+      evidence.add(
+          Evidence.of(Keys.SND_MSS_BYTES, "largest segment size (snd_mss)", g.sndMss, "bytes"));
     }
     if (g.pmtu > 0) {
-      evidence.add(new Evidence("path MTU", g.pmtu, "bytes"));
+      evidence.add(Evidence.of(Keys.PMTU_BYTES, "path MTU", g.pmtu, "bytes"));
     }
     return new Finding(
         id(),

@@ -4,6 +4,7 @@ import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpInfo;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.model.finding.Evidence;
+import io.sockwatch.model.finding.EvidenceKey;
 import io.sockwatch.model.finding.Finding;
 import io.sockwatch.model.finding.Severity;
 import io.sockwatch.model.finding.Threshold;
@@ -36,6 +37,23 @@ public final class HeartbeatDetector implements Detector, Configurable {
   @Override
   public String id() {
     return "heartbeat";
+  }
+
+  /**
+   * The evidence this detector gives, by key; docs/doctor-json.md lists each with unit and meaning.
+   */
+  private enum Keys implements EvidenceKey {
+    QUIET_CONNECTIONS,
+    HEARTBEAT_INTERVAL_SECONDS,
+    TOLERANCE_INTERVALS,
+    LONGEST_SILENCE_SECONDS,
+    SINCE_LAST_RECEIVED_SECONDS,
+    SINCE_LAST_SENT_SECONDS
+  }
+
+  @Override
+  public List<String> evidenceKeys() {
+    return EvidenceKey.keysOf(Keys.class);
   }
 
   @Override
@@ -103,12 +121,21 @@ public final class HeartbeatDetector implements Detector, Configurable {
             HumanDuration.of(silent));
     List<Evidence> evidence =
         List.of(
-            new Evidence("quiet connections", g.count, ""),
-            new Evidence("declared heartbeat interval", g.interval, "s"),
-            new Evidence("tolerance", tolerance, "intervals"),
-            new Evidence("longest without data", silent, "s"),
-            new Evidence("last data received (quietest)", g.quietestRecvMillis / 1000.0, "s"),
-            new Evidence("last data sent (quietest)", g.quietestSentMillis / 1000.0, "s"));
+            Evidence.of(Keys.QUIET_CONNECTIONS, "quiet connections", g.count, ""),
+            Evidence.of(
+                Keys.HEARTBEAT_INTERVAL_SECONDS, "declared heartbeat interval", g.interval, "s"),
+            Evidence.of(Keys.TOLERANCE_INTERVALS, "tolerance", tolerance, "intervals"),
+            Evidence.of(Keys.LONGEST_SILENCE_SECONDS, "longest without data", silent, "s"),
+            Evidence.of(
+                Keys.SINCE_LAST_RECEIVED_SECONDS,
+                "last data received (quietest)",
+                g.quietestRecvMillis / 1000.0,
+                "s"),
+            Evidence.of(
+                Keys.SINCE_LAST_SENT_SECONDS,
+                "last data sent (quietest)",
+                g.quietestSentMillis / 1000.0,
+                "s"));
     String peer = key.inbound() ? g.peers.describe() : key.endpoint();
     return new Finding(
         id(),

@@ -7,6 +7,7 @@ import io.sockwatch.model.TcpInfo;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.model.finding.DoctorConfig;
 import io.sockwatch.model.finding.Evidence;
+import io.sockwatch.model.finding.EvidenceKey;
 import io.sockwatch.model.finding.Finding;
 import io.sockwatch.model.finding.Headroom;
 import io.sockwatch.model.finding.MeasuredTimeout;
@@ -58,6 +59,26 @@ public final class IdleConnectionDetector implements Detector, Configurable {
   @Override
   public String id() {
     return "idle-connections";
+  }
+
+  /**
+   * The evidence this detector gives, by key; docs/doctor-json.md lists each with unit and meaning.
+   */
+  private enum Keys implements EvidenceKey {
+    IDLE_CONNECTIONS,
+    LONGEST_IDLE_SECONDS,
+    NO_KEEPALIVE_CONNECTIONS,
+    LATE_KEEPALIVE_CONNECTIONS,
+    SILENT_UNTIL_FIRST_PROBE_SECONDS,
+    MIDDLEBOX_SURVIVED_SECONDS,
+    MIDDLEBOX_DIED_SECONDS,
+    ASSUMED_MIDDLEBOX_TIMEOUT_SECONDS,
+    TCP_KEEPALIVE_TIME_SECONDS
+  }
+
+  @Override
+  public List<String> evidenceKeys() {
+    return EvidenceKey.keysOf(Keys.class);
   }
 
   @Override
@@ -182,24 +203,46 @@ public final class IdleConnectionDetector implements Detector, Configurable {
             g.measured.isPresent() ? " (measured)" : "",
             dead ? ": likely dead already" : "");
     List<Evidence> evidence = new ArrayList<>();
-    evidence.add(new Evidence("idle connections", g.count, ""));
-    evidence.add(new Evidence("longest idle", longest, "s"));
-    evidence.add(new Evidence("without keepalive", g.withoutKeepalive, ""));
-    evidence.add(new Evidence("keepalive too late", g.lateKeepalive, ""));
+    evidence.add(Evidence.of(Keys.IDLE_CONNECTIONS, "idle connections", g.count, ""));
+    evidence.add(Evidence.of(Keys.LONGEST_IDLE_SECONDS, "longest idle", longest, "s"));
+    evidence.add(
+        Evidence.of(Keys.NO_KEEPALIVE_CONNECTIONS, "without keepalive", g.withoutKeepalive, ""));
+    evidence.add(
+        Evidence.of(Keys.LATE_KEEPALIVE_CONNECTIONS, "keepalive too late", g.lateKeepalive, ""));
     if (g.lateKeepalive > 0) {
       evidence.add(
-          new Evidence(
-              "silent until the first keepalive probe", g.latestProbeMillis / 1000.0, "s"));
+          Evidence.of(
+              Keys.SILENT_UNTIL_FIRST_PROBE_SECONDS,
+              "silent until the first keepalive probe",
+              g.latestProbeMillis / 1000.0,
+              "s"));
     }
     if (g.measured.isPresent()) {
       MeasuredTimeout m = g.measured.get();
       evidence.add(
-          new Evidence("measured middlebox idle timeout: survived", m.survivedSeconds(), "s"));
-      evidence.add(new Evidence("measured middlebox idle timeout: died", m.diedSeconds(), "s"));
+          Evidence.of(
+              Keys.MIDDLEBOX_SURVIVED_SECONDS,
+              "measured middlebox idle timeout: survived",
+              m.survivedSeconds(),
+              "s"));
+      evidence.add(
+          Evidence.of(
+              Keys.MIDDLEBOX_DIED_SECONDS,
+              "measured middlebox idle timeout: died",
+              m.diedSeconds(),
+              "s"));
     } else {
-      evidence.add(new Evidence("assumed middlebox idle timeout", middlebox, "s"));
+      evidence.add(
+          Evidence.of(
+              Keys.ASSUMED_MIDDLEBOX_TIMEOUT_SECONDS,
+              "assumed middlebox idle timeout",
+              middlebox,
+              "s"));
     }
-    keepaliveTime.ifPresent(t -> evidence.add(new Evidence("tcp_keepalive_time", t, "s")));
+    keepaliveTime.ifPresent(
+        t ->
+            evidence.add(
+                Evidence.of(Keys.TCP_KEEPALIVE_TIME_SECONDS, "tcp_keepalive_time", t, "s")));
     return new Finding(
         id(),
         key.findingKey(),

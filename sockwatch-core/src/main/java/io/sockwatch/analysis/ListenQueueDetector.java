@@ -3,6 +3,7 @@ package io.sockwatch.analysis;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.model.finding.Evidence;
+import io.sockwatch.model.finding.EvidenceKey;
 import io.sockwatch.model.finding.Finding;
 import io.sockwatch.model.finding.Headroom;
 import io.sockwatch.model.finding.Severity;
@@ -44,6 +45,24 @@ public final class ListenQueueDetector implements Detector, Configurable {
   @Override
   public String id() {
     return "listen-queue";
+  }
+
+  /**
+   * The evidence this detector gives, by key; docs/doctor-json.md lists each with unit and meaning.
+   */
+  private enum Keys implements EvidenceKey {
+    ACCEPT_QUEUE_CONNECTIONS,
+    BACKLOG_CONNECTIONS,
+    DROPS_IN_INTERVAL,
+    DROPS_SINCE_OPEN,
+    LISTEN_OVERFLOWS,
+    LISTEN_DROPS,
+    INTERVAL_SECONDS
+  }
+
+  @Override
+  public List<String> evidenceKeys() {
+    return EvidenceKey.keysOf(Keys.class);
   }
 
   @Override
@@ -143,18 +162,34 @@ public final class ListenQueueDetector implements Detector, Configurable {
                     HumanDuration.of(input.intervalSeconds()))
                 : "");
     List<Evidence> evidence = new ArrayList<>();
-    evidence.add(new Evidence("accept queue", s.receiveQueue(), "connections"));
+    evidence.add(
+        Evidence.of(
+            Keys.ACCEPT_QUEUE_CONNECTIONS, "accept queue", s.receiveQueue(), "connections"));
     if (backlogKnown) {
-      evidence.add(new Evidence("backlog", s.sendQueue(), "connections"));
+      evidence.add(Evidence.of(Keys.BACKLOG_CONNECTIONS, "backlog", s.sendQueue(), "connections"));
     }
     if (dropsDelta != SocketRecord.ABSENT) {
-      evidence.add(new Evidence("drops at this listener during the interval", dropsDelta, ""));
+      evidence.add(
+          Evidence.of(
+              Keys.DROPS_IN_INTERVAL,
+              "drops at this listener during the interval",
+              dropsDelta,
+              ""));
     }
     if (s.skMem().drops() != SocketRecord.ABSENT) {
-      evidence.add(new Evidence("drops at this listener since it opened", s.skMem().drops(), ""));
+      evidence.add(
+          Evidence.of(
+              Keys.DROPS_SINCE_OPEN,
+              "drops at this listener since it opened",
+              s.skMem().drops(),
+              ""));
     }
-    overflows.ifPresent(v -> evidence.add(new Evidence("TcpExt ListenOverflows growth", v, "")));
-    drops.ifPresent(v -> evidence.add(new Evidence("TcpExt ListenDrops growth", v, "")));
+    overflows.ifPresent(
+        v ->
+            evidence.add(
+                Evidence.of(Keys.LISTEN_OVERFLOWS, "TcpExt ListenOverflows growth", v, "")));
+    drops.ifPresent(
+        v -> evidence.add(Evidence.of(Keys.LISTEN_DROPS, "TcpExt ListenDrops growth", v, "")));
     OptionalDouble toLimit = OptionalDouble.empty();
     if (then != null && backlogKnown && input.intervalSeconds() > 0) {
       double rate = (s.receiveQueue() - then.receiveQueue()) / input.intervalSeconds();
@@ -191,9 +226,13 @@ public final class ListenQueueDetector implements Detector, Configurable {
   private Finding nodeFinding(DoctorInput input, OptionalLong overflows, OptionalLong drops) {
     long n = Math.max(overflows.orElse(0), drops.orElse(0));
     List<Evidence> evidence = new ArrayList<>();
-    overflows.ifPresent(v -> evidence.add(new Evidence("TcpExt ListenOverflows growth", v, "")));
-    drops.ifPresent(v -> evidence.add(new Evidence("TcpExt ListenDrops growth", v, "")));
-    evidence.add(new Evidence("interval", input.intervalSeconds(), "s"));
+    overflows.ifPresent(
+        v ->
+            evidence.add(
+                Evidence.of(Keys.LISTEN_OVERFLOWS, "TcpExt ListenOverflows growth", v, "")));
+    drops.ifPresent(
+        v -> evidence.add(Evidence.of(Keys.LISTEN_DROPS, "TcpExt ListenDrops growth", v, "")));
+    evidence.add(Evidence.of(Keys.INTERVAL_SECONDS, "interval", input.intervalSeconds(), "s"));
     return new Finding(
         id(),
         "node",

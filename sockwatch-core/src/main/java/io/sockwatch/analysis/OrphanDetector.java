@@ -6,6 +6,7 @@ import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.SocketTimer;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.model.finding.Evidence;
+import io.sockwatch.model.finding.EvidenceKey;
 import io.sockwatch.model.finding.Finding;
 import io.sockwatch.model.finding.Headroom;
 import io.sockwatch.model.finding.Severity;
@@ -55,6 +56,24 @@ public final class OrphanDetector implements Detector, Configurable {
     return "orphans";
   }
 
+  /**
+   * The evidence this detector gives, by key; docs/doctor-json.md lists each with unit and meaning.
+   */
+  private enum Keys implements EvidenceKey {
+    ORPHAN_SOCKETS,
+    TCP_MAX_ORPHANS,
+    ORPHAN_GROWTH_SOCKETS,
+    TCP_ABORT_ON_MEMORY,
+    TCP_ABORT_ON_CLOSE,
+    STATE_ORPHAN_SOCKETS,
+    PEER_ORPHAN_SOCKETS
+  }
+
+  @Override
+  public List<String> evidenceKeys() {
+    return EvidenceKey.keysOf(Keys.class);
+  }
+
   @Override
   public List<Threshold> thresholds() {
     return List.of(WARNING, CRITICAL);
@@ -79,19 +98,35 @@ public final class OrphanDetector implements Detector, Configurable {
     Severity severity = level.get();
 
     List<Evidence> evidence = new ArrayList<>();
-    evidence.add(new Evidence("orphaned sockets, node-wide", orphans, "sockets"));
-    evidence.add(new Evidence("tcp_max_orphans", max, "sockets"));
+    evidence.add(
+        Evidence.of(Keys.ORPHAN_SOCKETS, "orphaned sockets, node-wide", orphans, "sockets"));
+    evidence.add(Evidence.of(Keys.TCP_MAX_ORPHANS, "tcp_max_orphans", max, "sockets"));
     OptionalDouble growth = growth(input);
     growth.ifPresent(
-        g -> evidence.add(new Evidence("growth since the earlier sample", g, "sockets")));
+        g ->
+            evidence.add(
+                Evidence.of(
+                    Keys.ORPHAN_GROWTH_SOCKETS, "growth since the earlier sample", g, "sockets")));
     input
         .counterDelta("TcpExt", "TCPAbortOnMemory")
         .ifPresent(
-            d -> evidence.add(new Evidence("TCPAbortOnMemory since the earlier sample", d, "")));
+            d ->
+                evidence.add(
+                    Evidence.of(
+                        Keys.TCP_ABORT_ON_MEMORY,
+                        "TCPAbortOnMemory since the earlier sample",
+                        d,
+                        "")));
     input
         .counterDelta("TcpExt", "TCPAbortOnClose")
         .ifPresent(
-            d -> evidence.add(new Evidence("TCPAbortOnClose since the earlier sample", d, "")));
+            d ->
+                evidence.add(
+                    Evidence.of(
+                        Keys.TCP_ABORT_ON_CLOSE,
+                        "TCPAbortOnClose since the earlier sample",
+                        d,
+                        "")));
 
     Snapshot now = input.after();
     PeerTally peers = new PeerTally(PeerTally.listenPorts(now.sockets()));
@@ -105,10 +140,19 @@ public final class OrphanDetector implements Detector, Configurable {
     }
     byState.forEach(
         (state, n) ->
-            evidence.add(new Evidence("orphans read in " + state.ssName(), n, "sockets")));
+            evidence.add(
+                Evidence.of(
+                        Keys.STATE_ORPHAN_SOCKETS,
+                        "orphans read in " + state.ssName(),
+                        n,
+                        "sockets")
+                    .withMember(state.ssName())));
     List<PeerTally.Peer> top = peers.top(TOP_PEERS);
     for (PeerTally.Peer p : top) {
-      evidence.add(new Evidence("orphans with peer " + p.peer(), p.sockets(), "sockets"));
+      evidence.add(
+          Evidence.of(
+                  Keys.PEER_ORPHAN_SOCKETS, "orphans with peer " + p.peer(), p.sockets(), "sockets")
+              .withMember(p.peer()));
     }
 
     OptionalDouble toLimit = OptionalDouble.empty();

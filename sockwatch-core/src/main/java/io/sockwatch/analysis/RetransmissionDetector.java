@@ -6,6 +6,7 @@ import io.sockwatch.model.TcpInfo;
 import io.sockwatch.model.TcpInfoField;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.model.finding.Evidence;
+import io.sockwatch.model.finding.EvidenceKey;
 import io.sockwatch.model.finding.Finding;
 import io.sockwatch.model.finding.Severity;
 import io.sockwatch.model.finding.Subject;
@@ -74,6 +75,25 @@ public final class RetransmissionDetector implements Detector, Configurable {
   @Override
   public String id() {
     return "retransmissions";
+  }
+
+  /**
+   * The evidence this detector gives, by key; docs/doctor-json.md lists each with unit and meaning.
+   */
+  private enum Keys implements EvidenceKey {
+    RETRANSMITTED_SEGMENTS,
+    SENT_SEGMENTS,
+    RETRANSMITTED_BYTES,
+    SENT_BYTES,
+    RETRANSMITTED_PERCENT,
+    CONNECTIONS,
+    RETRANSMITTING_CONNECTIONS,
+    RETRANSMISSIONS_PER_SECOND
+  }
+
+  @Override
+  public List<String> evidenceKeys() {
+    return EvidenceKey.keysOf(Keys.class);
   }
 
   @Override
@@ -183,20 +203,28 @@ public final class RetransmissionDetector implements Detector, Configurable {
             period,
             g.retransmitted);
     List<Evidence> evidence = new ArrayList<>();
-    evidence.add(new Evidence("retransmitted segments", g.retransmitted, ""));
+    evidence.add(
+        Evidence.of(Keys.RETRANSMITTED_SEGMENTS, "retransmitted segments", g.retransmitted, ""));
     if (interval || g.bytesSent <= 0) {
-      evidence.add(new Evidence("data segments sent", g.segments, ""));
+      evidence.add(Evidence.of(Keys.SENT_SEGMENTS, "data segments sent", g.segments, ""));
     } else {
-      evidence.add(new Evidence("bytes retransmitted", g.bytesRetrans, "bytes"));
-      evidence.add(new Evidence("bytes sent", g.bytesSent, "bytes"));
+      evidence.add(
+          Evidence.of(Keys.RETRANSMITTED_BYTES, "bytes retransmitted", g.bytesRetrans, "bytes"));
+      evidence.add(Evidence.of(Keys.SENT_BYTES, "bytes sent", g.bytesSent, "bytes"));
     }
-    evidence.add(new Evidence("retransmitted share", 100 * fraction, "%"));
-    evidence.add(new Evidence("connections", g.connections, ""));
-    evidence.add(new Evidence("connections retransmitting", g.retransmitting, ""));
+    evidence.add(
+        Evidence.of(Keys.RETRANSMITTED_PERCENT, "retransmitted share", 100 * fraction, "%"));
+    evidence.add(Evidence.of(Keys.CONNECTIONS, "connections", g.connections, ""));
+    evidence.add(
+        Evidence.of(
+            Keys.RETRANSMITTING_CONNECTIONS, "connections retransmitting", g.retransmitting, ""));
     if (interval) {
       evidence.add(
-          new Evidence(
-              "retransmissions per second", g.retransmitted / input.intervalSeconds(), "/s"));
+          Evidence.of(
+              Keys.RETRANSMISSIONS_PER_SECOND,
+              "retransmissions per second",
+              g.retransmitted / input.intervalSeconds(),
+              "/s"));
     }
     return new Finding(
         id(),

@@ -3,6 +3,7 @@ package io.sockwatch.analysis;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.model.finding.Evidence;
+import io.sockwatch.model.finding.EvidenceKey;
 import io.sockwatch.model.finding.Finding;
 import io.sockwatch.model.finding.Severity;
 import io.sockwatch.model.finding.Subject;
@@ -44,6 +45,22 @@ public final class SynRecvDetector implements Detector, Configurable {
   @Override
   public String id() {
     return "syn-recv";
+  }
+
+  /**
+   * The evidence this detector gives, by key; docs/doctor-json.md lists each with unit and meaning.
+   */
+  private enum Keys implements EvidenceKey {
+    HALF_OPEN_CONNECTIONS,
+    MAX_SYNACK_RETRANSMITS,
+    CLIENTS,
+    ACCEPT_QUEUE_CONNECTIONS,
+    BACKLOG_CONNECTIONS
+  }
+
+  @Override
+  public List<String> evidenceKeys() {
+    return EvidenceKey.keysOf(Keys.class);
   }
 
   @Override
@@ -102,12 +119,19 @@ public final class SynRecvDetector implements Detector, Configurable {
             g.maxRetransmits,
             g.maxRetransmits == 1 ? "" : "s");
     List<Evidence> evidence = new ArrayList<>();
-    evidence.add(new Evidence("half-open connections", g.count, ""));
-    evidence.add(new Evidence("most SYN-ACK retransmits", g.maxRetransmits, ""));
-    evidence.add(new Evidence("clients", g.peers.size(), ""));
+    evidence.add(Evidence.of(Keys.HALF_OPEN_CONNECTIONS, "half-open connections", g.count, ""));
+    evidence.add(
+        Evidence.of(Keys.MAX_SYNACK_RETRANSMITS, "most SYN-ACK retransmits", g.maxRetransmits, ""));
+    evidence.add(Evidence.of(Keys.CLIENTS, "clients", g.peers.size(), ""));
     if (g.listener != null && g.listener.sendQueue() != SocketRecord.ABSENT) {
-      evidence.add(new Evidence("accept queue", g.listener.receiveQueue(), "connections"));
-      evidence.add(new Evidence("backlog", g.listener.sendQueue(), "connections"));
+      evidence.add(
+          Evidence.of(
+              Keys.ACCEPT_QUEUE_CONNECTIONS,
+              "accept queue",
+              g.listener.receiveQueue(),
+              "connections"));
+      evidence.add(
+          Evidence.of(Keys.BACKLOG_CONNECTIONS, "backlog", g.listener.sendQueue(), "connections"));
     }
     String fix =
         queueFull

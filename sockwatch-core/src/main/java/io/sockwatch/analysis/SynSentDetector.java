@@ -4,6 +4,7 @@ import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpInfoField;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.model.finding.Evidence;
+import io.sockwatch.model.finding.EvidenceKey;
 import io.sockwatch.model.finding.Finding;
 import io.sockwatch.model.finding.Severity;
 import io.sockwatch.model.finding.Subject;
@@ -48,6 +49,20 @@ public final class SynSentDetector implements Detector, Configurable {
   @Override
   public String id() {
     return "syn-sent";
+  }
+
+  /**
+   * The evidence this detector gives, by key; docs/doctor-json.md lists each with unit and meaning.
+   */
+  private enum Keys implements EvidenceKey {
+    UNANSWERED_ATTEMPTS,
+    MAX_SYN_RETRANSMITS,
+    WAITING_AT_LEAST_SECONDS
+  }
+
+  @Override
+  public List<String> evidenceKeys() {
+    return EvidenceKey.keysOf(Keys.class);
   }
 
   @Override
@@ -113,9 +128,9 @@ public final class SynSentDetector implements Detector, Configurable {
         title,
         new Subject(g.processes.list(), destination, "", ""),
         List.of(
-            new Evidence("unanswered connection attempts", g.count, ""),
-            new Evidence("most SYN retransmits", g.maxRetransmits, ""),
-            new Evidence("waiting at least", waited, "s")),
+            Evidence.of(Keys.UNANSWERED_ATTEMPTS, "unanswered connection attempts", g.count, ""),
+            Evidence.of(Keys.MAX_SYN_RETRANSMITS, "most SYN retransmits", g.maxRetransmits, ""),
+            Evidence.of(Keys.WAITING_AT_LEAST_SECONDS, "waiting at least", waited, "s")),
         Optional.empty(),
         remediation(now, destination, g));
   }

@@ -8,6 +8,7 @@ import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpMemLimits;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.model.finding.Evidence;
+import io.sockwatch.model.finding.EvidenceKey;
 import io.sockwatch.model.finding.Finding;
 import io.sockwatch.model.finding.Headroom;
 import io.sockwatch.model.finding.Severity;
@@ -68,6 +69,29 @@ public final class TcpMemoryDetector implements Detector, Configurable {
     return "tcp-memory";
   }
 
+  /**
+   * The evidence this detector gives, by key; docs/doctor-json.md lists each with unit and meaning.
+   */
+  private enum Keys implements EvidenceKey {
+    TCP_MEMORY_PAGES,
+    TCP_MEM_MIN_PAGES,
+    TCP_MEM_PRESSURE_PAGES,
+    TCP_MEM_MAX_PAGES,
+    TCP_MEMORY_GROWTH_PAGES,
+    TCP_MEMORY_PRESSURES,
+    TCP_ABORT_ON_MEMORY,
+    SOCKET_MEMORY_BYTES,
+    PROCESS_SOCKET_MEMORY_BYTES,
+    PROCESS_SOCKETS,
+    PROCESS_CLOSE_WAIT_SOCKETS,
+    PROCESS_UNREAD_BYTES
+  }
+
+  @Override
+  public List<String> evidenceKeys() {
+    return EvidenceKey.keysOf(Keys.class);
+  }
+
   @Override
   public List<Threshold> thresholds() {
     return List.of(WARNING, CRITICAL);
@@ -125,19 +149,32 @@ public final class TcpMemoryDetector implements Detector, Configurable {
     }
 
     List<Evidence> evidence = new ArrayList<>();
-    evidence.add(new Evidence("TCP memory in use, node-wide", mem, "pages"));
-    evidence.add(new Evidence("tcp_mem min", l.minPages(), "pages"));
-    evidence.add(new Evidence("tcp_mem pressure", l.pressurePages(), "pages"));
-    evidence.add(new Evidence("tcp_mem max", l.maxPages(), "pages"));
+    evidence.add(Evidence.of(Keys.TCP_MEMORY_PAGES, "TCP memory in use, node-wide", mem, "pages"));
+    evidence.add(Evidence.of(Keys.TCP_MEM_MIN_PAGES, "tcp_mem min", l.minPages(), "pages"));
+    evidence.add(
+        Evidence.of(Keys.TCP_MEM_PRESSURE_PAGES, "tcp_mem pressure", l.pressurePages(), "pages"));
+    evidence.add(Evidence.of(Keys.TCP_MEM_MAX_PAGES, "tcp_mem max", l.maxPages(), "pages"));
     OptionalDouble growth = growthPages(input);
     growth.ifPresent(
-        g -> evidence.add(new Evidence("growth since the earlier sample", g, "pages")));
+        g ->
+            evidence.add(
+                Evidence.of(
+                    Keys.TCP_MEMORY_GROWTH_PAGES, "growth since the earlier sample", g, "pages")));
     input
         .counterDelta("TcpExt", "TCPMemoryPressures")
         .ifPresent(
-            d -> evidence.add(new Evidence("TCPMemoryPressures since the earlier sample", d, "")));
+            d ->
+                evidence.add(
+                    Evidence.of(
+                        Keys.TCP_MEMORY_PRESSURES,
+                        "TCPMemoryPressures since the earlier sample",
+                        d,
+                        "")));
     abortsOnMemory.ifPresent(
-        d -> evidence.add(new Evidence("TCPAbortOnMemory since the earlier sample", d, "")));
+        d ->
+            evidence.add(
+                Evidence.of(
+                    Keys.TCP_ABORT_ON_MEMORY, "TCPAbortOnMemory since the earlier sample", d, "")));
 
     List<Consumer> consumers = consumers(input.after());
     long seenBytes = 0;
@@ -145,12 +182,17 @@ public final class TcpMemoryDetector implements Detector, Configurable {
       seenBytes += c.chargedBytes;
     }
     List<Consumer> top = consumers.subList(0, Math.min(TOP_CONSUMERS, consumers.size()));
-    evidence.add(new Evidence("socket memory of the sockets read", seenBytes, "bytes"));
+    evidence.add(
+        Evidence.of(
+            Keys.SOCKET_MEMORY_BYTES, "socket memory of the sockets read", seenBytes, "bytes"));
     for (Consumer c : top) {
-      evidence.add(new Evidence(c.name + ": socket memory", c.chargedBytes, "bytes"));
-      evidence.add(new Evidence(c.name + ": sockets", c.sockets, "sockets"));
-      evidence.add(new Evidence(c.name + ": CLOSE_WAIT sockets", c.closeWait, "sockets"));
-      evidence.add(new Evidence(c.name + ": unread bytes", c.unreadBytes, "bytes"));
+      evidence.add(
+          c.evidence(Keys.PROCESS_SOCKET_MEMORY_BYTES, "socket memory", c.chargedBytes, "bytes"));
+      evidence.add(c.evidence(Keys.PROCESS_SOCKETS, "sockets", c.sockets, "sockets"));
+      evidence.add(
+          c.evidence(
+              Keys.PROCESS_CLOSE_WAIT_SOCKETS, "CLOSE_WAIT sockets", c.closeWait, "sockets"));
+      evidence.add(c.evidence(Keys.PROCESS_UNREAD_BYTES, "unread bytes", c.unreadBytes, "bytes"));
     }
 
     OptionalDouble toLimit = OptionalDouble.empty();
@@ -273,6 +315,11 @@ public final class TcpMemoryDetector implements Detector, Configurable {
     Consumer(ProcessInfo process, String name) {
       this.process = process;
       this.name = name;
+    }
+
+    /** One number about this consumer: labelled {@code NAME: WHAT}, with its name as member. */
+    Evidence evidence(Keys key, String what, double value, String unit) {
+      return Evidence.of(key, name + ": " + what, value, unit).withMember(name);
     }
 
     void add(SocketRecord s) {

@@ -7,6 +7,7 @@ import io.sockwatch.model.ProcessInfo;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.model.finding.Evidence;
+import io.sockwatch.model.finding.EvidenceKey;
 import io.sockwatch.model.finding.Finding;
 import io.sockwatch.model.finding.Headroom;
 import io.sockwatch.model.finding.Severity;
@@ -58,6 +59,26 @@ public final class TimeWaitDetector implements Detector, Configurable {
   @Override
   public String id() {
     return "time-wait";
+  }
+
+  /**
+   * The evidence this detector gives, by key; docs/doctor-json.md lists each with unit and meaning.
+   */
+  private enum Keys implements EvidenceKey {
+    TIME_WAIT_SOCKETS,
+    CLOSES_PER_SECOND,
+    NEW_TIME_WAIT_PER_SECOND,
+    OPEN_CONNECTIONS,
+    NAMESPACE_TIME_WAIT_SOCKETS,
+    TCP_MAX_TW_BUCKETS,
+    TIME_WAIT_OVERFLOWS,
+    TIME_WAIT_REUSED,
+    TIME_WAIT_GROWTH_PER_SECOND
+  }
+
+  @Override
+  public List<String> evidenceKeys() {
+    return EvidenceKey.keysOf(Keys.class);
   }
 
   @Override
@@ -180,13 +201,22 @@ public final class TimeWaitDetector implements Detector, Configurable {
 
     List<Evidence> evidence(double interval, String openName) {
       List<Evidence> e = new ArrayList<>();
-      e.add(new Evidence("TIME_WAIT sockets", timeWait, ""));
-      e.add(new Evidence("connections closed per second over the last 60 s", churn(), "/s"));
+      e.add(Evidence.of(Keys.TIME_WAIT_SOCKETS, "TIME_WAIT sockets", timeWait, ""));
+      e.add(
+          Evidence.of(
+              Keys.CLOSES_PER_SECOND,
+              "connections closed per second over the last 60 s",
+              churn(),
+              "/s"));
       if (interval > 0) {
         e.add(
-            new Evidence("new TIME_WAIT per second between samples", newTimeWait / interval, "/s"));
+            Evidence.of(
+                Keys.NEW_TIME_WAIT_PER_SECOND,
+                "new TIME_WAIT per second between samples",
+                newTimeWait / interval,
+                "/s"));
       }
-      e.add(new Evidence(openName, open, ""));
+      e.add(Evidence.of(Keys.OPEN_CONNECTIONS, openName, open, ""));
       return e;
     }
   }
@@ -269,17 +299,37 @@ public final class TimeWaitDetector implements Detector, Configurable {
       return null;
     }
     List<Evidence> evidence = new ArrayList<>();
-    tw.ifPresent(v -> evidence.add(new Evidence("TIME_WAIT sockets (sockstat tw)", v, "")));
-    max.ifPresent(v -> evidence.add(new Evidence("tcp_max_tw_buckets", v, "")));
+    tw.ifPresent(
+        v ->
+            evidence.add(
+                Evidence.of(
+                    Keys.NAMESPACE_TIME_WAIT_SOCKETS, "TIME_WAIT sockets (sockstat tw)", v, "")));
+    max.ifPresent(
+        v -> evidence.add(Evidence.of(Keys.TCP_MAX_TW_BUCKETS, "tcp_max_tw_buckets", v, "")));
     overflow.ifPresent(
-        v -> evidence.add(new Evidence("TCPTimeWaitOverflow between samples", v, "")));
+        v ->
+            evidence.add(
+                Evidence.of(
+                    Keys.TIME_WAIT_OVERFLOWS, "TCPTimeWaitOverflow between samples", v, "")));
     input
         .counterDelta("TcpExt", "TWRecycled")
         .ifPresent(
             v ->
-                evidence.add(new Evidence("TIME_WAIT reused by tcp_tw_reuse (TWRecycled)", v, "")));
+                evidence.add(
+                    Evidence.of(
+                        Keys.TIME_WAIT_REUSED,
+                        "TIME_WAIT reused by tcp_tw_reuse (TWRecycled)",
+                        v,
+                        "")));
     OptionalDouble growth = twGrowth(input);
-    growth.ifPresent(v -> evidence.add(new Evidence("TIME_WAIT growth between samples", v, "/s")));
+    growth.ifPresent(
+        v ->
+            evidence.add(
+                Evidence.of(
+                    Keys.TIME_WAIT_GROWTH_PER_SECOND,
+                    "TIME_WAIT growth between samples",
+                    v,
+                    "/s")));
     Optional<Headroom> headroom = Optional.empty();
     if (fill >= 0) {
       OptionalDouble toLimit =

@@ -6,6 +6,7 @@ import io.sockwatch.history.History;
 import io.sockwatch.model.PortRange;
 import io.sockwatch.model.finding.DoctorConfig;
 import io.sockwatch.model.finding.Evidence;
+import io.sockwatch.model.finding.EvidenceKey;
 import io.sockwatch.model.finding.Finding;
 import io.sockwatch.model.finding.Headroom;
 import io.sockwatch.model.finding.Severity;
@@ -76,6 +77,32 @@ public final class ChurnDetector implements TrendDetector, Configurable {
     return "connection-churn";
   }
 
+  /**
+   * The evidence this detector gives, by key; docs/doctor-json.md lists each with unit and meaning.
+   */
+  private enum Keys implements EvidenceKey {
+    NEW_CONNECTIONS_PER_SECOND,
+    SCAN_MEDIAN_PER_SECOND,
+    ACTIVE_OPENS_PER_SECOND,
+    PASSIVE_OPENS_PER_SECOND,
+    WINDOW_SECONDS,
+    SCANS_IN_WINDOW,
+    FIRST_SEEN_IN_TIME_WAIT_PERCENT,
+    RATE_VARIATION_PERCENT,
+    TIME_WAIT_SOCKETS,
+    EXPECTED_TIME_WAIT_SOCKETS,
+    OPEN_CONNECTIONS,
+    PORTS_IN_USE,
+    PORTS_NEEDED,
+    IP_LOCAL_PORT_RANGE_PORTS,
+    SECONDS_TO_LIMIT
+  }
+
+  @Override
+  public List<String> evidenceKeys() {
+    return EvidenceKey.keysOf(Keys.class);
+  }
+
   @Override
   public List<Threshold> thresholds() {
     return List.of(RATE, WINDOW, SHORT_LIVED, HERD_VARIATION);
@@ -136,17 +163,47 @@ public final class ChurnDetector implements TrendDetector, Configurable {
     boolean herd = shortLived && variation <= tolerance && Math.abs(timeWaitRatio - 1) <= tolerance;
 
     List<Evidence> e = new ArrayList<>();
-    e.add(new Evidence("new connections per second", rate, "/s"));
-    e.add(new Evidence("new connections per second seen in scans (median)", w.median(), "/s"));
-    active.ifPresent(v -> e.add(new Evidence("node TCP active opens per second", v, "/s")));
-    passive.ifPresent(v -> e.add(new Evidence("node TCP passive opens per second", v, "/s")));
-    e.add(new Evidence("window", windowSeconds, "s"));
-    e.add(new Evidence("scans in the window", w.rates().length, ""));
-    e.add(new Evidence("new connections already in TIME_WAIT when first seen", 100 * share, "%"));
-    e.add(new Evidence("variation of the rate between scans", 100 * variation, "%"));
-    e.add(new Evidence("TIME_WAIT sockets to this destination", d.timeWait(), ""));
-    e.add(new Evidence("TIME_WAIT expected at this rate (rate x 60 s)", expectedTimeWait, ""));
-    e.add(new Evidence("open connections to this destination", d.open(), ""));
+    e.add(Evidence.of(Keys.NEW_CONNECTIONS_PER_SECOND, "new connections per second", rate, "/s"));
+    e.add(
+        Evidence.of(
+            Keys.SCAN_MEDIAN_PER_SECOND,
+            "new connections per second seen in scans (median)",
+            w.median(),
+            "/s"));
+    active.ifPresent(
+        v ->
+            e.add(
+                Evidence.of(
+                    Keys.ACTIVE_OPENS_PER_SECOND, "node TCP active opens per second", v, "/s")));
+    passive.ifPresent(
+        v ->
+            e.add(
+                Evidence.of(
+                    Keys.PASSIVE_OPENS_PER_SECOND, "node TCP passive opens per second", v, "/s")));
+    e.add(Evidence.of(Keys.WINDOW_SECONDS, "window", windowSeconds, "s"));
+    e.add(Evidence.of(Keys.SCANS_IN_WINDOW, "scans in the window", w.rates().length, ""));
+    e.add(
+        Evidence.of(
+            Keys.FIRST_SEEN_IN_TIME_WAIT_PERCENT,
+            "new connections already in TIME_WAIT when first seen",
+            100 * share,
+            "%"));
+    e.add(
+        Evidence.of(
+            Keys.RATE_VARIATION_PERCENT,
+            "variation of the rate between scans",
+            100 * variation,
+            "%"));
+    e.add(
+        Evidence.of(
+            Keys.TIME_WAIT_SOCKETS, "TIME_WAIT sockets to this destination", d.timeWait(), ""));
+    e.add(
+        Evidence.of(
+            Keys.EXPECTED_TIME_WAIT_SOCKETS,
+            "TIME_WAIT expected at this rate (rate x 60 s)",
+            expectedTimeWait,
+            ""));
+    e.add(Evidence.of(Keys.OPEN_CONNECTIONS, "open connections to this destination", d.open(), ""));
 
     int used = d.open() + d.timeWait();
     double needed = d.open() + expectedTimeWait;
@@ -156,12 +213,18 @@ public final class ChurnDetector implements TrendDetector, Configurable {
     if (range.isPresent()) {
       int size = range.get().size();
       exhausting = needed >= size;
-      e.add(new Evidence("local ports in use to this destination", used, ""));
-      e.add(new Evidence("local ports needed at this rate (open + rate x 60 s)", needed, ""));
-      e.add(new Evidence("local port range", size, "ports"));
+      e.add(Evidence.of(Keys.PORTS_IN_USE, "local ports in use to this destination", used, ""));
+      e.add(
+          Evidence.of(
+              Keys.PORTS_NEEDED,
+              "local ports needed at this rate (open + rate x 60 s)",
+              needed,
+              ""));
+      e.add(Evidence.of(Keys.IP_LOCAL_PORT_RANGE_PORTS, "local port range", size, "ports"));
       OptionalDouble toLimit =
           exhausting ? OptionalDouble.of(Math.max(0, size - used) / rate) : OptionalDouble.empty();
-      toLimit.ifPresent(t -> e.add(new Evidence("time to run out of local ports", t, "s")));
+      toLimit.ifPresent(
+          t -> e.add(Evidence.of(Keys.SECONDS_TO_LIMIT, "time to run out of local ports", t, "s")));
       headroom =
           Optional.of(
               new Headroom("local ports to " + d.destination(), used, size, "ports", toLimit));

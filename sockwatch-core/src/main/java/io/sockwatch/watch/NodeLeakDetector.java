@@ -6,6 +6,7 @@ import io.sockwatch.history.Trend;
 import io.sockwatch.model.TcpMemLimits;
 import io.sockwatch.model.finding.DoctorConfig;
 import io.sockwatch.model.finding.Evidence;
+import io.sockwatch.model.finding.EvidenceKey;
 import io.sockwatch.model.finding.Finding;
 import io.sockwatch.model.finding.Headroom;
 import io.sockwatch.model.finding.Severity;
@@ -65,6 +66,25 @@ public final class NodeLeakDetector implements TrendDetector, Configurable {
     return "node-leak";
   }
 
+  /**
+   * The evidence this detector gives, by key; docs/doctor-json.md lists each with unit and meaning.
+   */
+  private enum Keys implements EvidenceKey {
+    GROWTH_PER_SECOND,
+    GROWTH_PER_MINUTE,
+    CURRENT,
+    GAINED,
+    WINDOW_SECONDS,
+    SAMPLES_IN_WINDOW,
+    LIMIT,
+    SECONDS_TO_LIMIT
+  }
+
+  @Override
+  public List<String> evidenceKeys() {
+    return EvidenceKey.keysOf(Keys.class);
+  }
+
   @Override
   public List<Threshold> thresholds() {
     return List.of(
@@ -120,20 +140,33 @@ public final class NodeLeakDetector implements TrendDetector, Configurable {
     }
     Rise r = rise.get();
     List<Evidence> e = new ArrayList<>();
-    e.add(new Evidence(g.what() + " growth per second", r.slopePerSecond(), "/s"));
-    e.add(new Evidence(g.what() + " growth per minute", 60 * r.slopePerSecond(), "/min"));
-    e.add(new Evidence(g.what() + " now, node-wide", r.current(), g.unit()));
-    e.add(new Evidence("gained over the window (last third - first third)", r.growth(), g.unit()));
-    e.add(new Evidence("window", window, "s"));
-    e.add(new Evidence("samples in the window", r.points(), ""));
+    e.add(
+        Evidence.of(
+            Keys.GROWTH_PER_SECOND, g.what() + " growth per second", r.slopePerSecond(), "/s"));
+    e.add(
+        Evidence.of(
+            Keys.GROWTH_PER_MINUTE,
+            g.what() + " growth per minute",
+            60 * r.slopePerSecond(),
+            "/min"));
+    e.add(Evidence.of(Keys.CURRENT, g.what() + " now, node-wide", r.current(), g.unit()));
+    e.add(
+        Evidence.of(
+            Keys.GAINED,
+            "gained over the window (last third - first third)",
+            r.growth(),
+            g.unit()));
+    e.add(Evidence.of(Keys.WINDOW_SECONDS, "window", window, "s"));
+    e.add(Evidence.of(Keys.SAMPLES_IN_WINDOW, "samples in the window", r.points(), ""));
     Optional<Headroom> headroom = Optional.empty();
     OptionalDouble toLimit = OptionalDouble.empty();
     if (g.limit().isPresent()) {
       long limit = g.limit().getAsLong();
       double t = Trend.timeToLimit(r.slopePerSecond(), r.current(), limit);
       toLimit = Double.isFinite(t) ? OptionalDouble.of(t) : OptionalDouble.empty();
-      e.add(new Evidence(g.limitName(), limit, g.unit()));
-      toLimit.ifPresent(v -> e.add(new Evidence("time to " + g.limitName(), v, "s")));
+      e.add(Evidence.of(Keys.LIMIT, g.limitName(), limit, g.unit()));
+      toLimit.ifPresent(
+          v -> e.add(Evidence.of(Keys.SECONDS_TO_LIMIT, "time to " + g.limitName(), v, "s")));
       headroom = Optional.of(new Headroom(g.what(), r.current(), limit, g.unit(), toLimit));
     }
     boolean critical =

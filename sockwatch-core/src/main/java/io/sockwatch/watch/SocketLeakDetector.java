@@ -6,6 +6,7 @@ import io.sockwatch.history.Trend;
 import io.sockwatch.model.ProcessInfo;
 import io.sockwatch.model.finding.DoctorConfig;
 import io.sockwatch.model.finding.Evidence;
+import io.sockwatch.model.finding.EvidenceKey;
 import io.sockwatch.model.finding.Finding;
 import io.sockwatch.model.finding.Headroom;
 import io.sockwatch.model.finding.Severity;
@@ -54,6 +55,29 @@ public final class SocketLeakDetector implements TrendDetector, Configurable {
   @Override
   public String id() {
     return "socket-leak";
+  }
+
+  /**
+   * The evidence this detector gives, by key; docs/doctor-json.md lists each with unit and meaning.
+   */
+  private enum Keys implements EvidenceKey {
+    SOCKET_GROWTH_PER_SECOND,
+    SOCKET_GROWTH_PER_MINUTE,
+    SOCKETS,
+    SOCKETS_GAINED,
+    CLOSE_WAIT_GROWTH_PER_SECOND,
+    CLOSE_WAIT_GROWTH_PER_MINUTE,
+    CLOSE_WAIT_SOCKETS,
+    WINDOW_SECONDS,
+    SAMPLES_IN_WINDOW,
+    OPEN_FILES,
+    OPEN_FILES_LIMIT,
+    SECONDS_TO_LIMIT
+  }
+
+  @Override
+  public List<String> evidenceKeys() {
+    return EvidenceKey.keysOf(Keys.class);
   }
 
   @Override
@@ -111,20 +135,43 @@ public final class SocketLeakDetector implements TrendDetector, Configurable {
       long window,
       DoctorConfig c) {
     List<Evidence> e = new ArrayList<>();
-    e.add(new Evidence("socket growth per second", sockets.slopePerSecond(), "/s"));
-    e.add(new Evidence("socket growth per minute", 60 * sockets.slopePerSecond(), "/min"));
-    e.add(new Evidence("sockets now", sockets.current(), ""));
     e.add(
-        new Evidence(
-            "sockets gained over the window (last third - first third)", sockets.growth(), ""));
+        Evidence.of(
+            Keys.SOCKET_GROWTH_PER_SECOND,
+            "socket growth per second",
+            sockets.slopePerSecond(),
+            "/s"));
+    e.add(
+        Evidence.of(
+            Keys.SOCKET_GROWTH_PER_MINUTE,
+            "socket growth per minute",
+            60 * sockets.slopePerSecond(),
+            "/min"));
+    e.add(Evidence.of(Keys.SOCKETS, "sockets now", sockets.current(), ""));
+    e.add(
+        Evidence.of(
+            Keys.SOCKETS_GAINED,
+            "sockets gained over the window (last third - first third)",
+            sockets.growth(),
+            ""));
     closeWait.ifPresent(
         cw -> {
-          e.add(new Evidence("CLOSE_WAIT growth per second", cw.slopePerSecond(), "/s"));
-          e.add(new Evidence("CLOSE_WAIT growth per minute", 60 * cw.slopePerSecond(), "/min"));
-          e.add(new Evidence("CLOSE_WAIT sockets now", cw.current(), ""));
+          e.add(
+              Evidence.of(
+                  Keys.CLOSE_WAIT_GROWTH_PER_SECOND,
+                  "CLOSE_WAIT growth per second",
+                  cw.slopePerSecond(),
+                  "/s"));
+          e.add(
+              Evidence.of(
+                  Keys.CLOSE_WAIT_GROWTH_PER_MINUTE,
+                  "CLOSE_WAIT growth per minute",
+                  60 * cw.slopePerSecond(),
+                  "/min"));
+          e.add(Evidence.of(Keys.CLOSE_WAIT_SOCKETS, "CLOSE_WAIT sockets now", cw.current(), ""));
         });
-    e.add(new Evidence("window", window, "s"));
-    e.add(new Evidence("samples in the window", sockets.points(), ""));
+    e.add(Evidence.of(Keys.WINDOW_SECONDS, "window", window, "s"));
+    e.add(Evidence.of(Keys.SAMPLES_IN_WINDOW, "samples in the window", sockets.points(), ""));
 
     // Every socket is a descriptor: the process's descriptors grow at the sockets' slope.
     Optional<Headroom> headroom = Optional.empty();
@@ -132,9 +179,12 @@ public final class SocketLeakDetector implements TrendDetector, Configurable {
     if (p.openFiles() != ProcessInfo.ABSENT && p.maxOpenFiles() != ProcessInfo.ABSENT) {
       double t = Trend.timeToLimit(sockets.slopePerSecond(), p.openFiles(), p.maxOpenFiles());
       toLimit = Double.isFinite(t) ? OptionalDouble.of(t) : OptionalDouble.empty();
-      e.add(new Evidence("open files", p.openFiles(), ""));
-      e.add(new Evidence("open-files limit (RLIMIT_NOFILE)", p.maxOpenFiles(), ""));
-      toLimit.ifPresent(v -> e.add(new Evidence("time to the open-files limit", v, "s")));
+      e.add(Evidence.of(Keys.OPEN_FILES, "open files", p.openFiles(), ""));
+      e.add(
+          Evidence.of(
+              Keys.OPEN_FILES_LIMIT, "open-files limit (RLIMIT_NOFILE)", p.maxOpenFiles(), ""));
+      toLimit.ifPresent(
+          v -> e.add(Evidence.of(Keys.SECONDS_TO_LIMIT, "time to the open-files limit", v, "s")));
       headroom =
           Optional.of(
               new Headroom(

@@ -15,4 +15,12 @@ public interface TrendDetector {
 
   /** Findings for this input; empty when nothing is wrong. */
   List<Finding> detect(TrendInput input);
+
+  /**
+   * Every {@link io.sockwatch.analysis.Evidence#key()} its findings can carry (see {@link
+   * io.sockwatch.analysis.Detector#evidenceKeys()}). None by default.
+   */
+  default List<String> evidenceKeys() {
+    return List.of();
+  }
 }

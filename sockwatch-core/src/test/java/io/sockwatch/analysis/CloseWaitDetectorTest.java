@@ -65,17 +65,17 @@ class CloseWaitDetectorTest {
     assertThat(f.subject().processes()).containsExactly("server(100)");
     assertThat(f.subject().destination()).isEqualTo("10.0.0.2");
     assertThat(f.subject().local()).isEqualTo("10.0.0.1:8080");
-    assertThat(evidence(f, "CLOSE_WAIT sockets past the minimum age")).isEqualTo(3);
-    assertThat(evidence(f, "CLOSE_WAIT sockets in all")).isEqualTo(4);
-    assertThat(evidence(f, "oldest: time since the peer's FIN")).isEqualTo(120);
+    assertThat(evidence(f, "close_wait_sockets")).isEqualTo(3);
+    assertThat(evidence(f, "close_wait_sockets_total")).isEqualTo(4);
+    assertThat(evidence(f, "oldest_close_wait_seconds")).isEqualTo(120);
     // The FIN takes one sequence number of the queue until the application reads EOF.
-    assertThat(evidence(f, "unread bytes in their receive queues")).isEqualTo(2 * 65_536);
-    assertThat(evidence(f, "sockets whose end-of-file was never read")).isEqualTo(3);
-    assertThat(evidence(f, "growth since the earlier sample")).isZero();
-    assertThat(evidence(f, "CLOSE_WAIT sockets with peer 10.0.0.2")).isEqualTo(2);
-    assertThat(evidence(f, "CLOSE_WAIT sockets with peer 10.0.0.3")).isEqualTo(1);
-    assertThat(evidence(f, "open file descriptors")).isEqualTo(50);
-    assertThat(evidence(f, "RLIMIT_NOFILE (soft)")).isEqualTo(1024);
+    assertThat(evidence(f, "unread_bytes")).isEqualTo(2 * 65_536);
+    assertThat(evidence(f, "eof_unread_sockets")).isEqualTo(3);
+    assertThat(evidence(f, "close_wait_growth_sockets")).isZero();
+    assertThat(evidence(f, "peer_close_wait_sockets", "10.0.0.2")).isEqualTo(2);
+    assertThat(evidence(f, "peer_close_wait_sockets", "10.0.0.3")).isEqualTo(1);
+    assertThat(evidence(f, "open_files")).isEqualTo(50);
+    assertThat(evidence(f, "open_files_limit")).isEqualTo(1024);
     assertThat(f.headroom())
         .hasValueSatisfying(
             h -> {
@@ -103,7 +103,7 @@ class CloseWaitDetectorTest {
     Finding f = detector.detect(twice(before.build(), after.build(), 2)).getFirst();
 
     assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
-    assertThat(evidence(f, "growth since the earlier sample")).isEqualTo(4);
+    assertThat(evidence(f, "close_wait_growth_sockets")).isEqualTo(4);
     // 24 descriptors left at 2 new CLOSE_WAIT sockets per second.
     assertThat(f.headroom().get().secondsToLimit()).hasValue(12.0);
     assertThat(f.title()).contains("growing");
@@ -117,7 +117,7 @@ class CloseWaitDetectorTest {
     }
     Finding f = detector.detect(once(s.build())).getFirst();
     assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
-    assertThat(hasEvidence(f, "growth since the earlier sample")).isFalse();
+    assertThat(hasEvidence(f, "close_wait_growth_sockets")).isFalse();
     assertThat(f.headroom().get().secondsToLimit()).isEmpty();
   }
 
@@ -136,11 +136,11 @@ class CloseWaitDetectorTest {
     assertThat(f.subject().processes()).containsExactly("client(200)");
     assertThat(f.subject().destination()).isEqualTo("10.0.0.7:5432");
     assertThat(f.subject().local()).isEmpty();
-    assertThat(evidence(f, "unread bytes in their receive queues")).isZero();
-    assertThat(evidence(f, "sockets whose end-of-file was never read")).isZero();
+    assertThat(evidence(f, "unread_bytes")).isZero();
+    assertThat(evidence(f, "eof_unread_sockets")).isZero();
     // No descriptor figures for this process: no headroom rather than a made-up one.
     assertThat(f.headroom()).isEmpty();
-    assertThat(hasEvidence(f, "RLIMIT_NOFILE (soft)")).isFalse();
+    assertThat(hasEvidence(f, "open_files_limit")).isFalse();
   }
 
   @Test
@@ -162,8 +162,8 @@ class CloseWaitDetectorTest {
     assertThat(detector.detect(twice(s, s, 2))).isEmpty();
     var lowAge = Map.of("close-wait.min-age", 2.0);
     Finding f = detector.detect(with(twice(s, s, 2), lowAge)).getFirst();
-    assertThat(evidence(f, "CLOSE_WAIT in both samples, so older than")).isEqualTo(2);
-    assertThat(hasEvidence(f, "oldest: time since the peer's FIN")).isFalse();
+    assertThat(evidence(f, "close_wait_older_than_seconds")).isEqualTo(2);
+    assertThat(hasEvidence(f, "oldest_close_wait_seconds")).isFalse();
     // New since the earlier sample: its age is unknown, so it is not counted.
     assertThat(detector.detect(with(twice(without, s, 2), lowAge))).isEmpty();
   }

@@ -1,5 +1,6 @@
 package io.sockwatch.analysis;
 
+import static io.sockwatch.analysis.Inputs.evidence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sockwatch.model.KernelTunables;
@@ -51,6 +52,8 @@ class ConntrackDetectorTest {
     Finding f = detect(before, after, DoctorConfig.DEFAULTS).getFirst();
     assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
     assertThat(f.title()).contains("92%");
+    assertThat(evidence(f, "nf_conntrack_count")).isEqualTo(920);
+    assertThat(evidence(f, "nf_conntrack_max")).isEqualTo(1000);
     assertThat(f.headroom().orElseThrow().secondsToLimit().getAsDouble())
         .isEqualTo(80.0 / 60); // 60/s
     assertThat(

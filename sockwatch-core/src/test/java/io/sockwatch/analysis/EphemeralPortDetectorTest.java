@@ -1,5 +1,7 @@
 package io.sockwatch.analysis;
 
+import static io.sockwatch.analysis.Inputs.evidence;
+import static io.sockwatch.analysis.Inputs.hasEvidence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -45,18 +47,6 @@ class EphemeralPortDetectorTest {
     return detector.detect(table.once(node, DoctorConfig.DEFAULTS));
   }
 
-  private static double evidence(Finding f, String name) {
-    return f.evidence().stream()
-        .filter(e -> e.name().equals(name))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no evidence '" + name + "' in " + f.evidence()))
-        .value();
-  }
-
-  private static boolean hasEvidence(Finding f, String name) {
-    return f.evidence().stream().anyMatch(e -> e.name().equals(name));
-  }
-
   @Test
   void narrowRangeWithoutTwReuseIsCriticalAndNamesTheClient() {
     List<Finding> findings = run(loopbackChurn(), node(NARROW, 0));
@@ -72,11 +62,11 @@ class EphemeralPortDetectorTest {
     assertThat(h.used()).isEqualTo(175);
     assertThat(h.limit()).isEqualTo(200);
     assertThat(h.secondsToLimit()).isEmpty();
-    assertThat(evidence(f, "local ports in use, TIME_WAIT included")).isEqualTo(175);
-    assertThat(evidence(f, "in TIME_WAIT")).isEqualTo(165);
-    assertThat(evidence(f, "blocking new connections")).isEqualTo(175);
+    assertThat(evidence(f, "ports_in_use")).isEqualTo(175);
+    assertThat(evidence(f, "time_wait_ports")).isEqualTo(165);
+    assertThat(evidence(f, "blocking_ports")).isEqualTo(175);
     assertThat(evidence(f, "tcp_tw_reuse")).isZero();
-    assertThat(hasEvidence(f, "new TIME_WAIT per second")).isFalse();
+    assertThat(hasEvidence(f, "new_time_wait_per_second")).isFalse();
     assertThat(f.title())
         .isEqualTo(
             "Ephemeral ports to 127.0.0.1:7000 are 88% used: 175 of 200 block new"
@@ -128,7 +118,7 @@ class EphemeralPortDetectorTest {
     // 200 - 20 reserved (40180-40199) - 1 listening (40175) = 179
     assertThat(f.headroom().orElseThrow().limit()).isEqualTo(179);
     assertThat(f.headroom().orElseThrow().used()).isEqualTo(175);
-    assertThat(evidence(f, "reserved or listening ports in the range")).isEqualTo(21);
+    assertThat(evidence(f, "reserved_or_listening_ports")).isEqualTo(21);
     assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
   }
 
@@ -140,9 +130,9 @@ class EphemeralPortDetectorTest {
     Finding f = run(table, node(NARROW, 1)).getFirst();
 
     assertThat(f.severity()).isEqualTo(Severity.INFO);
-    assertThat(evidence(f, "local ports in use, TIME_WAIT included")).isEqualTo(180);
-    assertThat(evidence(f, "TIME_WAIT reusable by tcp_tw_reuse (older than 1 s)")).isEqualTo(165);
-    assertThat(evidence(f, "blocking new connections")).isEqualTo(15);
+    assertThat(evidence(f, "ports_in_use")).isEqualTo(180);
+    assertThat(evidence(f, "reusable_time_wait_ports")).isEqualTo(165);
+    assertThat(evidence(f, "blocking_ports")).isEqualTo(15);
     assertThat(f.headroom().orElseThrow().used()).isEqualTo(15);
     assertThat(f.title())
         .endsWith(
@@ -155,7 +145,7 @@ class EphemeralPortDetectorTest {
   void twReuseTwoAppliesToLoopbackOnly() {
     Finding loop = run(loopbackChurn(), node(NARROW, 2)).getFirst();
     assertThat(loop.severity()).isEqualTo(Severity.INFO);
-    assertThat(evidence(loop, "blocking new connections")).isEqualTo(10);
+    assertThat(evidence(loop, "blocking_ports")).isEqualTo(10);
 
     PortTable remote =
         new PortTable()
@@ -163,8 +153,8 @@ class EphemeralPortDetectorTest {
             .timeWait(165, "10.0.0.1", 40010, "10.0.0.7", 443, OLD, false);
     Finding far = run(remote, node(NARROW, 2)).getFirst();
     assertThat(far.severity()).isEqualTo(Severity.CRITICAL);
-    assertThat(evidence(far, "blocking new connections")).isEqualTo(175);
-    assertThat(hasEvidence(far, "TIME_WAIT reusable by tcp_tw_reuse (older than 1 s)")).isFalse();
+    assertThat(evidence(far, "blocking_ports")).isEqualTo(175);
+    assertThat(hasEvidence(far, "reusable_time_wait_ports")).isFalse();
     assertThat(far.title())
         .endsWith(
             "165 are TIME_WAIT, which tcp_tw_reuse=2 does not reuse: it applies to loopback only,"
@@ -235,7 +225,7 @@ class EphemeralPortDetectorTest {
     Finding f = run(table, node(NARROW, 2)).getFirst();
     assertThat(f.severity()).isEqualTo(Severity.INFO);
     assertThat(f.subject().destination()).isEqualTo("[::1]:8443");
-    assertThat(evidence(f, "blocking new connections")).isZero();
+    assertThat(evidence(f, "blocking_ports")).isZero();
   }
 
   @Test
@@ -252,8 +242,8 @@ class EphemeralPortDetectorTest {
     Finding f = detector.detect(table.twice(n, n, 2, DoctorConfig.DEFAULTS)).getFirst();
 
     assertThat(f.severity()).isEqualTo(Severity.WARNING);
-    assertThat(evidence(f, "new TIME_WAIT per second")).isEqualTo(20);
-    assertThat(evidence(f, "forecast steady-state blocking use")).isEqualTo(1205);
+    assertThat(evidence(f, "new_time_wait_per_second")).isEqualTo(20);
+    assertThat(evidence(f, "forecast_blocking_ports")).isEqualTo(1205);
     Headroom h = f.headroom().orElseThrow();
     assertThat(h.used()).isEqualTo(65);
     assertThat(h.secondsToLimit().orElseThrow()).isCloseTo((1000 - 65) / 20.0, within(1e-9));

@@ -73,14 +73,13 @@ class FirstDataLostDetectorTest {
     assertThat(finding.key()).isEqualTo("java(12)->10.0.0.9:443");
     assertThat(finding.severity()).isEqualTo(Severity.WARNING);
     assertThat(finding.subject().processes()).containsExactly("java(12)");
-    assertThat(evidence(finding, "connections with unacknowledged first data")).isEqualTo(2);
-    assertThat(evidence(finding, "most retransmits of the first data")).isEqualTo(2);
-    assertThat(evidence(finding, "longest since the peer's last ACK")).isEqualTo(4.5);
-    assertThat(evidence(finding, "unacknowledged bytes")).isEqualTo(2517);
-    assertThat(evidence(finding, "bytes sent, retransmissions included"))
-        .isEqualTo(517 * 2 + 2000 * 3);
-    assertThat(evidence(finding, "largest segment size (snd_mss)")).isEqualTo(1448);
-    assertThat(evidence(finding, "path MTU")).isEqualTo(1500);
+    assertThat(evidence(finding, "stalled_connections")).isEqualTo(2);
+    assertThat(evidence(finding, "max_first_data_retransmits")).isEqualTo(2);
+    assertThat(evidence(finding, "longest_since_ack_seconds")).isEqualTo(4.5);
+    assertThat(evidence(finding, "unacked_bytes")).isEqualTo(2517);
+    assertThat(evidence(finding, "sent_bytes")).isEqualTo(517 * 2 + 2000 * 3);
+    assertThat(evidence(finding, "snd_mss_bytes")).isEqualTo(1448);
+    assertThat(evidence(finding, "pmtu_bytes")).isEqualTo(1500);
     assertThat(finding.title())
         .contains("2 connections from java(12) to 10.0.0.9:443", "up to 2 times", "4.5 s");
     assertThat(finding.remediation())
@@ -122,8 +121,8 @@ class FirstDataLostDetectorTest {
             .timer(SocketTimer.RETRANSMIT, 0, 800)
             .build();
     Finding f = detect(List.of(timerOnly, infoOnly), Map.of(100L, CURL, 101L, CURL)).getFirst();
-    assertThat(evidence(f, "connections with unacknowledged first data")).isEqualTo(2);
-    assertThat(evidence(f, "most retransmits of the first data")).isEqualTo(3);
+    assertThat(evidence(f, "stalled_connections")).isEqualTo(2);
+    assertThat(evidence(f, "max_first_data_retransmits")).isEqualTo(3);
   }
 
   @Test
@@ -140,8 +139,8 @@ class FirstDataLostDetectorTest {
     // 4.6-era length: bytes_acked and data_segs_out present, bytes_sent (offset 200) not.
     var s = lost("10.0.0.1:40000", "10.0.0.9:443", 2, 100, 100).infoLength(160).build();
     Finding f = detect(List.of(s), Map.of(100L, CURL)).getFirst();
-    assertThat(hasEvidence(f, "bytes sent, retransmissions included")).isFalse();
-    assertThat(evidence(f, "largest segment size (snd_mss)")).isEqualTo(1448);
+    assertThat(hasEvidence(f, "sent_bytes")).isFalse();
+    assertThat(evidence(f, "snd_mss_bytes")).isEqualTo(1448);
   }
 
   @Test

@@ -37,11 +37,11 @@ class HeartbeatDetectorTest {
     assertThat(finding.subject().processes()).containsExactly("client(12)");
     assertThat(finding.subject().destination()).isEqualTo("10.0.0.9:5672");
     assertThat(finding.title()).contains("client(12)", "10.0.0.9:5672", "10 s heartbeat", "60 s");
-    assertThat(evidence(finding, "quiet connections")).isEqualTo(1);
-    assertThat(evidence(finding, "declared heartbeat interval")).isEqualTo(10);
-    assertThat(evidence(finding, "longest without data")).isEqualTo(60);
-    assertThat(evidence(finding, "last data received (quietest)")).isEqualTo(95);
-    assertThat(evidence(finding, "last data sent (quietest)")).isEqualTo(60);
+    assertThat(evidence(finding, "quiet_connections")).isEqualTo(1);
+    assertThat(evidence(finding, "heartbeat_interval_seconds")).isEqualTo(10);
+    assertThat(evidence(finding, "longest_silence_seconds")).isEqualTo(60);
+    assertThat(evidence(finding, "since_last_received_seconds")).isEqualTo(95);
+    assertThat(evidence(finding, "since_last_sent_seconds")).isEqualTo(60);
     assertThat(finding.remediation()).contains("client(12)", "hearbeat", "10.0.0.9:5672");
   }
 
@@ -85,8 +85,8 @@ class HeartbeatDetectorTest {
     Finding finding = f.getFirst();
     assertThat(finding.subject().local()).isEqualTo("10.0.0.1:5672");
     assertThat(finding.subject().destination()).isEqualTo("10.0.0.20:41000, 10.0.0.21:41001");
-    assertThat(evidence(finding, "quiet connections")).isEqualTo(2);
-    assertThat(evidence(finding, "longest without data")).isEqualTo(90);
+    assertThat(evidence(finding, "quiet_connections")).isEqualTo(2);
+    assertThat(evidence(finding, "longest_silence_seconds")).isEqualTo(90);
   }
 
   @Test

@@ -47,11 +47,11 @@ class IdleConnectionDetectorTest {
     assertThat(finding.subject().processes()).containsExactly("app(12)");
     assertThat(finding.subject().destination()).isEqualTo("10.0.0.7:5432");
     assertThat(finding.title()).contains("app(12)", "10.0.0.7:5432", "25 min", "without keepalive");
-    assertThat(evidence(finding, "idle connections")).isEqualTo(1);
-    assertThat(evidence(finding, "longest idle")).isEqualTo(1500);
-    assertThat(evidence(finding, "without keepalive")).isEqualTo(1);
-    assertThat(evidence(finding, "tcp_keepalive_time")).isEqualTo(7200);
-    assertThat(evidence(finding, "assumed middlebox idle timeout")).isEqualTo(3600);
+    assertThat(evidence(finding, "idle_connections")).isEqualTo(1);
+    assertThat(evidence(finding, "longest_idle_seconds")).isEqualTo(1500);
+    assertThat(evidence(finding, "no_keepalive_connections")).isEqualTo(1);
+    assertThat(evidence(finding, "tcp_keepalive_time_seconds")).isEqualTo(7200);
+    assertThat(evidence(finding, "assumed_middlebox_timeout_seconds")).isEqualTo(3600);
     assertThat(finding.headroom()).isPresent();
     assertThat(finding.headroom().get().secondsToLimit().getAsDouble()).isEqualTo(2100);
     assertThat(finding.remediation())
@@ -100,9 +100,9 @@ class IdleConnectionDetectorTest {
     assertThat(f).hasSize(1);
     Finding finding = f.getFirst();
     assertThat(finding.subject().destination()).isEqualTo("10.0.0.8:5432");
-    assertThat(evidence(finding, "keepalive too late")).isEqualTo(1);
-    assertThat(evidence(finding, "without keepalive")).isZero();
-    assertThat(evidence(finding, "silent until the first keepalive probe")).isEqualTo(7200);
+    assertThat(evidence(finding, "late_keepalive_connections")).isEqualTo(1);
+    assertThat(evidence(finding, "no_keepalive_connections")).isZero();
+    assertThat(evidence(finding, "silent_until_first_probe_seconds")).isEqualTo(7200);
     assertThat(finding.title()).contains("keepalive probes due only after 2.0 h");
   }
 
@@ -147,10 +147,10 @@ class IdleConnectionDetectorTest {
     Finding app = f.stream().filter(x -> x.key().startsWith("app(12)")).findFirst().orElseThrow();
     Finding other =
         f.stream().filter(x -> x.key().startsWith("other(40)")).findFirst().orElseThrow();
-    assertThat(evidence(app, "idle connections")).isEqualTo(3);
-    assertThat(evidence(app, "longest idle")).isEqualTo(900);
+    assertThat(evidence(app, "idle_connections")).isEqualTo(3);
+    assertThat(evidence(app, "longest_idle_seconds")).isEqualTo(900);
     assertThat(app.title()).startsWith("3 connections from app(12) to 10.0.0.7:5432");
-    assertThat(evidence(other, "idle connections")).isEqualTo(1);
+    assertThat(evidence(other, "idle_connections")).isEqualTo(1);
   }
 
   @Test
@@ -169,7 +169,7 @@ class IdleConnectionDetectorTest {
     assertThat(finding.subject().local()).isEqualTo("10.0.0.1:8080");
     assertThat(finding.subject().destination()).isEqualTo("10.0.0.20:51000, 10.0.0.21:51001");
     assertThat(finding.subject().processes()).containsExactly("server(77)");
-    assertThat(evidence(finding, "idle connections")).isEqualTo(2);
+    assertThat(evidence(finding, "idle_connections")).isEqualTo(2);
     assertThat(finding.remediation()).contains("accepted on 10.0.0.1:8080");
   }
 
@@ -256,7 +256,7 @@ class IdleConnectionDetectorTest {
         detector
             .detect(Inputs.once(Inputs.snapshot(List.of(s), Map.of(100L, APP)), HOUR))
             .getFirst();
-    assertThat(evidence(f, "longest idle")).isEqualTo(1900);
+    assertThat(evidence(f, "longest_idle_seconds")).isEqualTo(1900);
   }
 
   @Test
@@ -280,7 +280,7 @@ class IdleConnectionDetectorTest {
         Inputs.snapshot(
             List.of(s), Map.of(100L, APP), Inputs.node(OptionalLong.of(5400), Map.of()));
     Finding f = detector.detect(Inputs.once(snap, HOUR)).getFirst();
-    assertThat(evidence(f, "tcp_keepalive_time")).isEqualTo(5400);
+    assertThat(evidence(f, "tcp_keepalive_time_seconds")).isEqualTo(5400);
     assertThat(f.remediation())
         .contains("(now 5400 s)", "(5400 s here; the kernel's default is 7200 s)");
     // Below the middlebox timeout the node's keepalive is fine once SO_KEEPALIVE is on.
@@ -296,7 +296,7 @@ class IdleConnectionDetectorTest {
     var snap =
         Inputs.snapshot(List.of(s), Map.of(100L, APP), Inputs.node(OptionalLong.empty(), Map.of()));
     Finding f = detector.detect(Inputs.once(snap, HOUR)).getFirst();
-    assertThat(hasEvidence(f, "tcp_keepalive_time")).isFalse();
+    assertThat(hasEvidence(f, "tcp_keepalive_time_seconds")).isFalse();
     assertThat(f.remediation()).doesNotContain("now");
   }
 
@@ -329,9 +329,9 @@ class IdleConnectionDetectorTest {
     assertThat(finding.subject().destination()).isEqualTo("10.0.0.7:5432");
     assertThat(finding.severity()).isEqualTo(Severity.WARNING);
     assertThat(finding.title()).contains("after 19 s (measured)");
-    assertThat(evidence(finding, "measured middlebox idle timeout: survived")).isEqualTo(18.75);
-    assertThat(evidence(finding, "measured middlebox idle timeout: died")).isEqualTo(20);
-    assertThat(hasEvidence(finding, "assumed middlebox idle timeout")).isFalse();
+    assertThat(evidence(finding, "middlebox_survived_seconds")).isEqualTo(18.75);
+    assertThat(evidence(finding, "middlebox_died_seconds")).isEqualTo(20);
+    assertThat(hasEvidence(finding, "assumed_middlebox_timeout_seconds")).isFalse();
     assertThat(finding.remediation()).contains("TCP_KEEPIDLE=9");
 
     // Past the upper end of the measurement it is certainly dead; between the ends it may be.

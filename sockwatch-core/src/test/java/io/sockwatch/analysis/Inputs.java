@@ -8,6 +8,7 @@ import io.sockwatch.model.finding.DoctorConfig;
 import io.sockwatch.model.finding.Finding;
 import io.sockwatch.model.snapshot.Snapshot;
 import io.sockwatch.process.SocketOwnersFixture;
+import io.sockwatch.testkit.EvidenceContract;
 import java.time.Instant;
 import java.util.List;
 import java.util.Map;
@@ -74,16 +75,51 @@ public final class Inputs {
     return new DoctorConfig(Map.of(), DoctorConfig.DEFAULT_MIDDLEBOX_IDLE_SECONDS, heartbeats);
   }
 
-  /** The value of the evidence with this name; fails when there is none. */
-  public static double evidence(Finding f, String name) {
-    return f.evidence().stream()
-        .filter(e -> e.name().equals(name))
+  /**
+   * The value of the evidence with this key about the finding as a whole; fails when there is none.
+   * Like every lookup here, it first checks all of the finding's evidence against
+   * docs/doctor-json.md ({@link #honoured}), so each detector test that reads evidence also tests
+   * the contract.
+   */
+  public static double evidence(Finding f, String key) {
+    return evidence(f, key, "");
+  }
+
+  /** The value of the evidence with this key about this member; fails when there is none. */
+  public static double evidence(Finding f, String key, String member) {
+    return honoured(f).evidence().stream()
+        .filter(e -> e.key().equals(key) && e.member().equals(member))
         .findFirst()
-        .orElseThrow(() -> new AssertionError("no evidence '" + name + "' in " + f))
+        .orElseThrow(
+            () ->
+                new AssertionError(
+                    "no evidence " + key + (member.isEmpty() ? "" : " of " + member) + " in " + f))
         .value();
   }
 
-  public static boolean hasEvidence(Finding f, String name) {
-    return f.evidence().stream().anyMatch(e -> e.name().equals(name));
+  /** Whether the finding has evidence with this key, about any member or none. */
+  public static boolean hasEvidence(Finding f, String key) {
+    return honoured(f).evidence().stream().anyMatch(e -> e.key().equals(key));
+  }
+
+  /** Whether the finding has evidence with this key about this member. */
+  public static boolean hasEvidence(Finding f, String key, String member) {
+    return honoured(f).evidence().stream()
+        .anyMatch(e -> e.key().equals(key) && e.member().equals(member));
+  }
+
+  /**
+   * The finding, after checking that its evidence keeps the contract of docs/doctor-json.md: keys
+   * well-formed and listed for its detector with their unit, members where the doc has them, no
+   * (key, member) twice.
+   */
+  public static Finding honoured(Finding f) {
+    EvidenceContract.check(
+        f.id(),
+        f.detector(),
+        f.evidence().stream()
+            .map(e -> new EvidenceContract.Item(e.key(), e.member(), e.unit()))
+            .toList());
+    return f;
   }
 }

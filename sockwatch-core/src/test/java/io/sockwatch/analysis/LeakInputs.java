@@ -238,16 +238,21 @@ final class LeakInputs {
         new DoctorConfig(overrides, DoctorConfig.DEFAULT_MIDDLEBOX_IDLE_SECONDS, Map.of()));
   }
 
-  /** The value of the evidence with this name; fails when absent. */
-  static double evidence(Finding f, String name) {
-    return f.evidence().stream()
-        .filter(e -> e.name().equals(name))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no evidence '" + name + "' in " + f.evidence()))
-        .value();
+  /** The value of the evidence with this key; see {@link Inputs#evidence(Finding, String)}. */
+  static double evidence(Finding f, String key) {
+    return Inputs.evidence(f, key);
   }
 
-  static boolean hasEvidence(Finding f, String name) {
-    return f.evidence().stream().anyMatch(e -> e.name().equals(name));
+  /** The value of the evidence with this key about this member. */
+  static double evidence(Finding f, String key, String member) {
+    return Inputs.evidence(f, key, member);
+  }
+
+  static boolean hasEvidence(Finding f, String key) {
+    return Inputs.hasEvidence(f, key);
+  }
+
+  static boolean hasEvidence(Finding f, String key, String member) {
+    return Inputs.hasEvidence(f, key, member);
   }
 }

@@ -60,12 +60,12 @@ class ListenQueueDetectorTest {
     assertThat(finding.subject().local()).isEqualTo("127.0.0.1:8080");
     assertThat(finding.title())
         .contains("app(21)", "127.0.0.1:8080", "full", "5 of backlog 4", "6 connection attempts");
-    assertThat(evidence(finding, "accept queue")).isEqualTo(5);
-    assertThat(evidence(finding, "backlog")).isEqualTo(4);
-    assertThat(evidence(finding, "drops at this listener during the interval")).isEqualTo(6);
-    assertThat(evidence(finding, "drops at this listener since it opened")).isEqualTo(16);
-    assertThat(evidence(finding, "TcpExt ListenOverflows growth")).isEqualTo(6);
-    assertThat(evidence(finding, "TcpExt ListenDrops growth")).isEqualTo(6);
+    assertThat(evidence(finding, "accept_queue_connections")).isEqualTo(5);
+    assertThat(evidence(finding, "backlog_connections")).isEqualTo(4);
+    assertThat(evidence(finding, "drops_in_interval")).isEqualTo(6);
+    assertThat(evidence(finding, "drops_since_open")).isEqualTo(16);
+    assertThat(evidence(finding, "listen_overflows")).isEqualTo(6);
+    assertThat(evidence(finding, "listen_drops")).isEqualTo(6);
     assertThat(finding.headroom().get().used()).isEqualTo(5);
     assertThat(finding.headroom().get().limit()).isEqualTo(4);
     assertThat(finding.remediation()).contains("app(21)", "accept()", "somaxconn", "backlog");
@@ -80,7 +80,7 @@ class ListenQueueDetectorTest {
     assertThat(finding.title()).contains("85% full");
     // 15 more in 2 s: 7.5/s; 15 left: 2 s.
     assertThat(finding.headroom().get().secondsToLimit().getAsDouble()).isEqualTo(2.0);
-    assertThat(evidence(finding, "drops at this listener during the interval")).isZero();
+    assertThat(evidence(finding, "drops_in_interval")).isZero();
   }
 
   @Test
@@ -106,7 +106,7 @@ class ListenQueueDetectorTest {
     Finding finding = f.getFirst();
     assertThat(finding.subject()).isEqualTo(Subject.NODE);
     assertThat(finding.severity()).isEqualTo(Severity.WARNING);
-    assertThat(evidence(finding, "TcpExt ListenOverflows growth")).isEqualTo(4);
+    assertThat(evidence(finding, "listen_overflows")).isEqualTo(4);
     assertThat(finding.title()).startsWith("4 incoming connection attempts were dropped");
   }
 
@@ -121,8 +121,8 @@ class ListenQueueDetectorTest {
             Inputs.snapshot(List.of(listener(5, 4, 9)), Map.of(50L, APP)), DoctorConfig.DEFAULTS);
     Finding f = detector.detect(full).getFirst();
     assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
-    assertThat(hasEvidence(f, "drops at this listener during the interval")).isFalse();
-    assertThat(hasEvidence(f, "TcpExt ListenOverflows growth")).isFalse();
-    assertThat(evidence(f, "drops at this listener since it opened")).isEqualTo(9);
+    assertThat(hasEvidence(f, "drops_in_interval")).isFalse();
+    assertThat(hasEvidence(f, "listen_overflows")).isFalse();
+    assertThat(evidence(f, "drops_since_open")).isEqualTo(9);
   }
 }

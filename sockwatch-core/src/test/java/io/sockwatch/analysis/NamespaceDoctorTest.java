@@ -174,17 +174,13 @@ class NamespaceDoctorTest {
     Finding host = byId(closeWait, "close-wait/server(100)");
     assertThat(host.subject().placement()).isEqualTo(new Placement(HOST_INODE, "host", List.of()));
     assertThat(host.subject().local()).isEqualTo("127.0.0.1:8080");
-    assertThat(evidence(host, "CLOSE_WAIT sockets past the minimum age"))
-        .as("only the host's")
-        .isEqualTo(2);
+    assertThat(evidence(host, "close_wait_sockets")).as("only the host's").isEqualTo(2);
 
     Finding pod = byId(closeWait, "close-wait/server(200)@netns:" + POD_INODE);
     assertThat(pod.subject().placement())
         .isEqualTo(new Placement(POD_INODE, "net:[" + POD_INODE + "]", List.of(POD_LABEL)));
     assertThat(pod.subject().local()).isEqualTo("127.0.0.1:8080");
-    assertThat(evidence(pod, "CLOSE_WAIT sockets past the minimum age"))
-        .as("only the pod's")
-        .isEqualTo(1);
+    assertThat(evidence(pod, "close_wait_sockets")).as("only the pod's").isEqualTo(1);
     assertThat(pod.subject().describe())
         .isEqualTo(
             "server(200) on 127.0.0.1:8080 -> 127.0.0.1 [netns net:["
@@ -244,9 +240,9 @@ class NamespaceDoctorTest {
     Finding f = memory.getFirst();
     assertThat(f.id()).as("no namespace suffix").isEqualTo("tcp-memory");
     assertThat(f.severity()).isEqualTo(Severity.WARNING);
-    assertThat(evidence(f, "TCP memory in use, node-wide")).isEqualTo(500_000);
-    assertThat(evidence(f, "tcp_mem max")).as("the host's tcp_mem").isEqualTo(575_802);
-    assertThat(evidence(f, "socket memory of the sockets read"))
+    assertThat(evidence(f, "tcp_memory_pages")).isEqualTo(500_000);
+    assertThat(evidence(f, "tcp_mem_max_pages")).as("the host's tcp_mem").isEqualTo(575_802);
+    assertThat(evidence(f, "socket_memory_bytes"))
         .as("sockets of every namespace")
         .isEqualTo(1 << 20);
     assertThat(f.subject().placement())

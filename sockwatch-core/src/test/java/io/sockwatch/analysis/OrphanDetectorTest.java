@@ -61,16 +61,16 @@ class OrphanDetectorTest {
 
     assertThat(f.severity()).isEqualTo(Severity.WARNING);
     assertThat(f.title()).startsWith("50 orphaned TCP sockets: 50% of tcp_max_orphans");
-    assertThat(evidence(f, "orphaned sockets, node-wide")).isEqualTo(50);
+    assertThat(evidence(f, "orphan_sockets")).isEqualTo(50);
     assertThat(evidence(f, "tcp_max_orphans")).isEqualTo(100);
-    assertThat(evidence(f, "growth since the earlier sample")).isEqualTo(10);
-    assertThat(evidence(f, "TCPAbortOnMemory since the earlier sample")).isEqualTo(2);
-    assertThat(evidence(f, "TCPAbortOnClose since the earlier sample")).isEqualTo(1);
-    assertThat(evidence(f, "orphans read in FIN-WAIT-1")).isEqualTo(3);
-    assertThat(evidence(f, "orphans read in LAST-ACK")).isEqualTo(1);
-    assertThat(hasEvidence(f, "orphans read in FIN-WAIT-2")).isFalse();
-    assertThat(evidence(f, "orphans with peer 10.0.0.7:443")).isEqualTo(3);
-    assertThat(evidence(f, "orphans with peer 10.0.0.9")).isEqualTo(1);
+    assertThat(evidence(f, "orphan_growth_sockets")).isEqualTo(10);
+    assertThat(evidence(f, "tcp_abort_on_memory")).isEqualTo(2);
+    assertThat(evidence(f, "tcp_abort_on_close")).isEqualTo(1);
+    assertThat(evidence(f, "state_orphan_sockets", "FIN-WAIT-1")).isEqualTo(3);
+    assertThat(evidence(f, "state_orphan_sockets", "LAST-ACK")).isEqualTo(1);
+    assertThat(hasEvidence(f, "state_orphan_sockets", "FIN-WAIT-2")).isFalse();
+    assertThat(evidence(f, "peer_orphan_sockets", "10.0.0.7:443")).isEqualTo(3);
+    assertThat(evidence(f, "peer_orphan_sockets", "10.0.0.9")).isEqualTo(1);
     assertThat(f.subject().destination()).isEqualTo("10.0.0.7:443");
     assertThat(f.subject().scope()).isEqualTo("node");
     // 50 left at 5 per second.
@@ -88,7 +88,7 @@ class OrphanDetectorTest {
   void eightyPercentIsCritical() {
     Finding f = detector.detect(once(table().node(orphans(80, 0, 0)).build())).getFirst();
     assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
-    assertThat(hasEvidence(f, "TCPAbortOnMemory since the earlier sample")).isFalse();
+    assertThat(hasEvidence(f, "tcp_abort_on_memory")).isFalse();
   }
 
   @Test
@@ -111,7 +111,7 @@ class OrphanDetectorTest {
         .isEmpty();
     Snapshot bare = table().node(node().build()).build();
     Finding f = detector.detect(twice(bare, table().node(orphans(60, 0, 0)).build(), 2)).getFirst();
-    assertThat(hasEvidence(f, "growth since the earlier sample")).isFalse();
-    assertThat(hasEvidence(f, "TCPAbortOnClose since the earlier sample")).isFalse();
+    assertThat(hasEvidence(f, "orphan_growth_sockets")).isFalse();
+    assertThat(hasEvidence(f, "tcp_abort_on_close")).isFalse();
   }
 }

@@ -75,12 +75,12 @@ class RetransmissionDetectorTest {
     assertThat(finding.key()).isEqualTo("10.0.0.7:443");
     assertThat(finding.subject().destination()).isEqualTo("10.0.0.7:443");
     assertThat(finding.subject().processes()).containsExactly("app(12)");
-    assertThat(evidence(finding, "retransmitted segments")).isEqualTo(30);
-    assertThat(evidence(finding, "data segments sent")).isEqualTo(1500);
-    assertThat(evidence(finding, "retransmitted share")).isEqualTo(2.0);
+    assertThat(evidence(finding, "retransmitted_segments")).isEqualTo(30);
+    assertThat(evidence(finding, "sent_segments")).isEqualTo(1500);
+    assertThat(evidence(finding, "retransmitted_percent")).isEqualTo(2.0);
     assertThat(evidence(finding, "connections")).isEqualTo(2);
-    assertThat(evidence(finding, "connections retransmitting")).isEqualTo(2);
-    assertThat(evidence(finding, "retransmissions per second")).isEqualTo(15);
+    assertThat(evidence(finding, "retransmitting_connections")).isEqualTo(2);
+    assertThat(evidence(finding, "retransmissions_per_second")).isEqualTo(15);
     assertThat(finding.title()).contains("2.0%", "app(12)", "10.0.0.7:443", "last 2.0 s");
     assertThat(finding.remediation()).contains("10.0.0.7:443", "app(12)", "ip -s link");
   }
@@ -97,7 +97,7 @@ class RetransmissionDetectorTest {
                 DoctorConfig.DEFAULTS));
     assertThat(f).hasSize(1);
     assertThat(f.getFirst().severity()).isEqualTo(Severity.CRITICAL);
-    assertThat(evidence(f.getFirst(), "retransmitted share")).isEqualTo(20);
+    assertThat(evidence(f.getFirst(), "retransmitted_percent")).isEqualTo(20);
   }
 
   @Test
@@ -127,10 +127,10 @@ class RetransmissionDetectorTest {
             .detect(
                 Inputs.once(Inputs.snapshot(List.of(s), Map.of(100L, APP)), DoctorConfig.DEFAULTS))
             .getFirst();
-    assertThat(evidence(f, "retransmitted share")).isEqualTo(3.0);
-    assertThat(evidence(f, "bytes retransmitted")).isEqualTo(30_000);
-    assertThat(evidence(f, "bytes sent")).isEqualTo(1_000_000);
-    assertThat(hasEvidence(f, "retransmissions per second")).isFalse();
+    assertThat(evidence(f, "retransmitted_percent")).isEqualTo(3.0);
+    assertThat(evidence(f, "retransmitted_bytes")).isEqualTo(30_000);
+    assertThat(evidence(f, "sent_bytes")).isEqualTo(1_000_000);
+    assertThat(hasEvidence(f, "retransmissions_per_second")).isFalse();
     assertThat(f.title()).contains("over their life");
   }
 
@@ -152,7 +152,7 @@ class RetransmissionDetectorTest {
     assertThat(finding.subject().destination()).isEqualTo("10.0.0.20");
     assertThat(finding.subject().local()).isEqualTo("10.0.0.1:8080");
     assertThat(finding.key()).isEqualTo("10.0.0.20@10.0.0.1:8080");
-    assertThat(evidence(finding, "retransmitted segments")).isEqualTo(60);
+    assertThat(evidence(finding, "retransmitted_segments")).isEqualTo(60);
     assertThat(evidence(finding, "connections")).isEqualTo(2);
   }
 

@@ -49,10 +49,10 @@ class SynRecvDetectorTest {
     assertThat(finding.subject().local()).isEqualTo("0.0.0.0:443");
     assertThat(finding.subject().processes()).containsExactly("nginx(80)");
     assertThat(finding.subject().destination()).isEqualTo("10.0.0.20:51000, 10.0.0.21:51001");
-    assertThat(evidence(finding, "half-open connections")).isEqualTo(2);
-    assertThat(evidence(finding, "most SYN-ACK retransmits")).isEqualTo(2);
-    assertThat(evidence(finding, "accept queue")).isZero();
-    assertThat(evidence(finding, "backlog")).isEqualTo(511);
+    assertThat(evidence(finding, "half_open_connections")).isEqualTo(2);
+    assertThat(evidence(finding, "max_synack_retransmits")).isEqualTo(2);
+    assertThat(evidence(finding, "accept_queue_connections")).isZero();
+    assertThat(evidence(finding, "backlog_connections")).isEqualTo(511);
     assertThat(finding.title()).contains("the clients' ACKs do not arrive");
     assertThat(finding.remediation()).contains("asymmetric routing", "10.0.0.20:51000");
   }
@@ -102,7 +102,7 @@ class SynRecvDetectorTest {
             .getFirst();
     assertThat(f.subject().local()).isEqualTo("10.0.0.1:443");
     assertThat(f.subject().processes()).isEmpty();
-    assertThat(hasEvidence(f, "backlog")).isFalse();
+    assertThat(hasEvidence(f, "backlog_connections")).isFalse();
 
     var procListener = Sock.listen("0.0.0.0:443").queues(0, SocketRecord.ABSENT).inode(50).build();
     Finding g =
@@ -114,7 +114,7 @@ class SynRecvDetectorTest {
                         Map.of(50L, NGINX)),
                     DoctorConfig.DEFAULTS))
             .getFirst();
-    assertThat(hasEvidence(g, "backlog")).isFalse();
+    assertThat(hasEvidence(g, "backlog_connections")).isFalse();
     assertThat(g.subject().processes()).containsExactly("nginx(80)");
   }
 }

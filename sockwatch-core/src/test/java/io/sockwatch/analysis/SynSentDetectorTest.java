@@ -50,9 +50,9 @@ class SynSentDetectorTest {
     assertThat(finding.severity()).isEqualTo(Severity.WARNING);
     assertThat(finding.subject().destination()).isEqualTo("10.0.0.9:443");
     assertThat(finding.subject().processes()).containsExactly("java(12)", "curl(55)");
-    assertThat(evidence(finding, "unanswered connection attempts")).isEqualTo(3);
-    assertThat(evidence(finding, "most SYN retransmits")).isEqualTo(2);
-    assertThat(evidence(finding, "waiting at least")).isEqualTo(3);
+    assertThat(evidence(finding, "unanswered_attempts")).isEqualTo(3);
+    assertThat(evidence(finding, "max_syn_retransmits")).isEqualTo(2);
+    assertThat(evidence(finding, "waiting_at_least_seconds")).isEqualTo(3);
     assertThat(finding.title()).contains("3 connection attempts", "10.0.0.9:443", "up to 2 times");
     assertThat(finding.remediation()).contains("10.0.0.9:443", "firewall", "tcp_syn_retries");
   }
@@ -66,7 +66,7 @@ class SynSentDetectorTest {
                 Inputs.once(Inputs.snapshot(List.of(s), Map.of(100L, CURL)), DoctorConfig.DEFAULTS))
             .getFirst();
     assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
-    assertThat(evidence(f, "waiting at least")).isEqualTo(7);
+    assertThat(evidence(f, "waiting_at_least_seconds")).isEqualTo(7);
   }
 
   @Test
@@ -82,7 +82,7 @@ class SynSentDetectorTest {
             .detect(
                 Inputs.once(Inputs.snapshot(List.of(s), Map.of(100L, CURL)), DoctorConfig.DEFAULTS))
             .getFirst();
-    assertThat(evidence(f, "most SYN retransmits")).isEqualTo(2);
+    assertThat(evidence(f, "max_syn_retransmits")).isEqualTo(2);
   }
 
   @Test

@@ -77,19 +77,20 @@ class TcpMemoryDetectorTest {
 
     assertThat(f.severity()).isEqualTo(Severity.WARNING);
     assertThat(f.title()).contains("above tcp_mem pressure");
-    assertThat(evidence(f, "TCP memory in use, node-wide")).isEqualTo(2000);
-    assertThat(evidence(f, "tcp_mem min")).isEqualTo(1000);
-    assertThat(evidence(f, "tcp_mem pressure")).isEqualTo(2000);
-    assertThat(evidence(f, "tcp_mem max")).isEqualTo(4000);
+    assertThat(evidence(f, "tcp_memory_pages")).isEqualTo(2000);
+    assertThat(evidence(f, "tcp_mem_min_pages")).isEqualTo(1000);
+    assertThat(evidence(f, "tcp_mem_pressure_pages")).isEqualTo(2000);
+    assertThat(evidence(f, "tcp_mem_max_pages")).isEqualTo(4000);
     // chargedBytes = rmem_alloc + wmem_queued + fwd_alloc, summed per owner.
-    assertThat(evidence(f, "leaker(100): socket memory")).isEqualTo(3 * (68_864 + 768));
-    assertThat(evidence(f, "leaker(100): sockets")).isEqualTo(3);
-    assertThat(evidence(f, "leaker(100): CLOSE_WAIT sockets")).isEqualTo(3);
-    assertThat(evidence(f, "leaker(100): unread bytes")).isEqualTo(3 * 65_536);
-    assertThat(evidence(f, "other(200): socket memory")).isEqualTo(24_096);
-    assertThat(evidence(f, "orphaned sockets (no process): socket memory")).isEqualTo(3000);
-    assertThat(evidence(f, "socket memory of the sockets read"))
-        .isEqualTo(3 * (68_864 + 768) + 24_096 + 3000);
+    assertThat(evidence(f, "process_socket_memory_bytes", "leaker(100)"))
+        .isEqualTo(3 * (68_864 + 768));
+    assertThat(evidence(f, "process_sockets", "leaker(100)")).isEqualTo(3);
+    assertThat(evidence(f, "process_close_wait_sockets", "leaker(100)")).isEqualTo(3);
+    assertThat(evidence(f, "process_unread_bytes", "leaker(100)")).isEqualTo(3 * 65_536);
+    assertThat(evidence(f, "process_socket_memory_bytes", "other(200)")).isEqualTo(24_096);
+    assertThat(evidence(f, "process_socket_memory_bytes", "orphaned sockets (no process)"))
+        .isEqualTo(3000);
+    assertThat(evidence(f, "socket_memory_bytes")).isEqualTo(3 * (68_864 + 768) + 24_096 + 3000);
     // Processes, most memory first; the orphan group is evidence, not a process.
     assertThat(f.subject().processes()).containsExactly("leaker(100)", "other(200)");
     assertThat(f.subject().scope()).startsWith("node");
@@ -103,7 +104,7 @@ class TcpMemoryDetectorTest {
             });
     assertThat(f.remediation()).contains("leaker(100)", "3 in CLOSE_WAIT", "4 KiB pages");
     // One sample: no deltas rather than zeros.
-    assertThat(hasEvidence(f, "TCPMemoryPressures since the earlier sample")).isFalse();
+    assertThat(hasEvidence(f, "tcp_memory_pressures")).isFalse();
   }
 
   @Test
@@ -140,9 +141,9 @@ class TcpMemoryDetectorTest {
     Finding f = detector.detect(twice(before, after, 2)).getFirst();
     assertThat(f.severity()).isEqualTo(Severity.CRITICAL);
     assertThat(f.title()).contains("90% of tcp_mem max");
-    assertThat(evidence(f, "growth since the earlier sample")).isEqualTo(100);
-    assertThat(evidence(f, "TCPMemoryPressures since the earlier sample")).isEqualTo(1);
-    assertThat(evidence(f, "TCPAbortOnMemory since the earlier sample")).isZero();
+    assertThat(evidence(f, "tcp_memory_growth_pages")).isEqualTo(100);
+    assertThat(evidence(f, "tcp_memory_pressures")).isEqualTo(1);
+    assertThat(evidence(f, "tcp_abort_on_memory")).isZero();
     // 400 pages left at 50 pages/s.
     assertThat(f.headroom().get().secondsToLimit()).hasValue(8.0);
   }
@@ -199,8 +200,8 @@ class TcpMemoryDetectorTest {
     // Two samples, the earlier one without counters: no growth, no deltas, still a finding.
     Snapshot bare = consumers().node(node().build()).build();
     Finding f = detector.detect(twice(bare, consumers().node(mem(2000)).build(), 2)).getFirst();
-    assertThat(hasEvidence(f, "growth since the earlier sample")).isFalse();
-    assertThat(hasEvidence(f, "TCPAbortOnMemory since the earlier sample")).isFalse();
+    assertThat(hasEvidence(f, "tcp_memory_growth_pages")).isFalse();
+    assertThat(hasEvidence(f, "tcp_abort_on_memory")).isFalse();
   }
 
   @Test

@@ -1,5 +1,7 @@
 package io.sockwatch.analysis;
 
+import static io.sockwatch.analysis.Inputs.evidence;
+import static io.sockwatch.analysis.Inputs.hasEvidence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -29,14 +31,6 @@ class TimeWaitDetectorTest {
 
   private final TimeWaitDetector detector = new TimeWaitDetector();
 
-  private static double evidence(Finding f, String name) {
-    return f.evidence().stream()
-        .filter(e -> e.name().equals(name))
-        .findFirst()
-        .orElseThrow(() -> new AssertionError("no evidence '" + name + "' in " + f.evidence()))
-        .value();
-  }
-
   private static DoctorConfig perDestination(double n) {
     return new DoctorConfig(Map.of("time-wait.per-destination", n), 3600, Map.of());
   }
@@ -62,12 +56,10 @@ class TimeWaitDetectorTest {
         .isEqualTo(
             "1100 TIME_WAIT sockets to 10.0.0.7:443: java(123) opens and closes about 18"
                 + " connections/s instead of reusing them");
-    assertThat(evidence(f, "TIME_WAIT sockets")).isEqualTo(1100);
-    assertThat(evidence(f, "connections closed per second over the last 60 s"))
-        .isCloseTo(1100 / 60.0, within(1e-9));
-    assertThat(evidence(f, "open connections to this destination")).isEqualTo(3);
-    assertThat(f.evidence())
-        .noneMatch(e -> e.name().equals("new TIME_WAIT per second between samples"));
+    assertThat(evidence(f, "time_wait_sockets")).isEqualTo(1100);
+    assertThat(evidence(f, "closes_per_second")).isCloseTo(1100 / 60.0, within(1e-9));
+    assertThat(evidence(f, "open_connections")).isEqualTo(3);
+    assertThat(hasEvidence(f, "new_time_wait_per_second")).isFalse();
     assertThat(f.remediation()).contains("keep-alive", "pool", "thundering herd");
     assertThat(f.docPath()).isEqualTo("docs/detectors/time-wait.md");
   }
@@ -113,7 +105,7 @@ class TimeWaitDetectorTest {
         .isEqualTo(
             "1200 TIME_WAIT sockets on 0.0.0.0:8080: the server nginx(7) closes about 20"
                 + " connections/s before its clients do");
-    assertThat(evidence(f, "open connections on this port")).isEqualTo(4);
+    assertThat(evidence(f, "open_connections")).isEqualTo(4);
   }
 
   @Test
@@ -126,8 +118,8 @@ class TimeWaitDetectorTest {
 
     Finding f = detector.detect(table.twice(NODE, NODE, 2, DoctorConfig.DEFAULTS)).getFirst();
 
-    assertThat(evidence(f, "TIME_WAIT sockets")).isEqualTo(1200);
-    assertThat(evidence(f, "new TIME_WAIT per second between samples")).isEqualTo(100);
+    assertThat(evidence(f, "time_wait_sockets")).isEqualTo(1200);
+    assertThat(evidence(f, "new_time_wait_per_second")).isEqualTo(100);
     assertThat(f.title())
         .isEqualTo(
             "1200 TIME_WAIT sockets to 127.0.0.1:7000: java(123) opens and closes about 20"
@@ -152,7 +144,7 @@ class TimeWaitDetectorTest {
     Finding v6 = findings.stream().filter(f -> f.key().contains("2001")).findFirst().orElseThrow();
     assertThat(v6.subject().processes()).containsExactly("java(123)");
     Finding v4 = findings.stream().filter(f -> f.key().contains("10.0")).findFirst().orElseThrow();
-    assertThat(evidence(v4, "TIME_WAIT sockets")).isEqualTo(1200);
+    assertThat(evidence(v4, "time_wait_sockets")).isEqualTo(1200);
   }
 
   @Test
@@ -174,8 +166,8 @@ class TimeWaitDetectorTest {
     assertThat(h.used()).isEqualTo(110_000);
     assertThat(h.limit()).isEqualTo(131072);
     assertThat(h.secondsToLimit().orElseThrow()).isCloseTo(21072 / 5000.0, within(1e-9));
-    assertThat(evidence(f, "TIME_WAIT growth between samples")).isEqualTo(5000);
-    assertThat(evidence(f, "TCPTimeWaitOverflow between samples")).isZero();
+    assertThat(evidence(f, "time_wait_growth_per_second")).isEqualTo(5000);
+    assertThat(evidence(f, "time_wait_overflows")).isZero();
 
     NodeStats quiet = PortTable.node(TUNABLES, 90_000, Map.of());
     assertThat(detector.detect(new PortTable().once(quiet, DoctorConfig.DEFAULTS))).isEmpty();
@@ -196,7 +188,7 @@ class TimeWaitDetectorTest {
         .isEqualTo(
             "The kernel skipped TIME_WAIT for 5 closing connections in 2 s: tcp_max_tw_buckets"
                 + " (4096) is full");
-    assertThat(evidence(f, "TIME_WAIT reused by tcp_tw_reuse (TWRecycled)")).isEqualTo(4);
+    assertThat(evidence(f, "time_wait_reused")).isEqualTo(4);
     assertThat(f.headroom().orElseThrow().secondsToLimit()).isEmpty();
   }
 

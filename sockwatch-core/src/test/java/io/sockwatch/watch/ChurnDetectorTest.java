@@ -66,17 +66,16 @@ class ChurnDetectorTest {
             "Thundering herd to 10.0.0.7:443: java(123) opens a steady 50 short-lived"
                 + " connections/s; 3000 TIME_WAIT, rate x 60 s");
     // window NOW-4..NOW: 50, 51, 50, 51, 50 (NOW is even)
-    assertThat(evidence(c, "new connections per second")).isEqualTo(50);
-    assertThat(evidence(c, "node TCP active opens per second")).isEqualTo(52);
-    assertThat(evidence(c, "window")).isEqualTo(5);
-    assertThat(evidence(c, "scans in the window")).isEqualTo(5);
-    assertThat(evidence(c, "new connections already in TIME_WAIT when first seen"))
-        .isCloseTo(98, within(1e-3));
-    assertThat(evidence(c, "variation of the rate between scans")).isLessThan(1.5);
-    assertThat(evidence(c, "TIME_WAIT expected at this rate (rate x 60 s)")).isEqualTo(3000);
-    assertThat(evidence(c, "local ports in use to this destination")).isEqualTo(3001);
-    assertThat(evidence(c, "local ports needed at this rate (open + rate x 60 s)")).isEqualTo(3001);
-    assertThat(evidence(c, "local port range")).isEqualTo(28232);
+    assertThat(evidence(c, "new_connections_per_second")).isEqualTo(50);
+    assertThat(evidence(c, "active_opens_per_second")).isEqualTo(52);
+    assertThat(evidence(c, "window_seconds")).isEqualTo(5);
+    assertThat(evidence(c, "scans_in_window")).isEqualTo(5);
+    assertThat(evidence(c, "first_seen_in_time_wait_percent")).isCloseTo(98, within(1e-3));
+    assertThat(evidence(c, "rate_variation_percent")).isLessThan(1.5);
+    assertThat(evidence(c, "expected_time_wait_sockets")).isEqualTo(3000);
+    assertThat(evidence(c, "ports_in_use")).isEqualTo(3001);
+    assertThat(evidence(c, "ports_needed")).isEqualTo(3001);
+    assertThat(evidence(c, "ip_local_port_range_ports")).isEqualTo(28232);
     assertThat(c.headroom().orElseThrow().secondsToLimit())
         .as("plateaus below the range")
         .isEmpty();
@@ -102,7 +101,7 @@ class ChurnDetectorTest {
     rates(NOW - 120, t -> t % 2 == 0 ? 80 : 30, 0.98, 80);
     Finding c = detect(dest(1, 3300, List.of("java(123)")), NODE, DEFAULTS).getFirst();
     assertThat(c.title()).doesNotContain("herd");
-    assertThat(evidence(c, "variation of the rate between scans")).isGreaterThan(25);
+    assertThat(evidence(c, "rate_variation_percent")).isGreaterThan(25);
   }
 
   @Test
@@ -139,9 +138,9 @@ class ChurnDetectorTest {
   void withoutNodeCountersTheScansDecide() {
     f.series(SeriesNames.destination(SeriesNames.DESTINATION_NEW, DEST), NOW - 30, NOW, t -> 20);
     Finding c = detect(dest(0, 600, List.of()), NODE, DEFAULTS).getFirst();
-    assertThat(evidence(c, "new connections per second")).isEqualTo(20);
-    assertThat(hasEvidence(c, "node TCP active opens per second")).isFalse();
-    assertThat(evidence(c, "new connections already in TIME_WAIT when first seen")).isZero();
+    assertThat(evidence(c, "new_connections_per_second")).isEqualTo(20);
+    assertThat(hasEvidence(c, "active_opens_per_second")).isFalse();
+    assertThat(evidence(c, "first_seen_in_time_wait_percent")).isZero();
   }
 
   @Test
@@ -151,8 +150,8 @@ class ChurnDetectorTest {
       f.history.record(SeriesNames.destination(SeriesNames.DESTINATION_NEW, DEST), t, 30);
     }
     Finding c = detect(dest(0, 1800, List.of()), NODE, DEFAULTS).getFirst();
-    assertThat(evidence(c, "scans in the window")).isEqualTo(3);
-    assertThat(evidence(c, "window")).isEqualTo(9);
+    assertThat(evidence(c, "scans_in_window")).isEqualTo(3);
+    assertThat(evidence(c, "window_seconds")).isEqualTo(9);
   }
 
   @Test
@@ -180,9 +179,9 @@ class ChurnDetectorTest {
     rates(NOW - 60, t -> 50, 1, 50);
     Finding c = detect(dest(0, 400, List.of("java(123)")), narrow, DEFAULTS).getFirst();
     assertThat(c.severity()).isEqualTo(Severity.CRITICAL);
-    assertThat(evidence(c, "local ports needed at this rate (open + rate x 60 s)")).isEqualTo(3000);
+    assertThat(evidence(c, "ports_needed")).isEqualTo(3000);
     // 600 ports left at 50 new TIME_WAIT per second
-    assertThat(evidence(c, "time to run out of local ports")).isEqualTo(12);
+    assertThat(evidence(c, "seconds_to_limit")).isEqualTo(12);
     assertThat(c.headroom().orElseThrow().secondsToLimit().getAsDouble()).isEqualTo(12);
     assertThat(c.headroom().orElseThrow().limit()).isEqualTo(1000);
   }

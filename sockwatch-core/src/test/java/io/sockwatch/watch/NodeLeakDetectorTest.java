@@ -40,11 +40,11 @@ class NodeLeakDetectorTest {
     assertThat(findings).hasSize(1);
     Finding o = findings.getFirst();
     assertThat(o.id()).isEqualTo("node-leak/orphans");
-    assertThat(evidence(o, "orphaned sockets growth per second")).isCloseTo(1, within(1e-9));
-    assertThat(evidence(o, "orphaned sockets growth per minute")).isCloseTo(60, within(1e-9));
-    assertThat(evidence(o, "orphaned sockets now, node-wide")).isEqualTo(2000);
-    assertThat(evidence(o, "tcp_max_orphans")).isEqualTo(8192);
-    assertThat(evidence(o, "time to tcp_max_orphans")).isCloseTo(6192, within(1e-6));
+    assertThat(evidence(o, "growth_per_second")).isCloseTo(1, within(1e-9));
+    assertThat(evidence(o, "growth_per_minute")).isCloseTo(60, within(1e-9));
+    assertThat(evidence(o, "current")).isEqualTo(2000);
+    assertThat(evidence(o, "limit")).isEqualTo(8192);
+    assertThat(evidence(o, "seconds_to_limit")).isCloseTo(6192, within(1e-6));
     assertThat(o.severity()).isEqualTo(Severity.WARNING);
     assertThat(o.title())
         .isEqualTo(
@@ -66,8 +66,8 @@ class NodeLeakDetectorTest {
     Finding m = detect(node).getFirst();
     assertThat(m.id()).isEqualTo("node-leak/tcp-memory");
     assertThat(m.severity()).isEqualTo(Severity.CRITICAL);
-    assertThat(evidence(m, "tcp_mem max")).isEqualTo(100_000);
-    assertThat(evidence(m, "time to tcp_mem max")).isCloseTo(500, within(1e-6));
+    assertThat(evidence(m, "limit")).isEqualTo(100_000);
+    assertThat(evidence(m, "seconds_to_limit")).isCloseTo(500, within(1e-6));
   }
 
   @Test
@@ -77,7 +77,7 @@ class NodeLeakDetectorTest {
         detect(TrendFixture.node(Optional.empty(), OptionalLong.empty(), Optional.empty()))
             .getFirst();
     assertThat(o.headroom()).isEmpty();
-    assertThat(hasEvidence(o, "time to tcp_max_orphans")).isFalse();
+    assertThat(hasEvidence(o, "seconds_to_limit")).isFalse();
     assertThat(o.title()).endsWith("(now 2000)");
   }
 

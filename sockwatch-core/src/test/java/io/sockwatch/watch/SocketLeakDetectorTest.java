@@ -49,15 +49,15 @@ class SocketLeakDetectorTest {
     Finding l = findings.getFirst();
     assertThat(l.id()).isEqualTo("socket-leak/" + JAVA);
     assertThat(l.subject().processes()).containsExactly(JAVA);
-    assertThat(evidence(l, "socket growth per second")).isCloseTo(2.0, within(1e-9));
-    assertThat(evidence(l, "socket growth per minute")).isCloseTo(120, within(1e-6));
-    assertThat(evidence(l, "CLOSE_WAIT growth per second")).isCloseTo(2.0, within(1e-9));
-    assertThat(evidence(l, "CLOSE_WAIT sockets now")).isEqualTo(800);
-    assertThat(evidence(l, "sockets now")).isEqualTo(850);
-    assertThat(evidence(l, "window")).isEqualTo(300);
-    assertThat(evidence(l, "samples in the window")).isEqualTo(300);
+    assertThat(evidence(l, "socket_growth_per_second")).isCloseTo(2.0, within(1e-9));
+    assertThat(evidence(l, "socket_growth_per_minute")).isCloseTo(120, within(1e-6));
+    assertThat(evidence(l, "close_wait_growth_per_second")).isCloseTo(2.0, within(1e-9));
+    assertThat(evidence(l, "close_wait_sockets")).isEqualTo(800);
+    assertThat(evidence(l, "sockets")).isEqualTo(850);
+    assertThat(evidence(l, "window_seconds")).isEqualTo(300);
+    assertThat(evidence(l, "samples_in_window")).isEqualTo(300);
     // 124 descriptors left at 2 a second
-    assertThat(evidence(l, "time to the open-files limit")).isCloseTo(62, within(1e-9));
+    assertThat(evidence(l, "seconds_to_limit")).isCloseTo(62, within(1e-9));
     assertThat(l.headroom().orElseThrow().limit()).isEqualTo(1024);
     assertThat(l.headroom().orElseThrow().used()).isEqualTo(900);
     assertThat(l.severity()).isEqualTo(Severity.CRITICAL);
@@ -74,10 +74,9 @@ class SocketLeakDetectorTest {
     history(NOW - 299, t -> 100 + 0.5 * (t - NOW + 299), t -> 0);
     Finding l = detect(300, 1_000_000, WINDOW_300).getFirst();
     assertThat(l.severity()).isEqualTo(Severity.WARNING);
-    assertThat(hasEvidence(l, "CLOSE_WAIT growth per second")).isFalse();
+    assertThat(hasEvidence(l, "close_wait_growth_per_second")).isFalse();
     assertThat(l.title()).startsWith("java(123) holds ever more sockets: +30/min over the last");
-    assertThat(evidence(l, "time to the open-files limit"))
-        .isCloseTo((1_000_000 - 300) / 0.5, within(1e-6));
+    assertThat(evidence(l, "seconds_to_limit")).isCloseTo((1_000_000 - 300) / 0.5, within(1e-6));
   }
 
   @Test
@@ -85,7 +84,7 @@ class SocketLeakDetectorTest {
     history(NOW - 299, t -> 100 + 0.5 * (t - NOW + 299), t -> 0);
     Finding l = detect(ProcessInfo.ABSENT, ProcessInfo.ABSENT, WINDOW_300).getFirst();
     assertThat(l.headroom()).isEmpty();
-    assertThat(hasEvidence(l, "time to the open-files limit")).isFalse();
+    assertThat(hasEvidence(l, "seconds_to_limit")).isFalse();
     assertThat(l.severity()).isEqualTo(Severity.WARNING);
   }
 

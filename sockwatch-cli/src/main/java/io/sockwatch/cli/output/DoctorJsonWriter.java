@@ -66,11 +66,15 @@ public final class DoctorJsonWriter {
     w.name("evidence").beginArray();
     for (Evidence e : f.evidence()) {
       w.beginObject()
+          .field("key", e.key())
           .field("name", e.name())
           .name("value")
           .value(e.value())
-          .field("unit", e.unit())
-          .endObject();
+          .field("unit", e.unit());
+      if (!e.member().isEmpty()) {
+        w.field("member", e.member());
+      }
+      w.endObject();
     }
     w.endArray();
     f.headroom()

@@ -171,8 +171,7 @@ class AllNamespacesLiveTest {
     assertThat(leak.get("id").asString()).isEqualTo("close-wait/" + who + "@netns:" + inode);
     assertThat(leak.get("subject").get("containers").toString())
         .isEqualTo("[\"" + CONTAINER + "\"]");
-    assertThat(DoctorJson.evidence(leak, "CLOSE_WAIT sockets past the minimum age"))
-        .isEqualTo(LEAKED);
+    assertThat(DoctorJson.evidence(leak, "close_wait_sockets")).isEqualTo(LEAKED);
 
     // The web namespace's CLOSE_WAIT sockets are its own workers', judged and placed there.
     List<Long> workers = webPopulation.workerPids();

@@ -103,20 +103,19 @@ class CloseWaitDetectorLiveTest {
     assertThat(f.get("id").asString()).isEqualTo("close-wait/" + who);
     assertThat(f.get("subject").get("destination").asString()).isEqualTo("127.0.0.2");
     assertThat(f.get("subject").get("local").asString()).isEqualTo("127.0.0.1:" + port);
-    assertThat(evidence(f, "CLOSE_WAIT sockets past the minimum age")).isEqualTo(connections);
-    assertThat(evidence(f, "CLOSE_WAIT sockets with peer 127.0.0.2")).isEqualTo(connections);
-    assertThat(evidence(f, "unread bytes in their receive queues"))
-        .isEqualTo((double) connections * bytes);
-    assertThat(evidence(f, "sockets whose end-of-file was never read")).isEqualTo(connections);
-    assertThat(evidence(f, "growth since the earlier sample")).isZero();
+    assertThat(evidence(f, "close_wait_sockets")).isEqualTo(connections);
+    assertThat(evidence(f, "peer_close_wait_sockets", "127.0.0.2")).isEqualTo(connections);
+    assertThat(evidence(f, "unread_bytes")).isEqualTo((double) connections * bytes);
+    assertThat(evidence(f, "eof_unread_sockets")).isEqualTo(connections);
+    assertThat(evidence(f, "close_wait_growth_sockets")).isZero();
     // Age: each FIN arrived while the client ran and was measured while the doctor ran; the
     // kernel counts in jiffies (at most 4 ms at HZ=250), hence the slack.
-    double age = evidence(f, "oldest: time since the peer's FIN");
+    double age = evidence(f, "oldest_close_wait_seconds");
     double slack = 0.01;
     assertThat(age)
         .isBetween(
             (doctorStart - clientEnd) / 1e9 - slack, (doctorEnd - clientStart) / 1e9 + slack);
-    assertThat(evidence(f, "RLIMIT_NOFILE (soft)")).isEqualTo(4096);
+    assertThat(evidence(f, "open_files_limit")).isEqualTo(4096);
     JsonNode h = f.get("headroom");
     assertThat(h.get("limit").asDouble()).isEqualTo(LeakFixtures.softNofile(serverPid));
     // The JVM's own files plus the listener and the leaked sockets, and nothing changed since.
@@ -145,10 +144,10 @@ class CloseWaitDetectorLiveTest {
       JsonNode f = findingFor(run, "close-wait", who);
       assertThat(f.get("severity").asString()).isEqualTo("CRITICAL");
       assertThat(f.get("title").asString()).contains("growing");
-      double count = evidence(f, "CLOSE_WAIT sockets past the minimum age");
+      double count = evidence(f, "close_wait_sockets");
       assertThat(count).isBetween((double) closeWaitBefore, (double) closeWaitAfter);
-      assertThat(evidence(f, "unread bytes in their receive queues")).isEqualTo(count * bytes);
-      double growth = evidence(f, "growth since the earlier sample");
+      assertThat(evidence(f, "unread_bytes")).isEqualTo(count * bytes);
+      double growth = evidence(f, "close_wait_growth_sockets");
       assertThat(growth).isPositive().isLessThanOrEqualTo(closeWaitAfter - closeWaitBefore);
       JsonNode h = f.get("headroom");
       assertThat(h.get("limit").asDouble()).isEqualTo(4096);
@@ -156,7 +155,7 @@ class CloseWaitDetectorLiveTest {
       // (limit - used) at the measured growth rate over the 2 s interval.
       assertThat(h.get("seconds_to_limit").asDouble())
           .isCloseTo((4096 - h.get("used").asDouble()) / (growth / 2), within(1e-6));
-      assertThat(hasEvidence(f, "oldest: time since the peer's FIN")).isTrue();
+      assertThat(hasEvidence(f, "oldest_close_wait_seconds")).isTrue();
     }
   }
 

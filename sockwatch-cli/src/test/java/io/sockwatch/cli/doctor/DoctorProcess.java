@@ -62,8 +62,12 @@ public record DoctorProcess(int exitCode, String out, String err) {
     }
   }
 
+  /**
+   * The output parsed as JSON; for a doctor report, after checking every finding's evidence against
+   * docs/doctor-json.md ({@link DoctorJson#checked}).
+   */
   public JsonNode json() {
-    return JSON.readTree(out);
+    return DoctorJson.checked(JSON.readTree(out));
   }
 
   /** Findings of one detector from a {@code -o json} run. */

@@ -87,11 +87,9 @@ class FirstDataLostLiveTest {
     String client = "java(" + ownerPid(t.client(), stuckEnd) + ")";
     assertThat(finding.get("subject").get("destination").asString()).isEqualTo(destination);
     assertThat(finding.get("subject").get("processes").get(0).asString()).isEqualTo(client);
-    assertThat(DoctorJson.evidence(finding, "connections with unacknowledged first data"))
-        .isEqualTo(1);
-    assertThat(DoctorJson.evidence(finding, "unacknowledged bytes"))
-        .isEqualTo(REQUEST.length() + 1);
-    double most = DoctorJson.evidence(finding, "most retransmits of the first data");
+    assertThat(DoctorJson.evidence(finding, "stalled_connections")).isEqualTo(1);
+    assertThat(DoctorJson.evidence(finding, "unacked_bytes")).isEqualTo(REQUEST.length() + 1);
+    double most = DoctorJson.evidence(finding, "max_first_data_retransmits");
     assertThat(most).isBetween((double) before.timerCount(), (double) after.timerCount());
     assertThat(finding.get("severity").asString()).isEqualTo(most >= 3 ? "CRITICAL" : "WARNING");
     assertThat(finding.get("remediation").asString()).contains(destination, client, "MTU");

@@ -48,9 +48,9 @@ class HeartbeatLiveTest {
       assertThat(client.get("subject").get("processes").get(0).asString()).isEqualTo(quiet.comm());
       assertThat(client.get("subject").get("destination").asString())
           .isEqualTo("127.0.0.1:" + PORT);
-      assertThat(DoctorJson.evidence(client, "quiet connections")).isEqualTo(1);
-      assertThat(DoctorJson.evidence(client, "declared heartbeat interval")).isEqualTo(1);
-      assertThat(DoctorJson.evidence(client, "longest without data"))
+      assertThat(DoctorJson.evidence(client, "quiet_connections")).isEqualTo(1);
+      assertThat(DoctorJson.evidence(client, "heartbeat_interval_seconds")).isEqualTo(1);
+      assertThat(DoctorJson.evidence(client, "longest_silence_seconds"))
           .isBetween(3.0, quietAfter / 1000.0);
 
       JsonNode serverSide =

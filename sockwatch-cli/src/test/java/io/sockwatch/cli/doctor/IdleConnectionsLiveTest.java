@@ -51,11 +51,12 @@ class IdleConnectionsLiveTest {
         assertThat(client.get("severity").asString()).isEqualTo("CRITICAL");
         assertThat(client.get("subject").get("processes").get(0).asString())
             .isEqualTo(plain.comm());
-        assertThat(DoctorJson.evidence(client, "idle connections")).isEqualTo(1);
-        assertThat(DoctorJson.evidence(client, "without keepalive")).isEqualTo(1);
-        assertThat(DoctorJson.evidence(client, "longest idle")).isBetween(5.0, idleAfter / 1000.0);
-        assertThat(DoctorJson.evidence(client, "tcp_keepalive_time")).isEqualTo(5400);
-        assertThat(DoctorJson.evidence(client, "assumed middlebox idle timeout")).isEqualTo(4);
+        assertThat(DoctorJson.evidence(client, "idle_connections")).isEqualTo(1);
+        assertThat(DoctorJson.evidence(client, "no_keepalive_connections")).isEqualTo(1);
+        assertThat(DoctorJson.evidence(client, "longest_idle_seconds"))
+            .isBetween(5.0, idleAfter / 1000.0);
+        assertThat(DoctorJson.evidence(client, "tcp_keepalive_time_seconds")).isEqualTo(5400);
+        assertThat(DoctorJson.evidence(client, "assumed_middlebox_timeout_seconds")).isEqualTo(4);
         assertThat(client.get("remediation").asString())
             .contains(plain.comm(), "127.0.0.1:" + PORT, "(now 5400 s)");
 

@@ -41,11 +41,14 @@ class ListenQueueLiveTest {
       assertThat(finding.get("subject").get("local").asString()).isEqualTo(LISTENER);
       assertThat(finding.get("subject").get("processes").get(0).asString())
           .isEqualTo(server.comm());
-      assertThat(DoctorJson.evidence(finding, "accept queue")).isEqualTo(ss.recvQ()).isEqualTo(5);
-      assertThat(DoctorJson.evidence(finding, "backlog")).isEqualTo(ss.sendQ()).isEqualTo(4);
-      double overflows = DoctorJson.evidence(finding, "TcpExt ListenOverflows growth");
-      double atListener =
-          DoctorJson.evidence(finding, "drops at this listener during the interval");
+      assertThat(DoctorJson.evidence(finding, "accept_queue_connections"))
+          .isEqualTo(ss.recvQ())
+          .isEqualTo(5);
+      assertThat(DoctorJson.evidence(finding, "backlog_connections"))
+          .isEqualTo(ss.sendQ())
+          .isEqualTo(4);
+      double overflows = DoctorJson.evidence(finding, "listen_overflows");
+      double atListener = DoctorJson.evidence(finding, "drops_in_interval");
       // A new attempt every 100 ms is dropped: well over one per 2 s interval, and never more
       // than the namespace counted around the doctor's run.
       assertThat(overflows).isPositive().isLessThanOrEqualTo(overflowsAfter - overflowsBefore);

@@ -97,19 +97,19 @@ class OrphanDetectorLiveTest {
 
     assertThat(run.findings("orphans")).as(run.out()).hasSize(1);
     JsonNode f = run.findings("orphans").getFirst();
-    double orphans = evidence(f, "orphaned sockets, node-wide");
+    double orphans = evidence(f, "orphan_sockets");
     assertThat(evidence(f, "tcp_max_orphans")).as("the limit the test set").isEqualTo(limit);
     assertThat(orphans).isGreaterThanOrEqualTo(ORPHANS);
     // About 56% unless other programs' orphans came and went meanwhile; either way consistent.
     assertThat(f.get("severity").asString())
         .isEqualTo(orphans >= 0.8 * limit ? "CRITICAL" : "WARNING");
     assertThat(f.get("subject").get("destination").asString()).isEqualTo("127.0.0.1:" + port);
-    assertThat(evidence(f, "orphans with peer 127.0.0.1:" + port)).isEqualTo(ORPHANS);
-    assertThat(evidence(f, "orphans read in FIN-WAIT-1")).isGreaterThanOrEqualTo(ORPHANS);
+    assertThat(evidence(f, "peer_orphan_sockets", "127.0.0.1:" + port)).isEqualTo(ORPHANS);
+    assertThat(evidence(f, "state_orphan_sockets", "FIN-WAIT-1")).isGreaterThanOrEqualTo(ORPHANS);
     assertThat(f.get("headroom").get("used").asDouble()).isEqualTo(orphans);
     assertThat(f.get("headroom").get("limit").asDouble()).isEqualTo(limit);
-    assertThat(hasEvidence(f, "TCPAbortOnMemory since the earlier sample")).isTrue();
-    assertThat(hasEvidence(f, "TCPAbortOnClose since the earlier sample")).isTrue();
+    assertThat(hasEvidence(f, "tcp_abort_on_memory")).isTrue();
+    assertThat(hasEvidence(f, "tcp_abort_on_close")).isTrue();
     assertThat(f.get("remediation").asString()).contains("127.0.0.1:" + port);
 
     // Killing the never-reading server resets the connections: the orphans go.

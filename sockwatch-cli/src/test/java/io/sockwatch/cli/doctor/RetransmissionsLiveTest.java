@@ -55,11 +55,11 @@ class RetransmissionsLiveTest {
         assertThat(finding.get("subject").get("destination").asString()).isEqualTo(DESTINATION);
         assertThat(finding.get("subject").get("processes").get(0).asString())
             .isEqualTo(client.comm());
-        double retransmitted = DoctorJson.evidence(finding, "retransmitted segments");
+        double retransmitted = DoctorJson.evidence(finding, "retransmitted_segments");
         assertThat(retransmitted).isBetween(10.0, (double) (after - before));
-        double sent = DoctorJson.evidence(finding, "data segments sent");
+        double sent = DoctorJson.evidence(finding, "sent_segments");
         assertThat(sent).isGreaterThanOrEqualTo(retransmitted);
-        assertThat(DoctorJson.evidence(finding, "retransmitted share"))
+        assertThat(DoctorJson.evidence(finding, "retransmitted_percent"))
             .isCloseTo(100 * retransmitted / sent, org.assertj.core.data.Offset.offset(1e-9))
             .isBetween(2.0, 100.0);
         assertThat(DoctorJson.evidence(finding, "connections")).isEqualTo(1);

@@ -41,9 +41,9 @@ class SynRecvLiveTest {
         assertThat(finding.get("subject").get("local").asString()).isEqualTo(LISTENER);
         assertThat(finding.get("subject").get("processes").get(0).asString())
             .isEqualTo(server.comm());
-        assertThat(DoctorJson.evidence(finding, "half-open connections")).isEqualTo(3);
+        assertThat(DoctorJson.evidence(finding, "half_open_connections")).isEqualTo(3);
         assertThat(DoctorJson.evidence(finding, "clients")).isEqualTo(3);
-        assertThat(DoctorJson.evidence(finding, "most SYN-ACK retransmits"))
+        assertThat(DoctorJson.evidence(finding, "max_synack_retransmits"))
             .isBetween((double) before, (double) after);
         // The clients are named: every half-open peer ss shows is in the subject.
         String peers = finding.get("subject").get("destination").asString();

@@ -36,8 +36,8 @@ class SynSentLiveTest {
         assertThat(finding.get("subject").get("destination").asString()).isEqualTo(DESTINATION);
         assertThat(finding.get("subject").get("processes").get(0).asString())
             .isEqualTo(client.comm());
-        assertThat(DoctorJson.evidence(finding, "unanswered connection attempts")).isEqualTo(2);
-        double most = DoctorJson.evidence(finding, "most SYN retransmits");
+        assertThat(DoctorJson.evidence(finding, "unanswered_attempts")).isEqualTo(2);
+        double most = DoctorJson.evidence(finding, "max_syn_retransmits");
         assertThat(most).isBetween((double) before, (double) after);
         assertThat(finding.get("severity").asString())
             .isEqualTo(most >= 3 ? "CRITICAL" : "WARNING");

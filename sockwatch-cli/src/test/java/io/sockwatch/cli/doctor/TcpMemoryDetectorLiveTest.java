@@ -154,29 +154,29 @@ class TcpMemoryDetectorLiveTest {
     assertThat(f.get("severity").asString()).isEqualTo("WARNING");
     assertThat(f.get("title").asString()).contains("above tcp_mem pressure");
     // The limits are the ones the test set, read from the node.
-    assertThat(evidence(f, "tcp_mem min")).isEqualTo(min);
-    assertThat(evidence(f, "tcp_mem pressure")).isEqualTo(pressure);
-    assertThat(evidence(f, "tcp_mem max")).isEqualTo(max);
-    double mem = evidence(f, "TCP memory in use, node-wide");
+    assertThat(evidence(f, "tcp_mem_min_pages")).isEqualTo(min);
+    assertThat(evidence(f, "tcp_mem_pressure_pages")).isEqualTo(pressure);
+    assertThat(evidence(f, "tcp_mem_max_pages")).isEqualTo(max);
+    double mem = evidence(f, "tcp_memory_pages");
     assertThat(mem)
         .isBetween(
             (double) Math.min(memBefore, memAfter) - PAGE_BATCH,
             (double) Math.max(memBefore, memAfter) + PAGE_BATCH);
     assertThat(f.get("headroom").get("used").asDouble()).isEqualTo(mem);
     assertThat(f.get("headroom").get("limit").asDouble()).isEqualTo(max);
-    assertThat(hasEvidence(f, "TCPMemoryPressures since the earlier sample")).isTrue();
+    assertThat(hasEvidence(f, "tcp_memory_pressures")).isTrue();
 
     // The leaking server is the top consumer. Its memory is at least the unread data: each queued
     // segment is charged its truesize (data plus struct sk_buff and page rounding; 68864 bytes per
     // 64 KiB here) plus under a page of forward allocation per socket; 1/8 + a page is ample.
     assertThat(f.get("subject").get("processes").get(0).asString()).isEqualTo(who);
     long unread = (long) CONNECTIONS * BYTES + EXTRA_BYTES;
-    assertThat(evidence(f, who + ": unread bytes")).isEqualTo(unread);
-    assertThat(evidence(f, who + ": CLOSE_WAIT sockets")).isEqualTo(CONNECTIONS);
-    assertThat(evidence(f, who + ": sockets"))
+    assertThat(evidence(f, "process_unread_bytes", who)).isEqualTo(unread);
+    assertThat(evidence(f, "process_close_wait_sockets", who)).isEqualTo(CONNECTIONS);
+    assertThat(evidence(f, "process_sockets", who))
         .as("leaked, listener, extra")
         .isEqualTo(CONNECTIONS + 2);
-    assertThat(evidence(f, who + ": socket memory"))
+    assertThat(evidence(f, "process_socket_memory_bytes", who))
         .isBetween((double) unread, unread * 1.125 + (CONNECTIONS + 2) * 4096.0);
     assertThat(f.get("remediation").asString()).contains(who, "256 in CLOSE_WAIT");
     assertThat(f.get("subject").get("scope").asString()).startsWith("node");

@@ -69,15 +69,14 @@ class TimeWaitLiveTest {
     assertThat(f.get("severity").asString()).isEqualTo("WARNING");
     assertThat(f.get("subject").get("destination").asString()).isEqualTo(server);
     assertThat(processes(f)).containsExactly(client.comm());
-    double count = evidence(f, "TIME_WAIT sockets");
+    double count = evidence(f, "time_wait_sockets");
     assertThat(count).isBetween(1000.0, (double) after).isGreaterThanOrEqualTo(before);
-    double rate = evidence(f, "new TIME_WAIT per second between samples");
+    double rate = evidence(f, "new_time_wait_per_second");
     assertThat(rate).isPositive();
     assertThat(rate * 2).isLessThanOrEqualTo(after - before);
-    assertThat(evidence(f, "connections closed per second over the last 60 s"))
-        .isEqualTo(count / 60);
+    assertThat(evidence(f, "closes_per_second")).isEqualTo(count / 60);
     // the one held connection, plus at most a couple of the 100/s short ones caught mid-flight
-    assertThat(evidence(f, "open connections to this destination")).isBetween(1.0, 3.0);
+    assertThat(evidence(f, "open_connections")).isBetween(1.0, 3.0);
     assertThat(f.get("title").asString())
         .startsWith((int) count + " TIME_WAIT sockets to " + server + ": " + client.comm());
     assertThat(f.get("docs").asString()).isEqualTo("docs/detectors/time-wait.md");
@@ -109,7 +108,7 @@ class TimeWaitLiveTest {
           DoctorProcess.run(
               ns, "doctor", "--once", "-o", "json", "--set", "time-wait.per-destination=500");
       List<JsonNode> f = d.findings("time-wait");
-      if (f.size() == 1 && evidence(f.getFirst(), "TIME_WAIT sockets") == built) {
+      if (f.size() == 1 && evidence(f.getFirst(), "time_wait_sockets") == built) {
         break;
       }
     }
@@ -121,7 +120,7 @@ class TimeWaitLiveTest {
     assertThat(f.get("id").asString()).isEqualTo("time-wait/on " + listener);
     assertThat(f.get("subject").get("local").asString()).isEqualTo(listener);
     assertThat(processes(f)).containsExactly(server.comm());
-    assertThat(evidence(f, "TIME_WAIT sockets")).isEqualTo(built);
+    assertThat(evidence(f, "time_wait_sockets")).isEqualTo(built);
     assertThat(f.get("title").asString()).contains("the server " + server.comm() + " closes");
   }
 
@@ -146,7 +145,7 @@ class TimeWaitLiveTest {
             .orElseThrow(() -> new AssertionError(d.out()));
     assertThat(f.get("severity").asString()).isEqualTo("WARNING");
     assertThat(evidence(f, "tcp_max_tw_buckets")).isEqualTo(200);
-    double overflows = evidence(f, "TCPTimeWaitOverflow between samples");
+    double overflows = evidence(f, "time_wait_overflows");
     assertThat(overflows).isPositive();
     assertThat(f.get("title").asString())
         .startsWith("The kernel skipped TIME_WAIT for " + (long) overflows + " closing connections")

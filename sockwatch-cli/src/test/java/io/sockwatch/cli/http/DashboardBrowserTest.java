@@ -134,7 +134,9 @@ class DashboardBrowserTest {
     assertThat(finding.get("badge")).isIn("WARNING", "CRITICAL");
     assertThat(finding.get("remedy")).startsWith("What to do: ").contains(who, "close()");
     assertThat(finding.get("docs")).isEqualTo("Read more: docs/detectors/close-wait.md");
-    assertThat(finding.get("evidence")).contains("CLOSE_WAIT sockets past the minimum age");
+    // The evidence row of key close_wait_sockets: its label for people and its number.
+    assertThat(finding.get("evidence:close_wait_sockets"))
+        .matches("CLOSE_WAIT sockets past the minimum age \\| [1-9]\\d* sockets");
 
     // Live: the plot keeps growing without a reload (a later tick's point arrives).
     int before = points("plot-sockets");
@@ -379,9 +381,10 @@ class DashboardBrowserTest {
   }
 
   /**
-   * The texts of finding {@code id} in the list {@code listId} as the page shows them, read in one
-   * script (the page re-renders findings every poll, so an element found in one call may be gone by
-   * the next); null while it is not shown.
+   * The texts of finding {@code id} in the list {@code listId} as the page shows them (each
+   * evidence row also as {@code evidence:KEY[:MEMBER]}: "label | value"), read in one script (the
+   * page re-renders findings every poll, so an element found in one call may be gone by the next);
+   * null while it is not shown.
    */
   @SuppressWarnings("unchecked")
   private Map<String, String> card(String listId, String id) {
@@ -392,8 +395,13 @@ class DashboardBrowserTest {
                 .find(a => a.dataset.findingId === arguments[1]);
             if (!c) return null;
             const t = css => (c.querySelector(css) || {textContent: ''}).textContent;
-            return {title: t('.finding-title'), badge: t('.badge'), who: t('.facts dd'),
+            const shown = {title: t('.finding-title'), badge: t('.badge'), who: t('.facts dd'),
                 remedy: t('.remedy'), docs: t('.docs'), evidence: t('.evidence')};
+            for (const r of c.querySelectorAll('.evidence tr[data-key]')) {
+              shown['evidence:' + r.dataset.key + (r.dataset.member ? ':' + r.dataset.member : '')] =
+                  r.querySelector('th').textContent + ' | ' + r.querySelector('td').textContent;
+            }
+            return shown;
             """,
             listId,
             id);

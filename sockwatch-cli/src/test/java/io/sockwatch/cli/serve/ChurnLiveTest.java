@@ -1,5 +1,6 @@
 package io.sockwatch.cli.serve;
 
+import static io.sockwatch.cli.doctor.DoctorJson.evidence;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sockwatch.cli.testing.Closer;
@@ -84,8 +85,8 @@ class ChurnLiveTest {
     assertThat(churn.get("detector").asString()).isEqualTo("connection-churn");
     assertThat(churn.get("docs").asString()).isEqualTo("docs/detectors/connection-churn.md");
     // the median scan of the window; the first scan after the start may have seen part of a second
-    assertThat(evidence(churn, "new connections per second")).isBetween(0.7 * RATE, 1.2 * RATE);
-    assertThat(evidence(churn, "new connections already in TIME_WAIT when first seen"))
+    assertThat(evidence(churn, "new_connections_per_second")).isBetween(0.7 * RATE, 1.2 * RATE);
+    assertThat(evidence(churn, "first_seen_in_time_wait_percent"))
         .as("20 ms probes close long before the next scan")
         .isGreaterThanOrEqualTo(80);
     assertThat(churn.get("title").asString())
@@ -114,13 +115,13 @@ class ChurnLiveTest {
     System.out.printf(
         "herd recognized %.1f s after the start%n", (System.nanoTime() - start) / 1e9);
     assertThat(herd.get("first_seen").asString()).isEqualTo(churn.get("first_seen").asString());
-    double rate = evidence(herd, "new connections per second");
+    double rate = evidence(herd, "new_connections_per_second");
     assertThat(rate).isBetween(0.9 * RATE, 1.1 * RATE);
-    double timeWait = evidence(herd, "TIME_WAIT sockets to this destination");
+    double timeWait = evidence(herd, "time_wait_sockets");
     assertThat(timeWait).isBetween(0.75 * rate * 60, 1.25 * rate * 60);
     assertThat(timeWait)
         .isBetween(ssTimeWait - (sinceScan + 2) * RATE * 1.2, ssTimeWait + 2 * RATE * 1.2);
-    assertThat(evidence(herd, "variation of the rate between scans")).isLessThanOrEqualTo(25);
+    assertThat(evidence(herd, "rate_variation_percent")).isLessThanOrEqualTo(25);
     assertThat(processes(herd)).contains(prober.label());
     assertThat(herd.get("remediation").asString()).startsWith("A fresh connection per probe");
 
@@ -161,15 +162,6 @@ class ChurnLiveTest {
     List<String> out = new ArrayList<>();
     finding.get("subject").get("processes").forEach(p -> out.add(p.asString()));
     return out;
-  }
-
-  static double evidence(JsonNode finding, String name) {
-    for (JsonNode e : finding.get("evidence")) {
-      if (e.get("name").asString().equals(name)) {
-        return e.get("value").asDouble();
-      }
-    }
-    throw new AssertionError("no evidence '" + name + "' in " + finding);
   }
 
   private static int timeWaitTo(TestNetns ns) throws Exception {

@@ -1,6 +1,6 @@
 package io.sockwatch.cli.serve;
 
-import static io.sockwatch.cli.serve.ChurnLiveTest.evidence;
+import static io.sockwatch.cli.doctor.DoctorJson.evidence;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
@@ -75,17 +75,17 @@ class LeakLiveTest {
     double trueRate = slope(truth, System.nanoTime() - WINDOW * 1_000_000_000L);
     System.out.printf(
         "leak slope %.3f/s (CLOSE_WAIT %.3f/s), ss %.3f/s%n",
-        evidence(leak, "socket growth per second"),
-        evidence(leak, "CLOSE_WAIT growth per second"),
+        evidence(leak, "socket_growth_per_second"),
+        evidence(leak, "close_wait_growth_per_second"),
         trueRate);
     assertThat(trueRate).as("the client's pace, seen by ss").isCloseTo(RATE, within(0.5));
-    assertThat(evidence(leak, "CLOSE_WAIT growth per second"))
+    assertThat(evidence(leak, "close_wait_growth_per_second"))
         .isCloseTo(trueRate, within(0.2 * trueRate));
-    assertThat(evidence(leak, "socket growth per second"))
+    assertThat(evidence(leak, "socket_growth_per_second"))
         .isCloseTo(trueRate, within(0.2 * trueRate));
-    assertThat(evidence(leak, "socket growth per minute"))
-        .isCloseTo(60 * evidence(leak, "socket growth per second"), within(1e-6));
-    assertThat(evidence(leak, "window")).isEqualTo(WINDOW);
+    assertThat(evidence(leak, "socket_growth_per_minute"))
+        .isCloseTo(60 * evidence(leak, "socket_growth_per_second"), within(1e-6));
+    assertThat(evidence(leak, "window_seconds")).isEqualTo(WINDOW);
     assertThat(leak.get("subject").get("processes").get(0).asString()).isEqualTo(server.label());
     assertThat(leak.get("title").asString())
         .startsWith(server.label() + " leaks connections: CLOSE_WAIT grows");

@@ -1,6 +1,7 @@
 package io.sockwatch.cli.testing;
 
 import io.sockwatch.cli.Main;
+import io.sockwatch.cli.doctor.DoctorJson;
 import io.sockwatch.testkit.TestNetns;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
@@ -110,9 +111,12 @@ public final class ServeProcess implements AutoCloseable {
     return JSON.readTree(r.body());
   }
 
-  /** The open and resolved findings: {@code /api/findings}. */
+  /**
+   * The open and resolved findings: {@code /api/findings}, each finding's evidence checked against
+   * docs/doctor-json.md ({@link DoctorJson#checked}).
+   */
   public JsonNode findings() throws IOException, InterruptedException {
-    return json("/api/findings");
+    return DoctorJson.checked(json("/api/findings"));
   }
 
   /**

@@ -294,6 +294,11 @@
       const body = el('tbody');
       for (const e of evidence) {
         const row = el('tr');
+        // The label is for people; the key (and member) name the row for programs and tests.
+        row.dataset.key = str(e.key);
+        if (str(e.member)) {
+          row.dataset.member = str(e.member);
+        }
         row.append(el('th', null, str(e.name)), el('td', null, evidenceValue(e)));
         body.append(row);
       }
