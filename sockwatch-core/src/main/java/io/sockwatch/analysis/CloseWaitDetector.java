@@ -37,7 +37,7 @@ import java.util.TreeMap;
  * legitimate use of half-close, so such sockets look young and are not reported. Without tcp_info
  * (the /proc source) a socket seen in both samples is at least the sampling interval old.
  */
-public final class CloseWaitDetector implements Detector, Configurable {
+final class CloseWaitDetector implements Detector, Configurable {
 
   static final Threshold MIN_AGE =
       new Threshold(

@@ -17,7 +17,7 @@ import java.util.OptionalDouble;
  * full table drops new connections ("nf_conntrack: table full, dropping packet") for every process
  * on the node, TCP or not. Absent when the module is not loaded.
  */
-public final class ConntrackDetector implements Detector, Configurable {
+final class ConntrackDetector implements Detector, Configurable {
 
   static final Threshold WARNING =
       new Threshold("conntrack.warning", 0.75, "%", "Warn when the conntrack table is this full.");

@@ -42,7 +42,7 @@ import java.util.Set;
  * The forecast uses the rate of new TIME_WAIT between the two samples: a pattern that closes {@code
  * r} connections/s keeps about {@code r x 60 s} ports in TIME_WAIT (TCP_TIMEWAIT_LEN).
  */
-public final class EphemeralPortDetector implements Detector, Configurable {
+final class EphemeralPortDetector implements Detector, Configurable {
 
   static final Threshold WARNING =
       new Threshold(

@@ -36,7 +36,7 @@ import java.util.Optional;
  * same reason, as it keeps them. Sockets without tcp_info (the /proc source), or with one too short
  * for {@code bytes_acked}, are skipped: absent is never taken for zero.
  */
-public final class FirstDataLostDetector implements Detector, Configurable {
+final class FirstDataLostDetector implements Detector, Configurable {
 
   static final Threshold MIN_RETRANSMITS =
       new Threshold(

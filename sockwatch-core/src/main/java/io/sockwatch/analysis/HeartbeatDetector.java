@@ -25,7 +25,7 @@ import java.util.Optional;
  * side may be the one that sends. The declared port may be the local one (this node is the server)
  * or the remote one (this node is the client).
  */
-public final class HeartbeatDetector implements Detector, Configurable {
+final class HeartbeatDetector implements Detector, Configurable {
 
   static final Threshold TOLERANCE =
       new Threshold(

@@ -43,7 +43,7 @@ import java.util.Set;
  * node), a connection whose other end keeps it alive is not reported. Sockets without tcp_info (the
  * /proc source) cannot be judged and are skipped.
  */
-public final class IdleConnectionDetector implements Detector, Configurable {
+final class IdleConnectionDetector implements Detector, Configurable {
 
   static final Threshold MIN_IDLE =
       new Threshold(

@@ -33,7 +33,7 @@ import java.util.OptionalLong;
  * skmem} {@code d}, which the kernel increments together with ListenDrops), matched by cookie;
  * node-wide counter growth that no listener accounts for is reported on its own.
  */
-public final class ListenQueueDetector implements Detector, Configurable {
+final class ListenQueueDetector implements Detector, Configurable {
 
   static final Threshold FRACTION =
       new Threshold(

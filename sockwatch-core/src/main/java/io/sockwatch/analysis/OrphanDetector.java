@@ -32,7 +32,7 @@ import java.util.OptionalLong;
  * errors by counting them twice or four times against the limit, which is why the warning starts at
  * half of it.
  */
-public final class OrphanDetector implements Detector, Configurable {
+final class OrphanDetector implements Detector, Configurable {
 
   static final Threshold WARNING =
       new Threshold(

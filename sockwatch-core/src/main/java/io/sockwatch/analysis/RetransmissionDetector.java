@@ -38,7 +38,7 @@ import java.util.Set;
  * its {@code total_retrans} (the kernel keeps one counter), which matters only for connections
  * opened during the interval. Sockets without tcp_info (the /proc source) are skipped.
  */
-public final class RetransmissionDetector implements Detector, Configurable {
+final class RetransmissionDetector implements Detector, Configurable {
 
   static final Threshold MIN_SEGMENTS =
       new Threshold(

@@ -27,7 +27,7 @@ import java.util.Optional;
  * <p>A request socket's retransmit count is {@code idiag_retrans} (the /proc {@code retrnsmt}
  * column), the number of SYN-ACKs sent again.
  */
-public final class SynRecvDetector implements Detector, Configurable {
+final class SynRecvDetector implements Detector, Configurable {
 
   static final Threshold MIN_RETRANSMITS =
       new Threshold(

@@ -31,7 +31,7 @@ import java.util.TreeMap;
  * listener on this node, the fix names its process and says whether its full accept queue is what
  * drops the SYNs.
  */
-public final class SynSentDetector implements Detector, Configurable {
+final class SynSentDetector implements Detector, Configurable {
 
   static final Threshold MIN_RETRANSMITS =
       new Threshold(

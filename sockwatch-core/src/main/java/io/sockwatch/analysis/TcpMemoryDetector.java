@@ -39,7 +39,7 @@ import java.util.OptionalLong;
  * for each of them. The usual culprit is a process that stopped reading: unread data stays charged
  * until it is read or the socket closed, and CLOSE_WAIT sockets nobody reads keep theirs forever.
  */
-public final class TcpMemoryDetector implements Detector, Configurable {
+final class TcpMemoryDetector implements Detector, Configurable {
 
   static final Threshold WARNING =
       new Threshold(

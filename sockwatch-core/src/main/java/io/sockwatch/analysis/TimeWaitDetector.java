@@ -38,7 +38,7 @@ import java.util.Set;
  * <p>TIME_WAIT has no owning process; the churning process is named through its open sockets to the
  * same destination, or the listener's owner for inbound churn.
  */
-public final class TimeWaitDetector implements Detector, Configurable {
+final class TimeWaitDetector implements Detector, Configurable {
 
   static final Threshold PER_DESTINATION =
       new Threshold(

@@ -1,4 +1,4 @@
 package io.sockwatch.history;
 
 /** One stored sample: the second it was taken and its exact value. */
-public record Sample(long epochSecond, double value) {}
+record Sample(long epochSecond, double value) {}

@@ -5,7 +5,7 @@ package io.sockwatch.netns;
  * the namespace's inode in the nsfs file system, the one identity two processes' namespaces can be
  * compared by (and the one {@code lsns} and {@code stat -L} show). Pure, so it can be fuzzed.
  */
-public final class NetnsLinkText {
+final class NetnsLinkText {
 
   /** Returned for text that is not a network namespace link. */
   public static final long NOT_NETNS = -1;

@@ -26,7 +26,7 @@ import java.util.TreeSet;
  * dying after a longer one survived) cannot happen because the contradicting try was cancelled
  * first, and a late result for a cancelled try is ignored.
  */
-public final class IdleSearch {
+final class IdleSearch {
 
   /** What to do after an event. */
   public record Step(List<Double> start, List<Double> cancel) {

@@ -40,7 +40,7 @@ import java.util.Set;
  * <p>The processes are those seen opening connections to the destination ({@link RecentOpeners}),
  * then those holding connections to it now; TIME_WAIT itself has no owner.
  */
-public final class ChurnDetector implements TrendDetector, Configurable {
+final class ChurnDetector implements TrendDetector, Configurable {
 
   static final Threshold RATE =
       new Threshold(

@@ -27,7 +27,7 @@ import java.util.OptionalLong;
  * detectors ({@code orphans}, {@code tcp-memory}) judge how full these are; this one sees the trend
  * hours before, from the robust slope over the leak window, and says when the limit is reached.
  */
-public final class NodeLeakDetector implements TrendDetector, Configurable {
+final class NodeLeakDetector implements TrendDetector, Configurable {
 
   static final Threshold ORPHANS_MIN_RATE =
       new Threshold(

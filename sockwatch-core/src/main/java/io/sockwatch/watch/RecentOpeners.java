@@ -39,7 +39,7 @@ import java.util.function.LongPredicate;
  * forgotten: at most 4096 entries, well under a megabyte. Not thread-safe: the sampler updates it
  * between ticks and trend detectors read it during a tick.
  */
-public final class RecentOpeners {
+final class RecentOpeners {
 
   static final int MAX_DESTINATIONS = 1024;
   static final int OPENERS_PER_DESTINATION = 4;

@@ -30,7 +30,7 @@ import java.util.OptionalDouble;
  * <p>A rise must be sustained and consistent ({@link Rise}): a burst of connections or a pool
  * filling up once does not make a leak, however steep.
  */
-public final class SocketLeakDetector implements TrendDetector, Configurable {
+final class SocketLeakDetector implements TrendDetector, Configurable {
 
   static final Threshold MIN_RATE =
       new Threshold(

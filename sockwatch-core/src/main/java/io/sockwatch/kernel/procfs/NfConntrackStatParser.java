@@ -13,7 +13,7 @@ import java.util.Map;
  * every row, so summing it would multiply it by the number of CPUs. The largest row value is kept
  * instead (rows are printed moments apart, so they can differ by a few).
  */
-public final class NfConntrackStatParser {
+final class NfConntrackStatParser {
 
   /** The section name the counters are kept under. */
   public static final String SECTION = "nf_conntrack";

@@ -14,7 +14,7 @@ import java.util.Map;
  * @param problems one short sentence per thing skipped, e.g. {@code line 3: odd number of fields}
  * @param truncated whether the text ended inside a line (that line was ignored)
  */
-public record ParsedCounters(
+record ParsedCounters(
     Map<String, Map<String, Long>> sections, List<String> problems, boolean truncated) {
 
   public ParsedCounters {

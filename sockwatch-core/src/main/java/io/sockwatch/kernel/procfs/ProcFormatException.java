@@ -5,7 +5,7 @@ package io.sockwatch.kernel.procfs;
  * reason as users see it in an {@link io.sockwatch.model.Unavailable}: {@code truncated: ...} when
  * the text stops early, {@code unrecognised format: ...} otherwise.
  */
-public final class ProcFormatException extends Exception {
+final class ProcFormatException extends Exception {
 
   private ProcFormatException(String reason) {
     super(reason);

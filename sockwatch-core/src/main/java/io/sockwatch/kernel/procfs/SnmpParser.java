@@ -19,7 +19,7 @@ import java.util.Map;
  * more names than values or the reverse, the names and values that do pair up are kept and the
  * mismatch is reported; a name line without its value line is reported and skipped.
  */
-public final class SnmpParser {
+final class SnmpParser {
 
   private SnmpParser() {}
 

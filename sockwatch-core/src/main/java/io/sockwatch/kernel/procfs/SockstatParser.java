@@ -11,7 +11,7 @@ import java.util.Map;
  * kept under the kernel's own names, so fields a newer kernel adds come through untouched. Note
  * that {@code TCP mem} is in pages, not bytes.
  */
-public final class SockstatParser {
+final class SockstatParser {
 
   private SockstatParser() {}
 

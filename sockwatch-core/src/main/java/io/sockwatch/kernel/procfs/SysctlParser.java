@@ -10,7 +10,7 @@ import java.util.List;
  * number, or several separated by tabs ({@code tcp_mem}, {@code ip_local_port_range}), or a comma
  * list of ports and ranges ({@code ip_local_reserved_ports}, empty when nothing is reserved).
  */
-public final class SysctlParser {
+final class SysctlParser {
 
   private static final int MAX_PORT = 65535;
 

@@ -9,7 +9,7 @@ import java.util.List;
  * with one bad message still yields every good socket and the user learns how many were lost. Not
  * thread-safe: one instance belongs to one dump.
  */
-public final class SockDiagProblems {
+final class SockDiagProblems {
 
   private int truncatedMessages;
   private int truncatedAttributes;
