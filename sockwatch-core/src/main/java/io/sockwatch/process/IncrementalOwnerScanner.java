@@ -260,24 +260,8 @@ public final class IncrementalOwnerScanner {
     AtomicInteger next = new AtomicInteger();
     AtomicLong taken = new AtomicLong(kept);
     int workers = full ? Math.clamp(pids.length, 1, walker.threads()) : 1;
-    ScanShard[] shards = new ScanShard[workers];
-    Thread[] helpers = new Thread[workers - 1];
-    Throwable[] failures = new Throwable[workers];
-    for (int w = 1; w < workers; w++) {
-      int index = w;
-      helpers[w - 1] =
-          Thread.ofPlatform()
-              .name("sockwatch-attribution-" + w)
-              .daemon()
-              .start(() -> shards[index] = work(fs, pids, counts, next, taken, r, failures, index));
-    }
-    shards[0] = work(fs, pids, counts, next, taken, r, failures, 0);
-    SocketOwnerScanner.joinUninterruptibly(helpers);
-    for (Throwable t : failures) {
-      if (t != null) {
-        throw new IllegalStateException("attribution worker failed", t);
-      }
-    }
+    ScanShard[] shards =
+        ShardWorkers.run(workers, index -> work(fs, pids, counts, next, taken, r.results));
     for (ScanShard s : shards) {
       r.vanished += s.processesVanished;
       r.failed += s.processesFailed;
@@ -288,23 +272,6 @@ public final class IncrementalOwnerScanner {
     r.notReached = Math.max(0, pids.length - next.get());
     r.truncated = r.notReached > 0;
     return r;
-  }
-
-  private ScanShard work(
-      ProcFs fs,
-      int[] pids,
-      long[] counts,
-      AtomicInteger next,
-      AtomicLong taken,
-      Reads r,
-      Throwable[] failures,
-      int index) {
-    try {
-      return work(fs, pids, counts, next, taken, r.results);
-    } catch (RuntimeException | Error e) {
-      failures[index] = e;
-      return new ScanShard();
-    }
   }
 
   private ScanShard work(

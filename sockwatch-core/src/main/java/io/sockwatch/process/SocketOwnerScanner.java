@@ -41,13 +41,8 @@ public final class SocketOwnerScanner {
   /** The {@link Unavailable#item()} of everything this scanner reports. */
   public static final String ITEM = "process attribution";
 
-  /**
-   * Worker threads per scan: one per core, at most 4. The work is CPU time in the kernel, which
-   * runs in parallel per process, so more threads than cores gain nothing. On the 2-core dev VM at
-   * 1M sockets, 2 threads took 2.7-3.3 s against 4.0 s for 1 when the other core was idle (3.7 s
-   * against 4.0 s when other jobs kept it busy); more than 4 was not measured.
-   */
-  static final int DEFAULT_THREADS = Math.clamp(Runtime.getRuntime().availableProcessors(), 1, 4);
+  /** Worker threads per scan: {@link ShardWorkers#DEFAULT_THREADS}. */
+  static final int DEFAULT_THREADS = ShardWorkers.DEFAULT_THREADS;
 
   /** Which descriptor walker to use; tests and the benchmark force one. */
   enum Walker {
@@ -129,43 +124,11 @@ public final class SocketOwnerScanner {
     AtomicInteger next = new AtomicInteger();
     AtomicLong taken = new AtomicLong();
     int workers = Math.clamp(pids.length, 1, threads);
-    ScanShard[] shards = new ScanShard[workers];
-    Thread[] helpers = new Thread[workers - 1];
-    Throwable[] failures = new Throwable[workers];
-    for (int w = 1; w < workers; w++) {
-      int index = w;
-      helpers[w - 1] =
-          Thread.ofPlatform()
-              .name("sockwatch-attribution-" + w)
-              .daemon()
-              .start(
-                  () ->
-                      shards[index] = runCatching(fs, procDir, pids, next, taken, failures, index));
-    }
-    shards[0] = runCatching(fs, procDir, pids, next, taken, failures, 0);
-    joinUninterruptibly(helpers);
-    for (Throwable t : failures) {
-      if (t != null) {
-        throw new IllegalStateException("attribution worker failed", t);
-      }
-    }
+    ScanShard[] shards =
+        ShardWorkers.run(
+            workers,
+            index -> work(fs.newReader(), new ProcessInfoReader(procDir), pids, next, taken));
     return merge(shards, pids.length);
-  }
-
-  private ScanShard runCatching(
-      ProcFs fs,
-      Path procDir,
-      int[] pids,
-      AtomicInteger next,
-      AtomicLong taken,
-      Throwable[] failures,
-      int index) {
-    try {
-      return work(fs.newReader(), new ProcessInfoReader(procDir), pids, next, taken);
-    } catch (RuntimeException | Error e) {
-      failures[index] = e;
-      return new ScanShard();
-    }
   }
 
   /** One worker: takes pids until none are left or the descriptor cap is reached. */
@@ -280,22 +243,5 @@ public final class SocketOwnerScanner {
       case AccessDeniedException x -> "permission denied";
       default -> e.getMessage();
     };
-  }
-
-  static void joinUninterruptibly(Thread[] threads) {
-    boolean interrupted = false;
-    for (Thread t : threads) {
-      while (true) {
-        try {
-          t.join();
-          break;
-        } catch (InterruptedException e) {
-          interrupted = true;
-        }
-      }
-    }
-    if (interrupted) {
-      Thread.currentThread().interrupt();
-    }
   }
 }
