@@ -110,7 +110,7 @@ final class NetnsBenchmark {
             t.min() * 1e3,
             t.max() * 1e3);
       }
-      new NodeScanComparison(rounds, launcher).run(executor, expected);
+      new NodeScanComparison(rounds, launcher).run(expected);
     } finally {
       if (holders != null) {
         holders.close();
