@@ -5,7 +5,8 @@
 #      ephemeral ports of a deliberately narrow ip_local_port_range running out),
 #   2. an AMQP-style connection left idle without keepalive behind an assumed 20 s middlebox timeout,
 #   3. a server that never closes what its clients closed (CLOSE_WAIT with unread data).
-# Then runs `sockwatch doctor --netns self` inside the namespace (that namespace alone). Needs root; cleans up on exit, even on failure.
+# Then runs `sockwatch doctor --netns self` inside the namespace (that namespace alone), with any
+# extra arguments given (e.g. `-o json`). Needs root; cleans up on exit, even on failure.
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 . "$here/scripts/env.sh"
@@ -32,7 +33,7 @@ scenario_run "$ns" leak-clients 127.0.0.1:9000 200 65536 >/dev/null
 scenario_start "$ns" herd 127.0.0.1:8080 100 40 4
 echo "# scenario running; letting TIME_WAIT build up and the AMQP connection idle for 16 s" >&2
 sleep 16
-echo "\$ sockwatch doctor --netns self --middlebox-idle 20s --set idle-connections.min-idle=10s --set close-wait.min-age=10s"
+echo "\$ sockwatch doctor --netns self --middlebox-idle 20s --set idle-connections.min-idle=10s --set close-wait.min-age=10s $*"
 set +e
-ip netns exec "$ns" ./sockwatch doctor --netns self --middlebox-idle 20s --set idle-connections.min-idle=10s --set close-wait.min-age=10s
+ip netns exec "$ns" ./sockwatch doctor --netns self --middlebox-idle 20s --set idle-connections.min-idle=10s --set close-wait.min-age=10s "$@"
 echo "(exit code $?)"
