@@ -21,7 +21,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
+import java.util.OptionalLong;
 import java.util.Set;
 import java.util.TreeMap;
 
@@ -134,10 +134,10 @@ final class CloseWaitDetector implements Detector, Configurable {
       if (g.old == 0 || g.old < input.config().value(WARNING_COUNT)) {
         continue;
       }
-      OptionalDouble growth =
+      OptionalLong growth =
           input.before().isPresent()
-              ? OptionalDouble.of(g.total - earlierCounts.getOrDefault(e.getKey(), 0))
-              : OptionalDouble.empty();
+              ? OptionalLong.of(g.total - earlierCounts.getOrDefault(e.getKey(), 0))
+              : OptionalLong.empty();
       out.add(finding(g, growth, input, lowerBoundMillis));
     }
     return out;
@@ -169,8 +169,8 @@ final class CloseWaitDetector implements Detector, Configurable {
   }
 
   private Finding finding(
-      Group g, OptionalDouble growth, DoctorInput input, double lowerBoundMillis) {
-    boolean growing = growth.isPresent() && growth.getAsDouble() > 0;
+      Group g, OptionalLong growth, DoctorInput input, double lowerBoundMillis) {
+    boolean growing = growth.isPresent() && growth.getAsLong() > 0;
     Severity severity =
         g.old >= input.config().value(CRITICAL_COUNT) || growing
             ? Severity.CRITICAL
@@ -236,19 +236,14 @@ final class CloseWaitDetector implements Detector, Configurable {
       evidence.add(Evidence.of(Keys.OPEN_FILES, "open file descriptors", used, ""));
       evidence.add(
           Evidence.of(Keys.OPEN_FILES_LIMIT, "RLIMIT_NOFILE (soft)", g.process.maxOpenFiles(), ""));
-      OptionalDouble toLimit = OptionalDouble.empty();
-      if (growing && input.intervalSeconds() > 0) {
-        double rate = growth.getAsDouble() / input.intervalSeconds();
-        toLimit = OptionalDouble.of(Math.max(0, g.process.maxOpenFiles() - used) / rate);
-      }
       headroom =
           Optional.of(
-              new Headroom(
+              Headroom.growing(
                   "file descriptors of " + who,
                   used,
                   g.process.maxOpenFiles(),
                   "descriptors",
-                  toLimit));
+                  input.perSecond(growth).orElse(Double.NaN)));
     }
     String peerText =
         peers.isEmpty()

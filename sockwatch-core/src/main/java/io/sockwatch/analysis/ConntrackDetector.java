@@ -71,16 +71,7 @@ final class ConntrackDetector implements Detector, Configurable {
       return List.of();
     }
     Severity severity = level.get();
-    OptionalDouble toLimit = OptionalDouble.empty();
-    if (input.before().isPresent() && input.intervalSeconds() > 0) {
-      var b = input.before().get().node().map(n -> n.tunables().conntrackCount());
-      if (b.isPresent() && b.get().isPresent()) {
-        double rate = (count - b.get().getAsLong()) / input.intervalSeconds();
-        if (rate > 0) {
-          toLimit = OptionalDouble.of((max - count) / rate);
-        }
-      }
-    }
+    OptionalDouble rate = input.perSecond(input.nodeDelta(n -> n.tunables().conntrackCount()));
     return List.of(
         new Finding(
             id(),
@@ -92,7 +83,9 @@ final class ConntrackDetector implements Detector, Configurable {
             List.of(
                 Evidence.of(Keys.NF_CONNTRACK_COUNT, "nf_conntrack_count", count, "entries"),
                 Evidence.of(Keys.NF_CONNTRACK_MAX, "nf_conntrack_max", max, "entries")),
-            Optional.of(new Headroom("conntrack entries", count, max, "entries", toLimit)),
+            Optional.of(
+                Headroom.growing(
+                    "conntrack entries", count, max, "entries", rate.orElse(Double.NaN))),
             "Raise net.netfilter.nf_conntrack_max (each entry costs ~300 bytes), shorten"
                 + " nf_conntrack_tcp_timeout_time_wait / _established, or exempt high-churn"
                 + " traffic from tracking (nftables 'notrack')."));

@@ -9,8 +9,10 @@ import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
+import java.util.function.Function;
 
 /**
  * What detectors see: the current snapshot (with tcp_info, node counters and attribution) and,
@@ -66,15 +68,40 @@ public final class DoctorInput {
    * one sample or when either sample lacks it.
    */
   public OptionalLong counterDelta(String section, String counter) {
+    return nodeDelta(n -> lookup(n, section, counter));
+  }
+
+  /**
+   * Change of a {@code /proc/net/sockstat} field between the samples, e.g. {@code
+   * sockstatDelta("TCP", "orphan")}; empty with one sample or when either sample lacks it.
+   */
+  public OptionalLong sockstatDelta(String protocol, String field) {
+    return nodeDelta(n -> n.sockstat(protocol, field));
+  }
+
+  /**
+   * Change of one figure of the node counters between the samples (a counter, or a gauge such as
+   * {@code nf_conntrack_count}); empty with one sample or when either sample lacks it.
+   */
+  public OptionalLong nodeDelta(Function<NodeStats, OptionalLong> figure) {
     if (before.isEmpty() || before.get().node().isEmpty()) {
       return OptionalLong.empty();
     }
-    NodeStats b = before.get().node().get();
-    OptionalLong now = lookup(node(), section, counter);
-    OptionalLong then = lookup(b, section, counter);
+    OptionalLong now = figure.apply(node());
+    OptionalLong then = figure.apply(before.get().node().get());
     return now.isPresent() && then.isPresent()
         ? OptionalLong.of(now.getAsLong() - then.getAsLong())
         : OptionalLong.empty();
+  }
+
+  /**
+   * A change between the samples per second of the interval; empty without the change or without a
+   * positive interval.
+   */
+  public OptionalDouble perSecond(OptionalLong delta) {
+    return delta.isPresent() && intervalSeconds > 0
+        ? OptionalDouble.of(delta.getAsLong() / intervalSeconds)
+        : OptionalDouble.empty();
   }
 
   private static OptionalLong lookup(NodeStats n, String section, String counter) {

@@ -228,10 +228,8 @@ final class EphemeralPortDetector implements Detector, Configurable {
     }
 
     String destination = PortSpace.endpoint(remote, g.key.port);
-    OptionalDouble toLimit = OptionalDouble.empty();
-    if (runsOut) {
-      toLimit = OptionalDouble.of(Math.max(0, b.capacity() - blocking) / rate.getAsDouble());
-    }
+    // Blocking use grows at the new-TIME_WAIT rate only while that rate runs the ports out.
+    double growth = rate.isEmpty() ? Double.NaN : runsOut ? rate.getAsDouble() : 0;
     List<Evidence> evidence = new ArrayList<>();
     evidence.add(
         Evidence.of(Keys.PORTS_IN_USE, "local ports in use, TIME_WAIT included", g.used, "ports"));
@@ -279,12 +277,12 @@ final class EphemeralPortDetector implements Detector, Configurable {
         new Subject(PortSpace.names(g.owners), destination, local.toString(), ""),
         evidence,
         Optional.of(
-            new Headroom(
+            Headroom.growing(
                 "local ports from " + local + " to " + destination,
                 blocking,
                 b.capacity(),
                 "ports",
-                toLimit)),
+                growth)),
         remediation(b, destination, remote, loopback, reuses, g.timeWait, active));
   }
 

@@ -21,7 +21,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.Set;
 
@@ -250,13 +249,10 @@ final class IdleConnectionDetector implements Detector, Configurable {
         title,
         Connections.subject(key, g.peers),
         evidence,
+        // Idle time grows by one second per second until traffic resets it.
         Optional.of(
-            new Headroom(
-                "idle time before a middlebox drops the connection",
-                longest,
-                middlebox,
-                "s",
-                OptionalDouble.of(Math.max(0, middlebox - longest)))),
+            Headroom.growing(
+                "idle time before a middlebox drops the connection", longest, middlebox, "s", 1)),
         remediation(key, g, middlebox, keepaliveTime));
   }
 

@@ -190,22 +190,19 @@ final class ListenQueueDetector implements Detector, Configurable {
                 Evidence.of(Keys.LISTEN_OVERFLOWS, "TcpExt ListenOverflows growth", v, "")));
     drops.ifPresent(
         v -> evidence.add(Evidence.of(Keys.LISTEN_DROPS, "TcpExt ListenDrops growth", v, "")));
-    OptionalDouble toLimit = OptionalDouble.empty();
-    if (then != null && backlogKnown && input.intervalSeconds() > 0) {
-      double rate = (s.receiveQueue() - then.receiveQueue()) / input.intervalSeconds();
-      if (rate > 0) {
-        toLimit = OptionalDouble.of(Math.max(0, (s.sendQueue() - s.receiveQueue()) / rate));
-      }
-    }
+    OptionalDouble rate =
+        then == null
+            ? OptionalDouble.empty()
+            : input.perSecond(OptionalLong.of(s.receiveQueue() - then.receiveQueue()));
     Optional<Headroom> headroom =
         backlogKnown
             ? Optional.of(
-                new Headroom(
+                Headroom.growing(
                     "accept queue of " + local,
                     s.receiveQueue(),
                     s.sendQueue(),
                     "connections",
-                    toLimit))
+                    rate.orElse(Double.NaN)))
             : Optional.empty();
     return new Finding(
         id(),

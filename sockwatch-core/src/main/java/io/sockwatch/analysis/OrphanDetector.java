@@ -20,7 +20,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
@@ -101,7 +100,7 @@ final class OrphanDetector implements Detector, Configurable {
     evidence.add(
         Evidence.of(Keys.ORPHAN_SOCKETS, "orphaned sockets, node-wide", orphans, "sockets"));
     evidence.add(Evidence.of(Keys.TCP_MAX_ORPHANS, "tcp_max_orphans", max, "sockets"));
-    OptionalDouble growth = growth(input);
+    OptionalLong growth = input.sockstatDelta("TCP", "orphan");
     growth.ifPresent(
         g ->
             evidence.add(
@@ -155,12 +154,6 @@ final class OrphanDetector implements Detector, Configurable {
               .withMember(p.peer()));
     }
 
-    OptionalDouble toLimit = OptionalDouble.empty();
-    if (growth.isPresent() && growth.getAsDouble() > 0) {
-      toLimit =
-          OptionalDouble.of(
-              Math.max(0, max - orphans) / (growth.getAsDouble() / input.intervalSeconds()));
-    }
     String peer = top.isEmpty() ? "" : top.getFirst().peer();
     return List.of(
         new Finding(
@@ -176,21 +169,13 @@ final class OrphanDetector implements Detector, Configurable {
             new Subject(List.of(), peer, peers.topLocal(), "node"),
             evidence,
             Optional.of(
-                new Headroom("orphaned sockets, node-wide", orphans, max, "sockets", toLimit)),
+                Headroom.growing(
+                    "orphaned sockets, node-wide",
+                    orphans,
+                    max,
+                    "sockets",
+                    input.perSecond(growth).orElse(Double.NaN))),
             remediation(peer)));
-  }
-
-  private static OptionalDouble growth(DoctorInput input) {
-    if (input.before().isEmpty() || input.intervalSeconds() <= 0) {
-      return OptionalDouble.empty();
-    }
-    Optional<NodeStats> b = input.before().get().node();
-    if (b.isEmpty() || b.get().sockstat("TCP", "orphan").isEmpty()) {
-      return OptionalDouble.empty();
-    }
-    return OptionalDouble.of(
-        input.node().sockstat("TCP", "orphan").getAsLong()
-            - b.get().sockstat("TCP", "orphan").getAsLong());
   }
 
   private static String remediation(String peer) {

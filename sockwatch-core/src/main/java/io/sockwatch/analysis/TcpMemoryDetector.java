@@ -23,7 +23,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
@@ -154,7 +153,7 @@ final class TcpMemoryDetector implements Detector, Configurable {
     evidence.add(
         Evidence.of(Keys.TCP_MEM_PRESSURE_PAGES, "tcp_mem pressure", l.pressurePages(), "pages"));
     evidence.add(Evidence.of(Keys.TCP_MEM_MAX_PAGES, "tcp_mem max", l.maxPages(), "pages"));
-    OptionalDouble growth = growthPages(input);
+    OptionalLong growth = input.sockstatDelta("TCP", "mem");
     growth.ifPresent(
         g ->
             evidence.add(
@@ -195,11 +194,6 @@ final class TcpMemoryDetector implements Detector, Configurable {
       evidence.add(c.evidence(Keys.PROCESS_UNREAD_BYTES, "unread bytes", c.unreadBytes, "bytes"));
     }
 
-    OptionalDouble toLimit = OptionalDouble.empty();
-    if (growth.isPresent() && growth.getAsDouble() > 0) {
-      double rate = growth.getAsDouble() / input.intervalSeconds();
-      toLimit = OptionalDouble.of(Math.max(0, l.maxPages() - mem) / rate);
-    }
     List<String> processes = new ArrayList<>();
     for (Consumer c : top) {
       if (c.process != null) {
@@ -214,21 +208,14 @@ final class TcpMemoryDetector implements Detector, Configurable {
             title,
             new Subject(processes, "", "", "node (tcp_mem is shared by all network namespaces)"),
             evidence,
-            Optional.of(new Headroom("TCP memory, node-wide", mem, l.maxPages(), "pages", toLimit)),
+            Optional.of(
+                Headroom.growing(
+                    "TCP memory, node-wide",
+                    mem,
+                    l.maxPages(),
+                    "pages",
+                    input.perSecond(growth).orElse(Double.NaN))),
             remediation(top)));
-  }
-
-  private static OptionalDouble growthPages(DoctorInput input) {
-    if (input.before().isEmpty() || input.intervalSeconds() <= 0) {
-      return OptionalDouble.empty();
-    }
-    Optional<NodeStats> b = input.before().get().node();
-    if (b.isEmpty() || b.get().sockstat("TCP", "mem").isEmpty()) {
-      return OptionalDouble.empty();
-    }
-    return OptionalDouble.of(
-        input.node().sockstat("TCP", "mem").getAsLong()
-            - b.get().sockstat("TCP", "mem").getAsLong());
   }
 
   private static String remediation(List<Consumer> top) {

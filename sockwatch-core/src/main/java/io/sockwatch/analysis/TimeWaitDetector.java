@@ -321,7 +321,7 @@ final class TimeWaitDetector implements Detector, Configurable {
                         "TIME_WAIT reused by tcp_tw_reuse (TWRecycled)",
                         v,
                         "")));
-    OptionalDouble growth = twGrowth(input);
+    OptionalDouble growth = input.perSecond(input.sockstatDelta("TCP", "tw"));
     growth.ifPresent(
         v ->
             evidence.add(
@@ -332,15 +332,14 @@ final class TimeWaitDetector implements Detector, Configurable {
                     "/s")));
     Optional<Headroom> headroom = Optional.empty();
     if (fill >= 0) {
-      OptionalDouble toLimit =
-          growth.isPresent() && growth.getAsDouble() > 0
-              ? OptionalDouble.of(
-                  Math.max(0, max.getAsLong() - tw.getAsLong()) / growth.getAsDouble())
-              : OptionalDouble.empty();
       headroom =
           Optional.of(
-              new Headroom(
-                  "TIME_WAIT buckets", tw.getAsLong(), max.getAsLong(), "sockets", toLimit));
+              Headroom.growing(
+                  "TIME_WAIT buckets",
+                  tw.getAsLong(),
+                  max.getAsLong(),
+                  "sockets",
+                  growth.orElse(Double.NaN)));
     }
     String title =
         overflowed
@@ -370,20 +369,6 @@ final class TimeWaitDetector implements Detector, Configurable {
             + " without TIME_WAIT, so delayed segments of an old connection can corrupt a new one"
             + " on the same ports. Raising net.ipv4.tcp_max_tw_buckets costs ~250 bytes per"
             + " socket; TIME_WAIT's 60 s cannot be shortened (tcp_fin_timeout is FIN_WAIT2's).");
-  }
-
-  /** Growth of sockstat's TIME_WAIT count between the samples, per second. */
-  private static OptionalDouble twGrowth(DoctorInput input) {
-    if (input.before().isEmpty() || input.intervalSeconds() <= 0) {
-      return OptionalDouble.empty();
-    }
-    Optional<NodeStats> before = input.before().get().node();
-    OptionalLong then =
-        before.isPresent() ? before.get().sockstat("TCP", "tw") : OptionalLong.empty();
-    OptionalLong now = input.node().sockstat("TCP", "tw");
-    return then.isPresent() && now.isPresent()
-        ? OptionalDouble.of((now.getAsLong() - then.getAsLong()) / input.intervalSeconds())
-        : OptionalDouble.empty();
   }
 
   private static String rate(double perSecond) {

@@ -4,9 +4,10 @@ import java.util.Arrays;
 import java.util.SplittableRandom;
 
 /**
- * Robust trend estimation for leak detection and time-to-limit. Theil–Sen (the median of all
- * pairwise slopes) ignores up to ~29% outliers, so a single burst of connections does not look like
- * a leak, where least squares would follow it.
+ * Robust trend estimation for leak detection (the time to a limit at that trend is {@link
+ * io.sockwatch.model.finding.Headroom#secondsToLimit}). Theil–Sen (the median of all pairwise
+ * slopes) ignores up to ~29% outliers, so a single burst of connections does not look like a leak,
+ * where least squares would follow it.
  */
 public final class Trend {
 
@@ -62,21 +63,6 @@ public final class Trend {
       }
     }
     return new Slope(median(slopes, k), m);
-  }
-
-  /**
-   * Seconds until a value at current, growing by slope per second, reaches the upper bound limit
-   * (ports, sockets, memory pages): 0 when it already has, +Infinity when it is not growing or any
-   * input is not finite.
-   */
-  public static double timeToLimit(double slopePerSecond, double current, double limit) {
-    if (!Double.isFinite(slopePerSecond) || !Double.isFinite(current) || !Double.isFinite(limit)) {
-      return Double.POSITIVE_INFINITY;
-    }
-    if (current >= limit) {
-      return 0;
-    }
-    return slopePerSecond > 0 ? (limit - current) / slopePerSecond : Double.POSITIVE_INFINITY;
   }
 
   private static double median(double[] a, int n) {

@@ -221,13 +221,17 @@ final class ChurnDetector implements TrendDetector, Configurable {
               needed,
               ""));
       e.add(Evidence.of(Keys.IP_LOCAL_PORT_RANGE_PORTS, "local port range", size, "ports"));
-      OptionalDouble toLimit =
-          exhausting ? OptionalDouble.of(Math.max(0, size - used) / rate) : OptionalDouble.empty();
-      toLimit.ifPresent(
-          t -> e.add(Evidence.of(Keys.SECONDS_TO_LIMIT, "time to run out of local ports", t, "s")));
-      headroom =
-          Optional.of(
-              new Headroom("local ports to " + d.destination(), used, size, "ports", toLimit));
+      // The ports in use grow at the connection rate only while the need exceeds the range.
+      Headroom h =
+          Headroom.growing(
+              "local ports to " + d.destination(), used, size, "ports", exhausting ? rate : 0);
+      h.secondsToLimit()
+          .ifPresent(
+              t ->
+                  e.add(
+                      Evidence.of(
+                          Keys.SECONDS_TO_LIMIT, "time to run out of local ports", t, "s")));
+      headroom = Optional.of(h);
     }
     return new Finding(
         id(),

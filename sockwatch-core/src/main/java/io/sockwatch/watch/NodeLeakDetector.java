@@ -2,7 +2,6 @@ package io.sockwatch.watch;
 
 import io.sockwatch.analysis.Configurable;
 import io.sockwatch.analysis.HumanDuration;
-import io.sockwatch.history.Trend;
 import io.sockwatch.model.TcpMemLimits;
 import io.sockwatch.model.finding.DoctorConfig;
 import io.sockwatch.model.finding.Evidence;
@@ -162,12 +161,12 @@ final class NodeLeakDetector implements TrendDetector, Configurable {
     OptionalDouble toLimit = OptionalDouble.empty();
     if (g.limit().isPresent()) {
       long limit = g.limit().getAsLong();
-      double t = Trend.timeToLimit(r.slopePerSecond(), r.current(), limit);
-      toLimit = Double.isFinite(t) ? OptionalDouble.of(t) : OptionalDouble.empty();
+      Headroom h = Headroom.growing(g.what(), r.current(), limit, g.unit(), r.slopePerSecond());
+      toLimit = h.secondsToLimit();
       e.add(Evidence.of(Keys.LIMIT, g.limitName(), limit, g.unit()));
       toLimit.ifPresent(
           v -> e.add(Evidence.of(Keys.SECONDS_TO_LIMIT, "time to " + g.limitName(), v, "s")));
-      headroom = Optional.of(new Headroom(g.what(), r.current(), limit, g.unit(), toLimit));
+      headroom = Optional.of(h);
     }
     boolean critical =
         toLimit.isPresent() && toLimit.getAsDouble() <= in.config().doctor().value(CRITICAL_TIME);

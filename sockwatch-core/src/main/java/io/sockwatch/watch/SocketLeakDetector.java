@@ -2,7 +2,6 @@ package io.sockwatch.watch;
 
 import io.sockwatch.analysis.Configurable;
 import io.sockwatch.analysis.HumanDuration;
-import io.sockwatch.history.Trend;
 import io.sockwatch.model.ProcessInfo;
 import io.sockwatch.model.finding.DoctorConfig;
 import io.sockwatch.model.finding.Evidence;
@@ -177,22 +176,21 @@ final class SocketLeakDetector implements TrendDetector, Configurable {
     Optional<Headroom> headroom = Optional.empty();
     OptionalDouble toLimit = OptionalDouble.empty();
     if (p.openFiles() != ProcessInfo.ABSENT && p.maxOpenFiles() != ProcessInfo.ABSENT) {
-      double t = Trend.timeToLimit(sockets.slopePerSecond(), p.openFiles(), p.maxOpenFiles());
-      toLimit = Double.isFinite(t) ? OptionalDouble.of(t) : OptionalDouble.empty();
+      Headroom h =
+          Headroom.growing(
+              "open files of " + p.label(),
+              p.openFiles(),
+              p.maxOpenFiles(),
+              "descriptors",
+              sockets.slopePerSecond());
+      toLimit = h.secondsToLimit();
       e.add(Evidence.of(Keys.OPEN_FILES, "open files", p.openFiles(), ""));
       e.add(
           Evidence.of(
               Keys.OPEN_FILES_LIMIT, "open-files limit (RLIMIT_NOFILE)", p.maxOpenFiles(), ""));
       toLimit.ifPresent(
           v -> e.add(Evidence.of(Keys.SECONDS_TO_LIMIT, "time to the open-files limit", v, "s")));
-      headroom =
-          Optional.of(
-              new Headroom(
-                  "open files of " + p.label(),
-                  p.openFiles(),
-                  p.maxOpenFiles(),
-                  "descriptors",
-                  toLimit));
+      headroom = Optional.of(h);
     }
     boolean critical = toLimit.isPresent() && toLimit.getAsDouble() <= c.value(CRITICAL_TIME);
     return new Finding(

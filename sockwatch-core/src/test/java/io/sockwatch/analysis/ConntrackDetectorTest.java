@@ -68,6 +68,19 @@ class ConntrackDetectorTest {
   }
 
   @Test
+  void aFullTableIsAtItsLimitGrowingOrNot() {
+    Snapshot full = snapshot(OptionalLong.of(1000), OptionalLong.of(1000));
+    Snapshot over = snapshot(OptionalLong.of(1100), OptionalLong.of(1000));
+    assertThat(detect(full, full, DoctorConfig.DEFAULTS).getFirst().headroom().orElseThrow())
+        .satisfies(h -> assertThat(h.secondsToLimit()).as("not growing").hasValue(0.0));
+    // Over the limit (nf_conntrack_max lowered below the count) and growing: 0, not negative.
+    assertThat(detect(full, over, DoctorConfig.DEFAULTS).getFirst().headroom().orElseThrow())
+        .satisfies(h -> assertThat(h.secondsToLimit()).hasValue(0.0));
+    assertThat(detect(null, full, DoctorConfig.DEFAULTS).getFirst().headroom().orElseThrow())
+        .satisfies(h -> assertThat(h.secondsToLimit()).as("one sample").isEmpty());
+  }
+
+  @Test
   void thresholdsAreConfigurable() {
     var config = new DoctorConfig(Map.of("conntrack.warning", 0.5), 3600, Map.of());
     assertThat(detect(null, snapshot(OptionalLong.of(600), OptionalLong.of(1000)), config))

@@ -68,6 +68,8 @@ class ListenQueueDetectorTest {
     assertThat(evidence(finding, "listen_drops")).isEqualTo(6);
     assertThat(finding.headroom().get().used()).isEqualTo(5);
     assertThat(finding.headroom().get().limit()).isEqualTo(4);
+    // Over the backlog and not growing: the limit is reached, not "never".
+    assertThat(finding.headroom().get().secondsToLimit()).hasValue(0.0);
     assertThat(finding.remediation()).contains("app(21)", "accept()", "somaxconn", "backlog");
   }
 
@@ -124,5 +126,6 @@ class ListenQueueDetectorTest {
     assertThat(hasEvidence(f, "drops_in_interval")).isFalse();
     assertThat(hasEvidence(f, "listen_overflows")).isFalse();
     assertThat(evidence(f, "drops_since_open")).isEqualTo(9);
+    assertThat(f.headroom().orElseThrow().secondsToLimit()).as("no rate from one sample").isEmpty();
   }
 }

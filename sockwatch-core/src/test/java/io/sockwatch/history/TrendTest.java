@@ -78,15 +78,6 @@ class TrendTest {
   }
 
   @Test
-  void timeToLimit() {
-    assertThat(Trend.timeToLimit(2, 100, 1100)).isEqualTo(500);
-    assertThat(Trend.timeToLimit(2, 1100, 1100)).isZero();
-    assertThat(Trend.timeToLimit(0, 100, 1100)).isInfinite();
-    assertThat(Trend.timeToLimit(-1, 100, 1100)).isInfinite();
-    assertThat(Trend.timeToLimit(Double.NaN, 100, 1100)).isInfinite();
-  }
-
-  @Test
   void historySlopeUsesTheStoredSeries() {
     History history = new History(HistoryConfig.DEFAULTS);
     SeriesKey key = SeriesKey.of("sockwatch_sockets", "state", "CLOSE_WAIT");
