@@ -7,6 +7,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -108,6 +109,7 @@ class PlanCommandTest {
         .isCloseTo(60.01 / 100, within(1e-12));
   }
 
+  @Tag("live")
   @Test
   void liveNodeRangeIsThisNodesSysctl() throws Exception {
     // Ground truth from sysctl(8): Files.readString on this /proc/sys file returns only "3" on

@@ -17,6 +17,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -53,6 +54,7 @@ class EchoServerTest {
             });
   }
 
+  @Tag("live")
   @Test
   void echoesEachLineBackWithoutItsLineEnd() throws Exception {
     start(4);
@@ -67,6 +69,7 @@ class EchoServerTest {
     assertThat(server.refused()).isZero();
   }
 
+  @Tag("live")
   @Test
   void aLineTooLongClosesOnlyThatConnection() throws Exception {
     start(4);
@@ -85,6 +88,7 @@ class EchoServerTest {
     assertThat(server.accepted()).isEqualTo(3);
   }
 
+  @Tag("live")
   @Test
   void connectionsBeyondTheLimitAreClosedAndCountedUntilASlotFrees() throws Exception {
     start(2);
@@ -124,6 +128,7 @@ class EchoServerTest {
     }
   }
 
+  @Tag("live")
   @Test
   void closeMakesServeReturn() throws Exception {
     start(2);
