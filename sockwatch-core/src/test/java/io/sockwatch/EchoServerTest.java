@@ -18,6 +18,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -54,6 +55,7 @@ class EchoServerTest {
             });
   }
 
+  @Tag("live")
   @Test
   void echoesEachLineBackWithoutItsLineEnd() throws Exception {
     start(4);
@@ -68,6 +70,7 @@ class EchoServerTest {
     assertThat(server.refused()).isZero();
   }
 
+  @Tag("live")
   @Test
   void aLineTooLongClosesOnlyThatConnection() throws Exception {
     start(4);
@@ -86,6 +89,7 @@ class EchoServerTest {
     assertThat(server.accepted()).isEqualTo(3);
   }
 
+  @Tag("live")
   @Test
   void connectionsBeyondTheLimitAreClosedAndCountedUntilASlotFrees() throws Exception {
     start(2);
@@ -125,6 +129,7 @@ class EchoServerTest {
     }
   }
 
+  @Tag("live")
   @Test
   void closeMakesServeReturn() throws Exception {
     start(2);

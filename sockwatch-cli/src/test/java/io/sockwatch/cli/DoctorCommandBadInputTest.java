@@ -6,6 +6,7 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -32,17 +33,23 @@ class DoctorCommandBadInputTest {
           {"doctor", "--netns", "a/b"},
           {"doctor", "--netns", "pid:0"},
           {"doctor", "--netns", "0"},
-          {"doctor", "--netns", "no-such-namespace-here"},
           {"doctor", "--netns", "99999999999999999999"},
           {"plan", "--nodes", "5", "--netns", "all"},
+        }) {
+      assertOneLineError(args);
+    }
+  }
+
+  /** A namespace name is looked up in this host's live inventory (every process's /proc). */
+  @Tag("live")
+  @Test
+  void anUnknownNamespaceIsAOneLineError() {
+    for (String[] args :
+        new String[][] {
+          {"doctor", "--netns", "no-such-namespace-here"},
           {"plan", "--nodes", "5", "--netns", "no-such-namespace-here"},
         }) {
-      CliRun run = CliRun.of(args);
-      String what = String.join(" ", args);
-      assertThat(run.exitCode()).as(what).isEqualTo(2);
-      assertThat(run.err()).as(what).startsWith("sockwatch: ").doesNotContain("Exception");
-      assertThat(run.err().lines().count()).as(what).isEqualTo(2); // the error and "Try ... --help"
-      assertThat(run.out()).as(what).isEmpty();
+      assertOneLineError(args);
     }
   }
 
@@ -81,6 +88,15 @@ class DoctorCommandBadInputTest {
     // The defaults form one column however long a threshold's name is.
     assertThat(run.out().lines().map(DoctorCommandBadInputTest::defaultColumnEnd).distinct())
         .hasSize(1);
+  }
+
+  private static void assertOneLineError(String... args) {
+    CliRun run = CliRun.of(args);
+    String what = String.join(" ", args);
+    assertThat(run.exitCode()).as(what).isEqualTo(2);
+    assertThat(run.err()).as(what).startsWith("sockwatch: ").doesNotContain("Exception");
+    assertThat(run.err().lines().count()).as(what).isEqualTo(2); // the error and "Try ... --help"
+    assertThat(run.out()).as(what).isEmpty();
   }
 
   private static int defaultColumnEnd(String line) {

@@ -8,7 +8,7 @@ import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
-import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -16,18 +16,15 @@ import org.junit.jupiter.api.Test;
  * percentages and keepalive times it cannot honour) with exit 2, one {@code sockwatch:} line and
  * the {@code Try} line, before it opens a single connection.
  *
- * <p>Every valid-looking argument points at a loopback port nobody listens on, so an argument
- * wrongly accepted ends at once with exit 3 (refused) instead of probing, and the test fails on the
- * exit code rather than hanging.
+ * <p>Every valid-looking argument points at a loopback port nobody listens on (tcpmux, port 1), so
+ * an argument wrongly accepted ends at once with exit 3 (refused) instead of probing, and the test
+ * fails on the exit code rather than hanging. Only the test that is meant to get as far as
+ * connecting finds a port that is certainly closed, by opening a socket, and is therefore live.
  */
 class ProbeIdleCommandBadInputTest {
 
-  private static String closed;
-
-  @BeforeAll
-  static void findClosedPort() throws IOException {
-    closed = "127.0.0.1:" + ClosedPort.loopback();
-  }
+  /** Never connected to while the parser does its job: every use expects a usage error. */
+  private static final String CLOSED = "127.0.0.1:1";
 
   @Test
   void badTargetsAreOneLineUsageErrors() {
@@ -39,7 +36,6 @@ class ProbeIdleCommandBadInputTest {
             "127.0.0.1:70000",
             "127.0.0.1:-1",
             "127.0.0.1:http",
-            "nosuch.invalid:7007",
             "0.0.0.0:7",
             "[::]:7",
             "::1:7007",
@@ -62,14 +58,20 @@ class ProbeIdleCommandBadInputTest {
     assertThat(usageError("--target", "127.0.0.1:0").err()).contains("port 0 is out of range");
     assertThat(usageError("--target", "127.0.0.1:http").err())
         .startsWith("sockwatch: --target: 'http' is not a port number");
-    assertThat(usageError("--target", "nosuch.invalid:7").err())
-        .startsWith("sockwatch: --target: cannot resolve host 'nosuch.invalid'");
     assertThat(usageError("--target", "0.0.0.0:7").err())
         .startsWith("sockwatch: --target: 0.0.0.0:7 is not a host to connect to");
     assertThat(usageError("--target", "::1:7007").err()).contains("[ADDR]:PORT", "'::1:7007'");
     assertThat(usageError("--target", "[::1]").err()).contains("[ADDR]:PORT", "'[::1]'");
     // The JDK resolves an empty host to loopback; a probe target is never guessed.
     assertThat(usageError("--target", ":7007").err()).contains("names no host");
+  }
+
+  /** A name goes to this host's resolver (a DNS query over the network), so this test is live. */
+  @Tag("live")
+  @Test
+  void aTargetThatDoesNotResolveIsAUsageError() {
+    CliRun run = usageError("--target", "nosuch.invalid:7007");
+    assertThat(run.err()).startsWith("sockwatch: --target: cannot resolve host 'nosuch.invalid'");
   }
 
   @Test
@@ -119,7 +121,7 @@ class ProbeIdleCommandBadInputTest {
           {"-o", "yaml"},
           {"--no-such-option"},
         }) {
-      List<String> full = new ArrayList<>(List.of("--target", closed));
+      List<String> full = new ArrayList<>(List.of("--target", CLOSED));
       full.addAll(List.of(args));
       usageError(full.toArray(String[]::new));
     }
@@ -127,18 +129,20 @@ class ProbeIdleCommandBadInputTest {
 
   @Test
   void theMessagesNameTheLimitBroken() {
-    assertThat(usageError("--target", closed, "--max-idle", "1m", "--min-idle", "2m").err())
+    assertThat(usageError("--target", CLOSED, "--max-idle", "1m", "--min-idle", "2m").err())
         .startsWith("sockwatch: --max-idle must not be shorter than --min-idle");
-    assertThat(usageError("--target", closed, "--keepalive-idle", "1.5s").err())
+    assertThat(usageError("--target", CLOSED, "--keepalive-idle", "1.5s").err())
         .contains("--keepalive-idle must be whole seconds up to 32767");
-    assertThat(usageError("--target", closed, "--min-idle", "-5s").err())
+    assertThat(usageError("--target", CLOSED, "--min-idle", "-5s").err())
         .startsWith("sockwatch: --min-idle: not a duration");
-    assertThat(usageError("--target", closed, "--precision", "150%").err())
+    assertThat(usageError("--target", CLOSED, "--precision", "150%").err())
         .contains("--precision must be a percentage between 0 and 100");
   }
 
+  @Tag("live")
   @Test
-  void aDeadlineShorterThanTheShortestTryIsRefusedAndOneJustLongEnoughIsNot() {
+  void aDeadlineShorterThanTheShortestTryIsRefusedAndOneJustLongEnoughIsNot() throws IOException {
+    String closed = "127.0.0.1:" + ClosedPort.loopback();
     // The shortest try needs min-idle 10 s + connect 2 s + reply 2 s + 1 s slack = 15 s.
     String[] tight = {
       "--target", closed, "--min-idle", "10s", "--connect-timeout", "2s", "--reply-timeout", "2s"

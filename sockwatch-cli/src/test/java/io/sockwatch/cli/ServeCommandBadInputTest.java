@@ -6,6 +6,7 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 import java.net.InetAddress;
 import java.net.ServerSocket;
 import java.time.Duration;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** serve refuses what it cannot obey with one line and exit 2, before it starts sampling. */
@@ -33,7 +34,6 @@ class ServeCommandBadInputTest {
           {"serve", "--source", "tea-leaves"},
           {"serve", "--netns", "pid:abc"},
           {"serve", "--netns", ".."},
-          {"serve", "--netns", "no-such-namespace-here"},
         }) {
       String what = String.join(" ", args);
       // bounded: a flag serve wrongly accepted would start the agent and never return
@@ -45,6 +45,20 @@ class ServeCommandBadInputTest {
     }
   }
 
+  /** A namespace name is looked up in this host's live inventory (every process's /proc). */
+  @Tag("live")
+  @Test
+  void anUnknownNamespaceIsAOneLineError() {
+    CliRun run =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(20), () -> CliRun.of("serve", "--netns", "no-such-namespace-here"));
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err()).startsWith("sockwatch: ").doesNotContain("Exception");
+    assertThat(run.err().lines().count()).isEqualTo(2);
+    assertThat(run.out()).isEmpty();
+  }
+
+  @Tag("live")
   @Test
   void aPortInUseIsNamed() throws Exception {
     try (ServerSocket taken = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {

@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -23,6 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code sockwatch serve} as a process: it says where it listens, binds loopback by default,
  * samples on its own (ticks and scans grow without anyone asking) and stops on SIGTERM.
  */
+@Tag("live")
 class ServeProcessTest {
 
   private static final Pattern LISTENING =

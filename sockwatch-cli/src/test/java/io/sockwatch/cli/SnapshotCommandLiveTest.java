@@ -18,6 +18,7 @@ import java.util.Set;
 import java.util.function.Predicate;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
@@ -28,6 +29,7 @@ import tools.jackson.databind.JsonNode;
  * worker processes) plus sockets this test opens itself.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("live")
 class SnapshotCommandLiveTest {
 
   private static final long SELF = ProcessHandle.current().pid();

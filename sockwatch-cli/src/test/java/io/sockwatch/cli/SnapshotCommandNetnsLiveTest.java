@@ -10,6 +10,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
@@ -21,6 +22,7 @@ import tools.jackson.databind.JsonNode;
  * the worker processes although they live in that namespace.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("live")
 class SnapshotCommandNetnsLiveTest {
 
   private TestNetns ns;

@@ -14,6 +14,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -23,6 +24,7 @@ import tools.jackson.databind.json.JsonMapper;
  * {@code sockwatch snapshot} run as user nobody: the socket table is still complete (sock_diag
  * dumps need no privilege), and the output says that attribution is partial instead of failing.
  */
+@Tag("live")
 class SnapshotCommandUnprivilegedTest {
 
   @TempDir Path dir;

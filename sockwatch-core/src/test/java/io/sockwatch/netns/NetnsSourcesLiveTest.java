@@ -33,6 +33,7 @@ import java.util.Set;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -41,6 +42,7 @@ import org.junit.jupiter.api.Test;
  * number with what {@code ip netns exec NS ss|cat} shows inside. Needs root, like every test that
  * makes namespaces.
  */
+@Tag("live")
 class NetnsSourcesLiveTest {
 
   /** A socket expiring between sockwatch's read and ss's is a real race; retry, bounded. */

@@ -10,6 +10,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * Reads a namespace root made, as user nobody: the inventory still finds it by its name, and every
  * read says, for that namespace, that entering it was not permitted; nothing is thrown.
  */
+@Tag("live")
 class NetnsSourcesUnprivilegedTest {
 
   @TempDir Path dir;

@@ -11,6 +11,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -21,6 +22,7 @@ import org.junit.jupiter.api.Test;
  * still growing as rate × elapsed time, and where the TIME_WAIT entries sit: all on the closing
  * (client) side, none on the server.
  */
+@Tag("live")
 class CapacityModelLiveTest {
 
   private static final String SERVER = "127.0.0.1:7611";

@@ -26,6 +26,7 @@ import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -33,6 +34,7 @@ import org.junit.jupiter.api.Test;
  * JVM opens after the first read are attributed on the next one by reading this process again,
  * without a full walk.
  */
+@Tag("live")
 class IncrementalOwnerScannerLiveTest {
 
   private static final int SELF = (int) ProcessHandle.current().pid();

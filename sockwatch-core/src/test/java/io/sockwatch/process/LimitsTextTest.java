@@ -7,6 +7,7 @@ import io.sockwatch.model.ProcessInfo;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class LimitsTextTest {
@@ -26,6 +27,7 @@ class LimitsTextTest {
     assertThat(parse(table)).isEqualTo(1024);
   }
 
+  @Tag("live")
   @Test
   void liveFileOfThisProcessMatchesTheJvmView() throws Exception {
     String text = Files.readString(Path.of("/proc/self/limits"));

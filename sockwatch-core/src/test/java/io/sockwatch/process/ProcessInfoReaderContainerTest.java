@@ -14,6 +14,7 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Random;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -126,6 +127,7 @@ class ProcessInfoReaderContainerTest {
     assertThat(p.container().path().length()).isLessThanOrEqualTo(ContainerIdentity.MAX_PATH_CHARS);
   }
 
+  @Tag("live")
   @Test
   void thisJvmsOwnCgroupIsWhatItsCgroupFileSays() throws IOException {
     Path self = Path.of("/proc/self/cgroup");

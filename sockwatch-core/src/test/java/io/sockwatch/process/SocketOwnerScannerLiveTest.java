@@ -27,6 +27,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.stream.Collectors;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 
@@ -35,6 +36,7 @@ import org.junit.jupiter.params.provider.EnumSource;
  * finds owners the same way, independently) and against {@code /proc/self/fd} read directly. Needs
  * root to see other processes' descriptors, as the lead's test script runs it.
  */
+@Tag("live")
 class SocketOwnerScannerLiveTest {
 
   private static final int SELF = (int) ProcessHandle.current().pid();

@@ -9,6 +9,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -17,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
  * {@code /proc}: it must still attribute its own socket, report every other user's process it could
  * not read as one partial-attribution {@link io.sockwatch.model.Unavailable}, and throw nothing.
  */
+@Tag("live")
 class SocketOwnerScannerUnprivilegedTest {
 
   @TempDir Path dir;

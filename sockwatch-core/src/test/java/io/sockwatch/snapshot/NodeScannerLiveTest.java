@@ -26,6 +26,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 
@@ -36,6 +37,7 @@ import org.junit.jupiter.api.TestInstance;
  * host} stay the single-namespace path.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("live")
 class NodeScannerLiveTest {
 
   private static final SnapshotReader.Options FULL =

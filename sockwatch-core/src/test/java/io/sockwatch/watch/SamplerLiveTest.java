@@ -20,6 +20,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,6 +29,7 @@ import org.junit.jupiter.api.Test;
  * recorded series. Counts for the test's destination are exact; node totals only bounded below,
  * because other processes on the host open sockets too.
  */
+@Tag("live")
 class SamplerLiveTest {
 
   private static final int SHORT = 40;

@@ -19,6 +19,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -30,6 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
  * the measurement. A garbled line shows up as unavailable, not as an exception. Findings resolve as
  * soon as they are gone (resolve-after 0), so each tick shows its own judgement.
  */
+@Tag("live")
 class SamplerMeasuredTimeoutLiveTest {
 
   @TempDir Path dir;

@@ -17,6 +17,7 @@ import java.nio.file.Path;
 import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -25,6 +26,7 @@ import org.junit.jupiter.api.Test;
  * when a later scan sees only their TIME_WAIT (which has no owner). Only the test's own destination
  * is asserted; other processes on the host come and go.
  */
+@Tag("live")
 class SamplerTrendLiveTest {
 
   private static final int HELD = 3;

@@ -2,6 +2,7 @@ package io.sockwatch.testkit;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class HostLimitsTest {
@@ -38,6 +39,7 @@ class HostLimitsTest {
     assertThat(HostLimits.field("1", 3)).isEqualTo(HostLimits.ABSENT);
   }
 
+  @Tag("live")
   @Test
   void readsThisHost() {
     HostLimits l = HostLimits.read();

@@ -12,6 +12,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -20,6 +21,7 @@ import org.junit.jupiter.api.Test;
  * keeps it alive. The idle periods are deliberate sleeps (idling is the scenario); every other wait
  * polls a condition with a deadline.
  */
+@Tag("live")
 class MiddleboxTopologyLiveTest {
   private static final int TIMEOUT_SECONDS = 5;
 

@@ -13,9 +13,11 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** Runs the command line as benchmarks do: as its own JVM, talking JSON on stdout. */
+@Tag("live")
 class PopulationMainTest {
 
   private final List<Process> started = new ArrayList<>();

@@ -14,6 +14,7 @@ import java.nio.channels.SocketChannel;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class SsTableTest {
@@ -110,6 +111,7 @@ class SsTableTest {
     assertThat(t.entries()).containsExactly(new SsEntry("ESTAB", "127.0.0.1:1", "127.0.0.1:2"));
   }
 
+  @Tag("live")
   @Test
   void liveReadShowsOurOwnLoopbackSockets() throws IOException {
     try (ServerSocketChannel v4 = ServerSocketChannel.open(StandardProtocolFamily.INET);
@@ -137,6 +139,7 @@ class SsTableTest {
     }
   }
 
+  @Tag("live")
   @Test
   void fullLiveTableParsesEveryLine() throws IOException {
     SsTable t = SsTable.read();
@@ -147,6 +150,7 @@ class SsTableTest {
         .allMatch(List.of(SsLineParser.STATES)::contains);
   }
 
+  @Tag("live")
   @Test
   void failingSsReportsItsStatusAndMessage() {
     assertThatThrownBy(() -> SsTable.read("no-such-filter-word"))

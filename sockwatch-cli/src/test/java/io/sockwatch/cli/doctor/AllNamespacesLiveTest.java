@@ -17,6 +17,7 @@ import java.util.Map;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import tools.jackson.databind.JsonNode;
@@ -30,6 +31,7 @@ import tools.jackson.databind.JsonNode;
  * the kubelet's shape, so its container label comes from its real {@code /proc/PID/cgroup}.
  */
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@Tag("live")
 class AllNamespacesLiveTest {
 
   private static final Duration BOUND = Duration.ofSeconds(30);

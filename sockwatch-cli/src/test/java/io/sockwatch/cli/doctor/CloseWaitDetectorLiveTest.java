@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -23,6 +24,7 @@ import tools.jackson.databind.JsonNode;
  * doctor runs there too. The server runs under an open-files limit the test chooses, so the
  * RLIMIT_NOFILE the finding quotes is provably read from the process, not a default.
  */
+@Tag("live")
 class CloseWaitDetectorLiveTest {
 
   private static final String NOFILE = "4096:8192";

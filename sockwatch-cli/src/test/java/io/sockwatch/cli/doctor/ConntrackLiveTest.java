@@ -8,6 +8,7 @@ import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -18,6 +19,7 @@ import tools.jackson.databind.JsonNode;
  * lowered to a level the burst crosses it reports the fill with the kernel's numbers, and with the
  * defaults it stays quiet.
  */
+@Tag("live")
 class ConntrackLiveTest {
 
   private static final String SERVER = "127.0.0.1:7501";

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sockwatch.testkit.SocketPopulation;
 import io.sockwatch.testkit.TestNetns;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -11,6 +12,7 @@ import tools.jackson.databind.JsonNode;
  * No false alarms: a namespace holding an ordinary, healthy mix of sockets (long-lived connections,
  * a few recent TIME_WAIT and listeners) gets the "healthy" verdict and exit code 0.
  */
+@Tag("live")
 class DoctorQuietHostLiveTest {
 
   @Test

@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -26,6 +27,7 @@ import tools.jackson.databind.JsonNode;
  * once the client is ready nothing opens or closes, and TIME_WAIT lasts 60 s, far longer than a
  * test, so the table is the same at both reads and at the doctor's (the test asserts that too).
  */
+@Tag("live")
 class EphemeralPortsLiveTest {
 
   private static final PortRange NARROW = new PortRange(40000, 40199);

@@ -12,6 +12,7 @@ import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -24,6 +25,7 @@ import tools.jackson.databind.JsonNode;
  * names that destination and the client's pid, and not a second client whose connection to another
  * port of the same server echoes normally.
  */
+@Tag("live")
 class FirstDataLostLiveTest {
 
   private static final int DROPPED_PORT = 7401;

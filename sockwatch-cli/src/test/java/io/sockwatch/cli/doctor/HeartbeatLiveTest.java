@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sockwatch.testkit.TestNetns;
 import java.io.IOException;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -13,6 +14,7 @@ import tools.jackson.databind.JsonNode;
  * heartbeat option) and one that sends a byte every 300 ms: only the quiet one is reported, from
  * the client's side and from the server's.
  */
+@Tag("live")
 class HeartbeatLiveTest {
 
   private static final int PORT = 7201;

@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import io.sockwatch.testkit.TestNetns;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -12,6 +13,7 @@ import tools.jackson.databind.JsonNode;
  * SO_KEEPALIVE (TCP_KEEPIDLE 1 s), against an assumed 4 s middlebox timeout: only the plain one is
  * at risk, on both of its ends, and the evidence carries the namespace's own tcp_keepalive_time.
  */
+@Tag("live")
 class IdleConnectionsLiveTest {
 
   private static final int PORT = 7101;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sockwatch.testkit.TestNetns;
 import java.io.IOException;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -16,6 +17,7 @@ import tools.jackson.databind.JsonNode;
  * during its interval that the namespace's TcpExt counters confirm; the client's dropped attempts
  * are blamed on that queue.
  */
+@Tag("live")
 class ListenQueueLiveTest {
 
   private static final int PORT = 7501;

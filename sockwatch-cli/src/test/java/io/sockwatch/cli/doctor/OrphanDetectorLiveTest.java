@@ -9,6 +9,7 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import io.sockwatch.cli.testing.ChildJvm;
 import java.time.Duration;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -29,6 +30,7 @@ import tools.jackson.databind.JsonNode;
  * reset instead of a FIN; loopback orphans of other programs last microseconds, so thirteen more at
  * once in that window are unlikely. Skip with {@code -Dsockwatch.tests.hostSysctl=false}.
  */
+@Tag("live")
 class OrphanDetectorLiveTest {
 
   private static final String MAX_ORPHANS = "net/ipv4/tcp_max_orphans";

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sockwatch.testkit.TestNetns;
 import java.io.IOException;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -13,6 +14,7 @@ import tools.jackson.databind.JsonNode;
  * data packets to the server's port: the doctor's two samples see the client's retransmissions to
  * that destination, never more than {@code ss} counted around the run.
  */
+@Tag("live")
 class RetransmissionsLiveTest {
 
   private static final int PORT = 7601;

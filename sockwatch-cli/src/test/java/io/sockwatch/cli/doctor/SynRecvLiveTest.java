@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sockwatch.testkit.TestNetns;
 import java.io.IOException;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -13,6 +14,7 @@ import tools.jackson.databind.JsonNode;
  * a half-broken firewall would: the server side sits in SYN_RECV retransmitting SYN-ACKs, and the
  * doctor names the listener, its process and the clients.
  */
+@Tag("live")
 class SynRecvLiveTest {
 
   private static final int PORT = 7401;

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.sockwatch.testkit.TestNetns;
 import java.io.IOException;
 import java.util.List;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -13,6 +14,7 @@ import tools.jackson.databind.JsonNode;
  * firewall would): the attempts sit in SYN_SENT retransmitting, and the doctor names the
  * destination, the waiting process and how many attempts there are.
  */
+@Tag("live")
 class SynSentLiveTest {
 
   private static final int PORT = 7301;

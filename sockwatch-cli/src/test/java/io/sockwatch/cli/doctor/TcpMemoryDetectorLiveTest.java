@@ -14,6 +14,7 @@ import java.net.Socket;
 import java.time.Duration;
 import java.util.concurrent.CompletableFuture;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -34,6 +35,7 @@ import tools.jackson.databind.JsonNode;
  * included) and in a shutdown hook, and checks the restored value. Set {@code
  * -Dsockwatch.tests.hostSysctl=false} to skip the test on a node where even that is unwelcome.
  */
+@Tag("live")
 class TcpMemoryDetectorLiveTest {
 
   private static final String TCP_MEM = "net/ipv4/tcp_mem";

@@ -10,6 +10,7 @@ import io.sockwatch.testkit.TestNetns;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -19,6 +20,7 @@ import tools.jackson.databind.JsonNode;
  * that closes first (TIME_WAIT on the server, grouped by its listening port). tcp_tw_reuse is off
  * so that no TIME_WAIT is taken over and {@code ss} counts stay exact.
  */
+@Tag("live")
 class TimeWaitLiveTest {
 
   private static final PortRange EPHEMERAL = new PortRange(32768, 60999);

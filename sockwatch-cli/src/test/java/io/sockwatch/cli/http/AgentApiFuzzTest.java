@@ -17,6 +17,7 @@ import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -26,6 +27,7 @@ import tools.jackson.databind.JsonNode;
  * error body, never a 500 and never anything of the server's insides. Seeded, so a failure
  * reproduces; the seed is in the assertion message.
  */
+@Tag("live")
 class AgentApiFuzzTest {
 
   private static final long SEED = 0x5_0c_4a_7c_11L;

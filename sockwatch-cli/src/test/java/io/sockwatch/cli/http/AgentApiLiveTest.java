@@ -18,6 +18,7 @@ import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -26,6 +27,7 @@ import tools.jackson.databind.JsonNode;
  * HTTP client. This JVM's namespace is shared with whatever else runs on the machine, so no test
  * here expects particular socket counts; each compares two views of the same tick instead.
  */
+@Tag("live")
 class AgentApiLiveTest {
 
   static final List<String> ROUTES =

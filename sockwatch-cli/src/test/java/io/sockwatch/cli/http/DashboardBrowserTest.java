@@ -33,6 +33,7 @@ import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.BooleanSupplier;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -47,6 +48,7 @@ import org.junit.jupiter.api.Test;
  * <p>The host is shared: other findings may be open too, and the tests look only for their own (by
  * an id naming a pid of theirs). Waits are bounded polls, generous for a busy 2-core machine.
  */
+@Tag("live")
 class DashboardBrowserTest {
 
   private static final Duration BOUND = Duration.ofSeconds(30);

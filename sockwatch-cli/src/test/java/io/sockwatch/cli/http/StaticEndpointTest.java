@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.Set;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -31,6 +32,7 @@ import org.junit.jupiter.api.Test;
  * right content types, revalidation by ETag, HEAD, strict queries, and startup refusing a missing
  * or oversized file. No tick runs: static files must not depend on the sampler.
  */
+@Tag("live")
 class StaticEndpointTest {
 
   private static final Map<String, String> FILES =

@@ -16,6 +16,7 @@ import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 class AgentMetricsTest {
@@ -235,6 +236,7 @@ class AgentMetricsTest {
     assertThat(counted).isEqualTo(150);
   }
 
+  @Tag("live")
   @Test
   void labelValuesAreEscapedSoAnyProcessNameRoundTrips() throws Exception {
     String comm = "we\"ird\\na\nme";
@@ -288,6 +290,7 @@ class AgentMetricsTest {
         .contains(States.NOW.getEpochSecond() + 0.25);
   }
 
+  @Tag("live")
   @Test
   void namesFollowPrometheusConventionsAndPassPromtool() throws Exception {
     List<TrackedFinding> open = List.of(States.finding("time-wait", "x", Severity.WARNING));
@@ -304,6 +307,7 @@ class AgentMetricsTest {
   }
 
   /** The bounds {@link AgentMetrics} documents: under 500 samples at top 20, 9,500 at 1000. */
+  @Tag("live")
   @Test
   void cardinalityIsBoundedByTopAndTheFindingCap() throws Exception {
     List<TrackedFinding> open = new ArrayList<>();
@@ -326,6 +330,7 @@ class AgentMetricsTest {
     Promtool.assertPasses(top1000);
   }
 
+  @Tag("live")
   @Test
   void perNamespaceCountsAndPlacedFindingsCarryNamespaceAndContainerLabels() throws Exception {
     String pod = "pod 8e0c140c-e93f-4620-9811-bb56d182ccfb container 26b43d5fcb27";

@@ -20,6 +20,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -29,6 +30,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The agent runs with a 600 s interval, so the one scan it makes at start is the one every request
  * of the test reads: {@code /metrics} and {@code /api/snapshot} describe the same table.
  */
+@Tag("live")
 class ServeMetricsLiveTest {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();

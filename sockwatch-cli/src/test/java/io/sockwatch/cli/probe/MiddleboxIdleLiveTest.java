@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import tools.jackson.databind.JsonNode;
@@ -39,6 +40,7 @@ import tools.jackson.databind.json.JsonMapper;
  * The idle periods are the scenario and are deliberate sleeps; every other wait polls a condition
  * with a deadline.
  */
+@Tag("live")
 class MiddleboxIdleLiveTest {
 
   private static final int TIMEOUT = 20;

@@ -23,6 +23,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 import tools.jackson.databind.json.JsonMapper;
@@ -37,6 +38,7 @@ import tools.jackson.databind.json.JsonMapper;
  *
  * <p>Each case prints how long the run took; {@link #printDurations()} lists them all.
  */
+@Tag("live")
 class ProbePathProblemLiveTest {
 
   private static final JsonMapper JSON = JsonMapper.builder().build();

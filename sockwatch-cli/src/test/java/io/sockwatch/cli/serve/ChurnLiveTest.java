@@ -12,6 +12,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -33,6 +34,7 @@ import tools.jackson.databind.JsonNode;
  * budget (tested with the sampler). {@code tcp_tw_reuse} is off so that no TIME_WAIT is taken over
  * and the TIME_WAIT population is exactly rate x 60 s once the herd has run a minute.
  */
+@Tag("live")
 class ChurnLiveTest {
 
   private static final String PORT = "7100";

@@ -15,6 +15,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 import tools.jackson.databind.JsonNode;
 
@@ -26,6 +27,7 @@ import tools.jackson.databind.JsonNode;
  * finding's robust slope must be within 20% of it. Stopping the client stops the rise, and the
  * finding resolves although the leaked sockets stay.
  */
+@Tag("live")
 class LeakLiveTest {
 
   private static final String PORT = "7300";

@@ -17,9 +17,11 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The node counters read from the live kernel, checked against independent reads. */
+@Tag("live")
 class NodeStatsSourceLiveTest {
 
   private static final long DEADLINE_NANOS = 10_000_000_000L;

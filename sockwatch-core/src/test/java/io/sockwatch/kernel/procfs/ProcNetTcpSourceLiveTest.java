@@ -30,12 +30,14 @@ import java.util.Set;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
  * Real loopback sockets in every interesting state, read through {@code /proc/net/tcp{,6}} and
  * compared with {@code ss} (netlink sock_diag) and with this process's own descriptors.
  */
+@Tag("live")
 class ProcNetTcpSourceLiveTest {
 
   private static final long DEADLINE_NANOS = 30_000_000_000L;

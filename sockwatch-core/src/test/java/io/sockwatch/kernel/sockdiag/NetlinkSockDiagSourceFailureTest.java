@@ -5,9 +5,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /** The source when the kernel will not give it a socket: a sentence for the user, no trace. */
+@Tag("live")
 class NetlinkSockDiagSourceFailureTest {
 
   @Test

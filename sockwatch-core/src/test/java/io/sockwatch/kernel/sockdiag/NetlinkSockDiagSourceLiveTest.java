@@ -27,6 +27,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.stream.Collectors;
 import java.util.stream.Stream;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -34,6 +35,7 @@ import org.junit.jupiter.api.Test;
  * Each test runs in its own network namespace (see {@link PrivateNetns}), so the socket table holds
  * exactly the loopback sockets the test opened.
  */
+@Tag("live")
 class NetlinkSockDiagSourceLiveTest {
 
   private static final Duration TIMEOUT = Duration.ofSeconds(60);

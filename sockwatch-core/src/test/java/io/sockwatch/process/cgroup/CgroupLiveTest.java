@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Set;
+import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
 
@@ -21,6 +22,7 @@ import org.junit.jupiter.params.provider.ValueSource;
  * path names the cgroup directory (under the matching cgroupfs mount) that lists the process, so
  * the parser reads the kernel's paths and not a mangled copy of them.
  */
+@Tag("live")
 class CgroupLiveTest {
 
   @ParameterizedTest
