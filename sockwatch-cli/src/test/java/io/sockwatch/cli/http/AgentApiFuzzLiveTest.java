@@ -28,7 +28,7 @@ import tools.jackson.databind.JsonNode;
  * reproduces; the seed is in the assertion message.
  */
 @Tag("live")
-class AgentApiFuzzTest {
+class AgentApiFuzzLiveTest {
 
   private static final long SEED = 0x5_0c_4a_7c_11L;
   private static final int REQUESTS = 400;
