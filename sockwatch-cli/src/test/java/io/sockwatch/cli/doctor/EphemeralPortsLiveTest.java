@@ -25,7 +25,7 @@ import tools.jackson.databind.JsonNode;
  *
  * <p>Counts are compared exactly with {@code ss} run in the namespace before and after the doctor:
  * once the client is ready nothing opens or closes, and TIME_WAIT lasts 60 s, far longer than a
- * test, and nothing can end it sooner ({@code tcp_rfc1337=1}, see {@link #churned}), so the table
+ * test, and nothing can end it sooner ({@code tcp_rfc1337=1}, see {@link TestNetns}), so the table
  * is the one built, the same at both reads and at the doctor's (the test asserts all three).
  */
 @Tag("live")
@@ -60,21 +60,13 @@ class EphemeralPortsLiveTest {
    * exactly: the build fails, with the namespace's counters, if {@code ss} does not show that table
    * within the bound.
    *
-   * <p>Why {@code tcp_rfc1337=1}: with the default 0 a RST that reaches a TIME_WAIT ends it (RFC
-   * 1337's "TIME-WAIT assassination"), and under load the build sends itself such RSTs. Loopback
-   * segments sent from two CPUs can arrive out of order, so a segment the server sent before its
-   * FIN (the delayed ACK of the client's FIN) can reach the client after it, when the client is in
-   * TIME_WAIT and the server's connection is gone: the TIME_WAIT answers the stale segment with an
-   * ACK, the server's listener answers that with a RST, and the TIME_WAIT ends. On the shared
-   * 2-core host with CPU burners 2 of 309 builds lost 1 and 30 TIME_WAIT that way, one listener RST
-   * per TIME_WAIT lost; with {@code tcp_rfc1337=1} a TIME_WAIT ignores the RST and lasts its 60 s
-   * (0 of 170), so the table is exact by construction.
+   * <p>Nothing ends a TIME_WAIT sooner: test namespaces have {@code tcp_rfc1337=1} (see {@link
+   * TestNetns}), which is what made an early build under load one TIME_WAIT short.
    */
   private Scenario churned(String prefix, PortRange range, int twReuse) throws Exception {
     TestNetns ns = TestNetns.create(prefix);
     opened.keep(ns);
     ns.sysctl("net.ipv4.ip_local_port_range", range.low() + " " + range.high());
-    ns.sysctl("net.ipv4.tcp_rfc1337", "1");
     // Built without reuse: with tcp_tw_reuse=1 a connect() may take over a TIME_WAIT port older
     // than 1 s even while free ports remain, so on a slow moment the build would recycle its own
     // TIME_WAIT. The setting the doctor judges is applied once the table stands.
