@@ -33,9 +33,10 @@ import java.util.List;
  * <p><b>Cardinality</b> is bounded whatever the node holds: per-process and per-destination series
  * exist only for the top {@code --top} (default 20, at most 1000) of each, five series per process
  * and four per destination; open findings are counted per known detector and severity, and named
- * one series each for at most {@value FindingMetrics#MAX_FINDING_SERIES}. Everything else is a
- * fixed set (13 states, about 40 node and 25 self metrics). At the default top of 20 and with the
- * detectors of today, a scrape is under 500 samples; at {@code --top 1000}, under 9,500.
+ * one series each for at most {@value FindingMetrics#MAX_FINDING_SERIES}, as are the findings that
+ * set a node condition ({@link ConditionMetrics}). Everything else is a fixed set (13 states, about
+ * 40 node and 25 self metrics, 4 conditions). At the default top of 20 and with the detectors of
+ * today, a scrape is under 600 samples; at {@code --top 1000}, under 9,600.
  */
 public final class AgentMetrics {
 
@@ -63,6 +64,7 @@ public final class AgentMetrics {
     NamespaceMetrics.add(out, state.namespaces());
     state.node().ifPresent(node -> NodeMetrics.add(out, node));
     FindingMetrics.add(out, detectorIds, state.open());
+    ConditionMetrics.add(out, state.open());
     SelfMetrics.add(out, state);
     return out.build();
   }

@@ -2,7 +2,9 @@ package io.sockwatch.cli.metrics;
 
 import io.sockwatch.model.KernelTunables;
 import io.sockwatch.model.NodeStats;
+import io.sockwatch.model.PortRange;
 import io.sockwatch.model.watch.SeriesNames;
+import java.util.BitSet;
 import java.util.List;
 import java.util.OptionalLong;
 
@@ -121,6 +123,24 @@ final class NodeMetrics {
         file, section, field, "sockwatch_node_tcp_" + name + "_total", source + help);
   }
 
+  /** Whether the sysctl file ending in {@code name} was read (not in the unavailable list). */
+  private static boolean known(NodeStats node, String name) {
+    return node.unavailable().stream().noneMatch(u -> u.item().endsWith("/" + name));
+  }
+
+  /** Ports of {@code reserved} (entries may overlap) inside {@code range}. */
+  static int reservedInRange(PortRange range, List<PortRange> reserved) {
+    BitSet ports = new BitSet();
+    for (PortRange r : reserved) {
+      int low = Math.max(r.low(), range.low());
+      int high = Math.min(r.high(), range.high());
+      if (low <= high) {
+        ports.set(low, high + 1);
+      }
+    }
+    return ports.cardinality();
+  }
+
   static void add(Families out, NodeStats node) {
     out.gauge(
         SeriesNames.TCP_INUSE,
@@ -170,6 +190,23 @@ final class NodeMetrics {
                     SeriesNames.PORT_RANGE,
                     "Ports in net.ipv4.ip_local_port_range (reserved ports not subtracted).",
                     r.size()));
+    t.localPortRange()
+        .ifPresent(
+            r -> {
+              if (known(node, "ip_local_reserved_ports")) {
+                out.gauge(
+                    "sockwatch_node_ephemeral_reserved_ports",
+                    "Ports of net.ipv4.ip_local_reserved_ports inside ip_local_port_range:"
+                        + " connect() never takes them, so they come off"
+                        + " sockwatch_node_ephemeral_ports.",
+                    reservedInRange(r, t.reservedPorts()));
+              }
+            });
+    out.gauge(
+        "sockwatch_node_tcp_tw_reuse",
+        "net.ipv4.tcp_tw_reuse: 0 off, 1 connect() may take over a TIME_WAIT port, 2 only for"
+            + " loopback; where it applies, TIME_WAIT does not block new connections.",
+        t.twReuse());
     out.gauge(
         SeriesNames.CONNTRACK,
         "Connection-tracking entries (net.netfilter.nf_conntrack_count).",

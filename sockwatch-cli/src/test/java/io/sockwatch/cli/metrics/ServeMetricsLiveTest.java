@@ -115,7 +115,7 @@ class ServeMetricsLiveTest {
   /**
    * Cardinality: 50,000 connections to 10,000 distinct destinations (100,000 sockets with their
    * accepted ends), built by as many generator processes as the open-files limit requires. With the
-   * default {@code --top 20} the scrape stays under the documented 500 samples and passes promtool,
+   * default {@code --top 20} the scrape stays under the documented 600 samples and passes promtool,
    * while the totals still say how many destinations there are.
    */
   @Test
@@ -166,7 +166,7 @@ class ServeMetricsLiveTest {
 
     Promtool.assertPasses(metrics.body());
     Exposition e = Exposition.parse(metrics.body());
-    assertThat(e.samples()).hasSizeLessThan(500);
+    assertThat(e.samples()).hasSizeLessThan(600);
     // The test's own requests to the agent (curl, inside the namespace) are outbound too: one
     // more destination, 127.0.0.1:<agent port>, when the scan caught one of them.
     assertThat(e.value("sockwatch_destinations").orElseThrow())
