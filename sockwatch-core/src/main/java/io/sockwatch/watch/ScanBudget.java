@@ -1,21 +1,15 @@
 package io.sockwatch.watch;
 
 /**
- * <<<<<<< HEAD Keeps the socket-table scan within a CPU budget. Each tick earns {@code budget x
- * elapsed} seconds of CPU; a scan runs when the credit covers what the last scan cost, and spends
- * that cost. A node whose table costs 0.1 s of CPU to scan, under a 5% budget, is thus scanned
- * every 2 s whatever the interval; a small table is scanned every tick. Credit is capped at one
- * scan's cost, so a quiet spell (a suspended VM, a stalled tick) does not buy a burst of scans.
- * ======= Keeps the agent within a CPU budget by spacing socket-table scans. Each tick earns {@code
- * budget x elapsed} seconds of CPU; a scan runs when the credit covers what the last one was
- * charged, and is charged its own CPU plus the rest of the agent's CPU since the previous scan
- * (ticks' node counters and detectors, HTTP requests, garbage collection outside the scan), so that
- * the whole agent, not only its scans, stays within the budget. That rest is charged up to half the
- * budget over the time it took: a dashboard polling hard slows scans down to half the budget but
- * never stops them. A node whose table costs 0.1 s of CPU to scan, under a 5% budget, is thus
- * scanned about every 2 s whatever the interval; a small table is scanned every tick. Credit is
- * capped at one charge plus one tick's earning, so a quiet spell does not buy a burst of scans.
- * >>>>>>> bench
+ * Keeps the agent within a CPU budget by spacing socket-table scans. Each tick earns {@code budget
+ * x elapsed} seconds of CPU; a scan runs when the credit covers what the last one was charged, and
+ * is charged its own CPU plus the rest of the agent's CPU since the previous scan (ticks' node
+ * counters and detectors, HTTP requests, garbage collection outside the scan), so that the whole
+ * agent, not only its scans, stays within the budget. That rest is charged up to half the budget
+ * over the time it took: a dashboard polling hard slows scans down to half the budget but never
+ * stops them. A node whose table costs 0.1 s of CPU to scan, under a 5% budget, is thus scanned
+ * about every 2 s whatever the interval; a small table is scanned every tick. Credit is capped at
+ * one charge plus one tick's earning, so a quiet spell does not buy a burst of scans.
  */
 final class ScanBudget {
 
