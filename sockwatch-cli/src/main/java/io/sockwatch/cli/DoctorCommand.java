@@ -9,6 +9,7 @@ import io.sockwatch.TimeoutStore;
 import io.sockwatch.cli.args.CommandSpec;
 import io.sockwatch.cli.args.ParsedArgs;
 import io.sockwatch.cli.args.UsageException;
+import io.sockwatch.cli.output.ConditionLine;
 import io.sockwatch.cli.output.DoctorJsonWriter;
 import io.sockwatch.cli.output.DoctorTextWriter;
 import io.sockwatch.cli.output.JsonWriter;
@@ -57,7 +58,7 @@ final class DoctorCommand implements Command {
                   "--check"),
               value(
                   "N",
-                  "80",
+                  Integer.toString(ConditionLine.DEFAULT_MAX_LENGTH),
                   "With --check: the most bytes the line may take (the monitor's"
                       + " max_output_length).",
                   "--max-length"),

@@ -15,7 +15,7 @@ import java.nio.charset.StandardCharsets;
  */
 public final class ConditionLine {
 
-  /** node-problem-detector's customary {@code max_output_length}; the shipped config uses it. */
+  /** node-problem-detector's own default {@code max_output_length} (when a config sets none). */
   public static final int DEFAULT_MAX_LENGTH = 80;
 
   /** The shortest bound accepted: the longest type, ": ", and a few words. */
