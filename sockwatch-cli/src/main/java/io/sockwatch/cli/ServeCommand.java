@@ -147,14 +147,14 @@ final class ServeCommand implements Command {
         Locale.ROOT,
         "sockwatch serve: listening on %s://%s/ (sampling every %ss)%n",
         security.scheme(),
-        hostPort(bound),
+        hostPort(listen, bound),
         fmt(config.intervalSeconds()));
     if (exposed != null) {
       out.printf(
           Locale.ROOT,
           "sockwatch serve: metrics on %s://%s/metrics (/metrics and /healthz only)%n",
           security.scheme(),
-          hostPort(exposed.address()));
+          hostPort(metricsListen, exposed.address()));
     }
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
@@ -235,9 +235,13 @@ final class ServeCommand implements Command {
     return HostPort.parse("--listen", text, DEFAULT_LISTEN, "127.0.0.1", 0);
   }
 
-  private static String hostPort(InetSocketAddress a) {
-    String host = a.getAddress().getHostAddress();
-    return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+  /**
+   * The address asked for with the port bound (the kernel's pick for port 0): the JDK reports a
+   * wildcard bind of 0.0.0.0 as IPv6's {@code [::]}, which is not what the user wrote.
+   */
+  private static String hostPort(InetSocketAddress asked, InetSocketAddress bound) {
+    String host = asked.getAddress().getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort();
   }
 
   private static String fmt(double seconds) {
