@@ -14,16 +14,16 @@ import java.util.concurrent.atomic.AtomicLong;
 /**
  * HTTP basic authentication against bcrypt hashes ({@code basic_auth_users}).
  *
- * <p>bcrypt is slow by design (about 50-100 ms at cost 10 here), and Prometheus sends the same
- * credentials with every scrape, so successful verifications are remembered: keyed by a SHA-256 of
- * user, password and hash (never the password itself), at most {@value #CACHE_SIZE} of them, the
- * least recently used forgotten first. Failures are never cached, so a wrong password costs a full
- * bcrypt every time, and at most {@value #CONCURRENT_VERIFICATIONS} verifications run at once: a
- * flood of bad passwords queues behind them instead of taking every core, while scrapes with cached
- * credentials pass without waiting. An unknown user is checked against a dummy hash of the same
- * cost, so the answer takes as long as for a known user with a wrong password. The hash comparison
- * inside bcrypt is constant-time. Passwords longer than bcrypt's 72 bytes are refused, as Go's
- * bcrypt (node_exporter's) does.
+ * <p>bcrypt is slow by design (85-300 ms per verification at cost 10 here, warm to cold JIT), and
+ * Prometheus sends the same credentials with every scrape, so successful verifications are
+ * remembered: keyed by a SHA-256 of user, password and hash (never the password itself), at most
+ * {@value #CACHE_SIZE} of them, the least recently used forgotten first. Failures are never cached,
+ * so a wrong password costs a full bcrypt every time, and at most {@value
+ * #CONCURRENT_VERIFICATIONS} verifications run at once: a flood of bad passwords queues behind them
+ * instead of taking every core, while scrapes with cached credentials pass without waiting. An
+ * unknown user is checked against a dummy hash of the same cost, so the answer takes as long as for
+ * a known user with a wrong password. The hash comparison inside bcrypt is constant-time. Passwords
+ * longer than bcrypt's 72 bytes are refused, as Go's bcrypt (node_exporter's) does.
  */
 public final class BasicAuth {
 
