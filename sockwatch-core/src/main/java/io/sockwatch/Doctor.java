@@ -1,11 +1,17 @@
 package io.sockwatch;
 
+import io.sockwatch.analysis.Detector;
 import io.sockwatch.analysis.Detectors;
+import io.sockwatch.analysis.DoctorInput;
 import io.sockwatch.analysis.NamespaceDoctor;
+import io.sockwatch.model.Unavailable;
+import io.sockwatch.model.finding.ConditionCheck;
 import io.sockwatch.model.finding.DoctorConfig;
 import io.sockwatch.model.finding.DoctorReport;
+import io.sockwatch.model.finding.NodeCondition;
 import io.sockwatch.model.finding.Threshold;
 import io.sockwatch.model.snapshot.NodeScan;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 
@@ -37,5 +43,38 @@ public final class Doctor {
   public static DoctorReport examine(
       Optional<NodeScan> before, NodeScan after, double intervalSeconds, DoctorConfig config) {
     return new NamespaceDoctor(Detectors.all()).examine(before, after, intervalSeconds, config);
+  }
+
+  /**
+   * Judges one node condition: runs only the detectors of {@code condition} that judge scans (the
+   * agent's trend detectors, which need history, are {@code serve}'s alone) and says whether a
+   * finding sets it, or why it cannot be told. Node-problem-detector asks this every few seconds,
+   * so it runs no more than it must.
+   *
+   * @param before the earlier scan, if any (rates: new TIME_WAIT per second, counter deltas)
+   * @param intervalSeconds seconds between the two scans
+   */
+  public static ConditionCheck check(
+      NodeCondition condition,
+      Optional<NodeScan> before,
+      NodeScan after,
+      double intervalSeconds,
+      DoctorConfig config) {
+    List<Detector> detectors = Detectors.only(condition.detectors());
+    DoctorReport report =
+        new NamespaceDoctor(detectors).examine(before, after, intervalSeconds, config);
+    List<String> undecided = new ArrayList<>();
+    DoctorInput node = new DoctorInput(Optional.empty(), after.merged(), 0, config);
+    for (Detector d : detectors) {
+      String failed = Detectors.failureItem(d.id());
+      Optional<String> why =
+          report.unavailable().stream()
+              .filter(u -> u.item().equals(failed))
+              .map(Unavailable::reason)
+              .findFirst()
+              .or(() -> d.nodeWide() ? d.missingInput(node) : Optional.empty());
+      why.ifPresent(w -> undecided.add(d.id() + ": " + w));
+    }
+    return new ConditionCheck(condition, condition.select(report.findings()), undecided, report);
   }
 }

@@ -9,6 +9,7 @@ import io.sockwatch.TimeoutStore;
 import io.sockwatch.cli.args.CommandSpec;
 import io.sockwatch.cli.args.ParsedArgs;
 import io.sockwatch.cli.args.UsageException;
+import io.sockwatch.cli.output.ConditionLine;
 import io.sockwatch.cli.output.DoctorJsonWriter;
 import io.sockwatch.cli.output.DoctorTextWriter;
 import io.sockwatch.cli.output.JsonWriter;
@@ -17,6 +18,7 @@ import io.sockwatch.model.Unavailable;
 import io.sockwatch.model.finding.DoctorConfig;
 import io.sockwatch.model.finding.DoctorReport;
 import io.sockwatch.model.finding.MeasuredTimeouts;
+import io.sockwatch.model.finding.NodeCondition;
 import io.sockwatch.model.snapshot.NodeScan;
 import io.sockwatch.model.snapshot.SocketFilter;
 import java.io.PrintWriter;
@@ -27,7 +29,8 @@ import java.util.Optional;
  * {@code sockwatch doctor}: samples the node twice (rates and growth exist even in one shot), runs
  * every detector and prints what is wrong, who causes it, the headroom and the fix. Exit codes
  * follow node-problem-detector's custom plugins: 0 OK, 1 problem, 2 unknown; the first line of the
- * output is the message.
+ * output is the message. {@code --check TYPE} judges one node condition instead ({@link
+ * DoctorCheck}).
  */
 final class DoctorCommand implements Command {
 
@@ -46,6 +49,19 @@ final class DoctorCommand implements Command {
                   "Time between the two samples (rates, growth, ages).",
                   "--interval"),
               flag("Take a single sample (no rates).", "--once"),
+              value(
+                  "TYPE",
+                  null,
+                  "Judge one node condition (TCPMemoryPressure, EphemeralPortPressure,"
+                      + " SocketLeak, ConntrackPressure) with its detectors only; print one line;"
+                      + " exit 0 false, 1 true, 2 unknown (node-problem-detector plugin).",
+                  "--check"),
+              value(
+                  "N",
+                  Integer.toString(ConditionLine.DEFAULT_MAX_LENGTH),
+                  "With --check: the most bytes the line may take (the monitor's"
+                      + " max_output_length).",
+                  "--max-length"),
               JudgementOptions.middleboxIdle(),
               JudgementOptions.stateFile(),
               JudgementOptions.expectHeartbeat(),
@@ -70,9 +86,17 @@ final class DoctorCommand implements Command {
       return 0;
     }
     boolean json = CommonOptions.json(args);
+    NodeCondition condition =
+        args.value("--check") == null ? null : DoctorCheck.condition(args.value("--check"));
+    if (condition == null && args.given("--max-length")) {
+      throw new UsageException("--max-length goes with --check");
+    }
     MeasuredTimeouts measured = TimeoutStore.load(JudgementOptions.stateFile(args));
     DoctorConfig config =
         JudgementOptions.config(args, Doctor.thresholds()).withMeasured(measured.timeouts());
+    if (condition != null) {
+      return DoctorCheck.run(condition, args, config, out);
+    }
     double interval = JudgementOptions.seconds("--interval", args.value("--interval"));
     if (interval > 600) {
       throw new UsageException("--interval must be at most 10m");

@@ -9,10 +9,13 @@ import io.sockwatch.cli.args.ParsedArgs;
 import io.sockwatch.cli.args.UsageException;
 import io.sockwatch.cli.http.AgentRoutes;
 import io.sockwatch.cli.http.ApiServer;
+import io.sockwatch.cli.web.WebConfigException;
+import io.sockwatch.cli.web.WebSecurity;
 import io.sockwatch.model.finding.Threshold;
 import io.sockwatch.model.watch.WatchConfig;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
+import java.nio.file.Path;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
@@ -35,6 +38,18 @@ final class ServeCommand implements Command {
               "Binds to loopback unless --listen names another address. Runs until stopped."),
           List.of(
               value("HOST:PORT", DEFAULT_LISTEN, "Address to serve on (port 0: any).", "--listen"),
+              value(
+                  "HOST:PORT",
+                  null,
+                  "Also serve /metrics and /healthz, and nothing else, on this address (e.g."
+                      + " 0.0.0.0:9737 for Prometheus); the API and dashboard stay on --listen.",
+                  "--metrics-listen"),
+              value(
+                  "FILE",
+                  null,
+                  "TLS and basic auth for every address served, in node_exporter's web config"
+                      + " format (tls_server_config, basic_auth_users with bcrypt hashes).",
+                  "--web-config"),
               value("DURATION", "1s", "Time between samples (at least 1s).", "--interval"),
               value(
                   "PERCENT",
@@ -77,6 +92,20 @@ final class ServeCommand implements Command {
     }
     WatchConfig config = config(args, thresholds);
     InetSocketAddress listen = listenAddress(args.value("--listen"));
+    InetSocketAddress metricsListen =
+        args.value("--metrics-listen") == null
+            ? null
+            : HostPort.parse(
+                "--metrics-listen", args.value("--metrics-listen"), "0.0.0.0:9737", "127.0.0.1", 0);
+    WebSecurity security;
+    try {
+      security =
+          args.value("--web-config") == null
+              ? WebSecurity.NONE
+              : WebSecurity.load(Path.of(args.value("--web-config")));
+    } catch (WebConfigException e) {
+      throw new UsageException("--web-config " + e.getMessage());
+    }
     Clock clock = Clock.systemUTC();
     long heap = Runtime.getRuntime().maxMemory();
     // Full walks of every process's descriptors get half the scan budget; between them only
@@ -89,11 +118,22 @@ final class ServeCommand implements Command {
         Watch.builder(reader, config).measuredTimeouts(JudgementOptions.stateFile(args)).build();
     ApiServer server;
     try {
-      server = AgentRoutes.start(listen, watch, clock, err);
+      server = AgentRoutes.start(listen, watch, clock, err, security);
     } catch (java.net.BindException e) {
       throw new UsageException(
           "cannot listen on " + args.value("--listen") + ": " + e.getMessage());
     }
+    ApiServer metricsServer = null;
+    if (metricsListen != null) {
+      try {
+        metricsServer = AgentRoutes.startMetricsOnly(metricsListen, watch, clock, err, security);
+      } catch (java.net.BindException e) {
+        server.close();
+        throw new UsageException(
+            "cannot listen on " + args.value("--metrics-listen") + ": " + e.getMessage());
+      }
+    }
+    ApiServer exposed = metricsServer;
     Watch.Ticking loop =
         watch.startTicking(
             e -> {
@@ -105,9 +145,17 @@ final class ServeCommand implements Command {
     InetSocketAddress bound = server.address();
     out.printf(
         Locale.ROOT,
-        "sockwatch serve: listening on http://%s/ (sampling every %ss)%n",
-        hostPort(bound),
+        "sockwatch serve: listening on %s://%s/ (sampling every %ss)%n",
+        security.scheme(),
+        hostPort(listen, bound),
         fmt(config.intervalSeconds()));
+    if (exposed != null) {
+      out.printf(
+          Locale.ROOT,
+          "sockwatch serve: metrics on %s://%s/metrics (/metrics and /healthz only)%n",
+          security.scheme(),
+          hostPort(metricsListen, exposed.address()));
+    }
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -116,6 +164,9 @@ final class ServeCommand implements Command {
                 () -> {
                   loop.close();
                   server.close();
+                  if (exposed != null) {
+                    exposed.close();
+                  }
                   stopped.countDown();
                 }));
     stopped.await();
@@ -184,9 +235,13 @@ final class ServeCommand implements Command {
     return HostPort.parse("--listen", text, DEFAULT_LISTEN, "127.0.0.1", 0);
   }
 
-  private static String hostPort(InetSocketAddress a) {
-    String host = a.getAddress().getHostAddress();
-    return (host.contains(":") ? "[" + host + "]" : host) + ":" + a.getPort();
+  /**
+   * The address asked for with the port bound (the kernel's pick for port 0): the JDK reports a
+   * wildcard bind of 0.0.0.0 as IPv6's {@code [::]}, which is not what the user wrote.
+   */
+  private static String hostPort(InetSocketAddress asked, InetSocketAddress bound) {
+    String host = asked.getAddress().getHostAddress();
+    return (host.contains(":") ? "[" + host + "]" : host) + ":" + bound.getPort();
   }
 
   private static String fmt(double seconds) {

@@ -3,8 +3,10 @@ package io.sockwatch.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
@@ -35,6 +37,12 @@ class DoctorCommandBadInputTest {
           {"doctor", "--netns", "0"},
           {"doctor", "--netns", "99999999999999999999"},
           {"plan", "--nodes", "5", "--netns", "all"},
+          {"doctor", "--check", "DiskPressure"},
+          {"doctor", "--check", "socketleak"},
+          {"doctor", "--check", "SocketLeak", "-o", "json"},
+          {"doctor", "--check", "SocketLeak", "--max-length", "10"},
+          {"doctor", "--check", "SocketLeak", "--max-length", "many"},
+          {"doctor", "--max-length", "80"},
         }) {
       assertOneLineError(args);
     }
@@ -61,6 +69,29 @@ class DoctorCommandBadInputTest {
         .startsWith("sockwatch doctor: unknown: ")
         .contains("/proc");
     assertThat(run.err()).doesNotContain("Exception");
+  }
+
+  @Test
+  void anUnknownConditionNamesTheValidOnes() {
+    CliRun run = CliRun.of("doctor", "--check", "DiskPressure");
+    assertThat(run.err().lines().findFirst().orElseThrow())
+        .isEqualTo(
+            "sockwatch: --check: unknown condition 'DiskPressure'; one of TCPMemoryPressure,"
+                + " EphemeralPortPressure, SocketLeak, ConntrackPressure");
+  }
+
+  /** node-problem-detector's Unknown: one line within the bound, exit 2, for every condition. */
+  @Test
+  void noReadableSocketTableIsAnUnknownCheck() {
+    for (String type :
+        List.of("TCPMemoryPressure", "EphemeralPortPressure", "SocketLeak", "ConntrackPressure")) {
+      CliRun run = CliRun.of("doctor", "--check", type, "--root", root.toString());
+      assertThat(run.exitCode()).as(type).isEqualTo(2);
+      assertThat(run.out().lines().toList()).as(type).hasSize(1);
+      assertThat(run.out().strip()).startsWith(type + ": unknown: ");
+      assertThat(run.out().strip().getBytes(StandardCharsets.UTF_8).length).isLessThanOrEqualTo(80);
+      assertThat(run.err()).isEmpty();
+    }
   }
 
   @Test

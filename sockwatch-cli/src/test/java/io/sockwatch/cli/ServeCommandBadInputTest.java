@@ -5,9 +5,12 @@ import static org.junit.jupiter.api.Assertions.assertTimeoutPreemptively;
 
 import java.net.InetAddress;
 import java.net.ServerSocket;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import org.junit.jupiter.api.Tag;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /** serve refuses what it cannot obey with one line and exit 2, before it starts sampling. */
 class ServeCommandBadInputTest {
@@ -34,6 +37,11 @@ class ServeCommandBadInputTest {
           {"serve", "--source", "tea-leaves"},
           {"serve", "--netns", "pid:abc"},
           {"serve", "--netns", ".."},
+          {"serve", "--metrics-listen", "9737"},
+          {"serve", "--metrics-listen", "0.0.0.0:99999"},
+          {"serve", "--web-config", "/no/such/web-config.yml"},
+          {"serve", "--web-config", "/"},
+          {"serve", "--web-config", "/proc/self/status"},
         }) {
       String what = String.join(" ", args);
       // bounded: a flag serve wrongly accepted would start the agent and never return
@@ -43,6 +51,30 @@ class ServeCommandBadInputTest {
       assertThat(run.err().lines().count()).as(what).isEqualTo(2);
       assertThat(run.out()).as(what).isEmpty();
     }
+  }
+
+  /** A web config that cannot be used stops serve with the file, the key and why, in one line. */
+  @Test
+  void anUnusableWebConfigIsOneLineNamingFileAndKey(@TempDir Path dir) throws Exception {
+    Path config =
+        Files.writeString(
+            dir.resolve("web.yml"),
+            "tls_server_config:\n  cert_file: absent.crt\n  key_file: absent.key\n");
+    CliRun run =
+        assertTimeoutPreemptively(
+            Duration.ofSeconds(20), () -> CliRun.of("serve", "--web-config", config.toString()));
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().lines().findFirst().orElseThrow())
+        .isEqualTo(
+            "sockwatch: --web-config tls_server_config.cert_file "
+                + dir.resolve("absent.crt")
+                + ": no such file");
+    Files.writeString(config, "basic_auth_users:\n  prometheus: hunter2\n");
+    run = CliRun.of("serve", "--web-config", config.toString());
+    assertThat(run.exitCode()).isEqualTo(2);
+    assertThat(run.err().lines().findFirst().orElseThrow())
+        .startsWith("sockwatch: --web-config " + config + ": basic_auth_users.prometheus: not a")
+        .doesNotContain("hunter2");
   }
 
   /** A namespace name is looked up in this host's live inventory (every process's /proc). */

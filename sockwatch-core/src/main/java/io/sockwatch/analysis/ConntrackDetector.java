@@ -54,6 +54,15 @@ final class ConntrackDetector implements Detector, Configurable {
     return List.of(WARNING, CRITICAL);
   }
 
+  /**
+   * Never missing: the conntrack files exist only while {@code nf_conntrack} is loaded, and without
+   * the module there is no table to fill, so its absence is a judged "no pressure", not "unknown".
+   */
+  @Override
+  public Optional<String> missingInput(DoctorInput input) {
+    return Optional.empty();
+  }
+
   @Override
   public List<Finding> detect(DoctorInput input) {
     KernelTunables t = input.node().tunables();

@@ -2,6 +2,7 @@ package io.sockwatch.analysis;
 
 import io.sockwatch.model.finding.Finding;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * A pure function from what was sampled to findings. Detectors do no I/O and keep no state, so each
@@ -24,6 +25,17 @@ public interface Detector {
 
   /** Findings for this input; empty when nothing is wrong. */
   List<Finding> detect(DoctorInput input);
+
+  /**
+   * Why this detector cannot judge {@code input} at all, when an input it needs is missing (e.g.
+   * {@code tcp_mem}, which only the host's network namespace shows); empty when it can. A detector
+   * that finds nothing because it cannot look must not read as "healthy" where a yes/no answer is
+   * asked ({@code doctor --check}: node-problem-detector's Unknown). Empty by default: most
+   * detectors judge whatever socket table they get.
+   */
+  default Optional<String> missingInput(DoctorInput input) {
+    return Optional.empty();
+  }
 
   /**
    * Every {@link Evidence#key()} its findings can carry, so that the contract with programs is

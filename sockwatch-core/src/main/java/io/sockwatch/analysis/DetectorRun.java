@@ -27,7 +27,7 @@ final class DetectorRun {
       try {
         findings.addAll(d.detect(input));
       } catch (RuntimeException e) {
-        unavailable.add(new Unavailable("detector " + d.id(), "failed: " + e));
+        unavailable.add(new Unavailable(Detectors.failureItem(d.id()), "failed: " + e));
       }
     }
     findings.sort(

@@ -2,6 +2,7 @@ package io.sockwatch.analysis;
 
 import io.sockwatch.model.finding.Threshold;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.List;
 
 /** Every detector sockwatch has, in the order their findings are explained in the docs. */
@@ -23,6 +24,28 @@ public final class Detectors {
         new SynRecvDetector(),
         new ListenQueueDetector(),
         new RetransmissionDetector());
+  }
+
+  /**
+   * The detectors whose ids are {@code ids}, in the order of {@code ids}; ids of no detector here
+   * (the agent's trend detectors, which need history) are skipped.
+   */
+  public static List<Detector> only(Collection<String> ids) {
+    List<Detector> all = all();
+    List<Detector> out = new ArrayList<>();
+    for (String id : ids) {
+      all.stream().filter(d -> d.id().equals(id)).findFirst().ifPresent(out::add);
+    }
+    return out;
+  }
+
+  /**
+   * The {@link io.sockwatch.model.Unavailable#item()} under which a detector that threw is reported
+   * (its reason starts with "failed: "), so that a caller asking about that detector can tell it
+   * did not judge.
+   */
+  public static String failureItem(String detectorId) {
+    return "detector " + detectorId;
   }
 
   /** The id of every detector, in the order of {@link #all()}. */

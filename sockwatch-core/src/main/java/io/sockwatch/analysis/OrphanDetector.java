@@ -79,6 +79,21 @@ final class OrphanDetector implements Detector, Configurable {
   }
 
   @Override
+  public Optional<String> missingInput(DoctorInput input) {
+    if (input.after().node().isEmpty()) {
+      return Optional.of("no node counters were read");
+    }
+    NodeStats node = input.node();
+    if (node.sockstat("TCP", "orphan").isEmpty()) {
+      return Optional.of("orphan count (sockstat orphan) not readable");
+    }
+    if (node.tunables().tcpMaxOrphans().isEmpty()) {
+      return Optional.of("tcp_max_orphans not readable");
+    }
+    return Optional.empty();
+  }
+
+  @Override
   public List<Finding> detect(DoctorInput input) {
     NodeStats node = input.node();
     KernelTunables t = node.tunables();

@@ -97,6 +97,21 @@ final class TcpMemoryDetector implements Detector, Configurable {
   }
 
   @Override
+  public Optional<String> missingInput(DoctorInput input) {
+    if (input.after().node().isEmpty()) {
+      return Optional.of("no node counters were read");
+    }
+    NodeStats node = input.node();
+    if (node.sockstat("TCP", "mem").isEmpty()) {
+      return Optional.of("TCP memory (sockstat mem) not readable");
+    }
+    if (node.tunables().tcpMem().isEmpty()) {
+      return Optional.of("tcp_mem not readable");
+    }
+    return Optional.empty();
+  }
+
+  @Override
   public List<Finding> detect(DoctorInput input) {
     NodeStats node = input.node();
     OptionalLong memNow = node.sockstat("TCP", "mem");

@@ -20,6 +20,12 @@ public final class ParsedArgs {
     return specs.containsKey(name);
   }
 
+  /** Whether option {@code name} was given on the command line (not merely defaulted). */
+  public boolean given(String name) {
+    spec(name);
+    return values.containsKey(name);
+  }
+
   public boolean flag(String name) {
     spec(name);
     return values.containsKey(name);

@@ -2,6 +2,7 @@ package io.sockwatch.cli.http;
 
 import io.sockwatch.Watch;
 import io.sockwatch.cli.metrics.AgentMetrics;
+import io.sockwatch.cli.web.WebSecurity;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
@@ -18,9 +19,16 @@ public final class AgentRoutes {
 
   private AgentRoutes() {}
 
-  /** Starts the agent's server on {@code address}. */
+  /** Starts the agent's server on {@code address}: plain HTTP, no auth. */
   public static ApiServer start(
       InetSocketAddress address, Watch sampler, Clock clock, PrintWriter log) throws IOException {
+    return start(address, sampler, clock, log, WebSecurity.NONE);
+  }
+
+  /** Starts the agent's server, every route, on {@code address} behind {@code security}. */
+  public static ApiServer start(
+      InetSocketAddress address, Watch sampler, Clock clock, PrintWriter log, WebSecurity security)
+      throws IOException {
     StatusEndpoints status = new StatusEndpoints(sampler, clock);
     ApiServer.Routes routes =
         new ApiServer.Routes()
@@ -38,11 +46,36 @@ public final class AgentRoutes {
                 "/ui/uPlot.min.css",
                 StaticEndpoint.resource(UPLOT + "uPlot.min.css", StaticEndpoint.CSS))
             .add("/healthz", status::healthz)
-            .add("/metrics", new MetricsEndpoint(sampler, new AgentMetrics(Watch.detectorIds())))
+            .add("/metrics", metrics(sampler, security))
             .add("/api/status", status::status)
             .add("/api/findings", new FindingsEndpoint(sampler))
             .add("/api/snapshot", new SnapshotEndpoint(sampler))
             .add("/api/history", new HistoryEndpoint(sampler, clock));
-    return ApiServer.start(address, routes, log);
+    return ApiServer.start(address, routes, log, security, "");
+  }
+
+  /**
+   * Starts the exposed server of {@code --metrics-listen}: {@code /metrics} and {@code /healthz}
+   * only, so that the address a DaemonSet opens on the node's network shows no API and no
+   * dashboard; every other path is 404 (after authentication, when the web config asks for it).
+   */
+  public static ApiServer startMetricsOnly(
+      InetSocketAddress address, Watch sampler, Clock clock, PrintWriter log, WebSecurity security)
+      throws IOException {
+    StatusEndpoints status = new StatusEndpoints(sampler, clock);
+    ApiServer.Routes routes =
+        new ApiServer.Routes()
+            .add("/healthz", status::healthz)
+            .add("/metrics", metrics(sampler, security));
+    return ApiServer.start(
+        address,
+        routes,
+        log,
+        security,
+        "; this address serves only /metrics and /healthz (the API is on serve's --listen)");
+  }
+
+  private static MetricsEndpoint metrics(Watch sampler, WebSecurity security) {
+    return new MetricsEndpoint(sampler, new AgentMetrics(Watch.detectorIds()), security.auth());
   }
 }

@@ -3,8 +3,11 @@ package io.sockwatch.cli.http;
 import com.sun.net.httpserver.HttpExchange;
 import io.sockwatch.Watch;
 import io.sockwatch.cli.metrics.AgentMetrics;
+import io.sockwatch.cli.metrics.AuthMetrics;
+import io.sockwatch.cli.web.BasicAuth;
 import io.sockwatch.model.watch.WatchState;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.Set;
 
 /**
@@ -15,10 +18,12 @@ final class MetricsEndpoint implements Endpoint {
 
   private final Watch sampler;
   private final AgentMetrics metrics;
+  private final Optional<BasicAuth> auth;
 
-  MetricsEndpoint(Watch sampler, AgentMetrics metrics) {
+  MetricsEndpoint(Watch sampler, AgentMetrics metrics, Optional<BasicAuth> auth) {
     this.sampler = sampler;
     this.metrics = metrics;
+    this.auth = auth;
   }
 
   @Override
@@ -26,7 +31,7 @@ final class MetricsEndpoint implements Endpoint {
     Query.parse(ex.getRequestURI(), Set.of());
     WatchState s =
         sampler.state().orElseThrow(() -> new HttpProblem(503, "no sample yet; try again"));
-    String body = metrics.exposition(s);
+    String body = metrics.exposition(s) + auth.map(a -> AuthMetrics.text(a.counts())).orElse("");
     Responses.text(ex, 200, AgentMetrics.CONTENT_TYPE, w -> w.write(body));
   }
 }
