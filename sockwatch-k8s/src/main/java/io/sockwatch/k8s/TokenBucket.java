@@ -5,36 +5,35 @@ import java.time.Instant;
 
 /**
  * At most {@code perMinute} takes a minute on average, with bursts of up to {@code perMinute}: the
- * bound on event writes. Time comes from the caller, so tests step it.
+ * bound on event writes. Credit is kept in whole nanoseconds (a token is a minute divided by {@code
+ * perMinute}), so that a token is due at exactly its time, not a rounding error later. Time comes
+ * from the caller, so tests step it.
  */
 final class TokenBucket {
 
-  private final int capacity;
-  private final double perNano;
-  private double tokens;
+  private final long nanosPerToken;
+  private final long maxCredit;
+  private long credit;
   private Instant last;
 
   TokenBucket(int perMinute, Instant now) {
-    this.capacity = perMinute;
-    this.perNano = perMinute / (double) Duration.ofMinutes(1).toNanos();
-    this.tokens = perMinute;
+    this.nanosPerToken = Duration.ofMinutes(1).toNanos() / perMinute;
+    this.maxCredit = nanosPerToken * perMinute;
+    this.credit = maxCredit;
     this.last = now;
   }
 
   /** Takes one token if there is one at {@code now}. */
   boolean tryTake(Instant now) {
-    refill(now);
-    if (tokens >= 1) {
-      tokens -= 1;
+    if (now.isAfter(last)) {
+      long elapsed = Duration.between(last, now).toNanos();
+      credit = elapsed >= maxCredit ? maxCredit : Math.min(maxCredit, credit + elapsed);
+      last = now;
+    }
+    if (credit >= nanosPerToken) {
+      credit -= nanosPerToken;
       return true;
     }
     return false;
-  }
-
-  private void refill(Instant now) {
-    if (now.isAfter(last)) {
-      tokens = Math.min(capacity, tokens + Duration.between(last, now).toNanos() * perNano);
-      last = now;
-    }
   }
 }
