@@ -1,5 +1,6 @@
 package io.sockwatch.cli;
 
+import static io.sockwatch.cli.args.OptionSpec.flag;
 import static io.sockwatch.cli.args.OptionSpec.value;
 
 import io.sockwatch.NodeReader;
@@ -9,6 +10,8 @@ import io.sockwatch.cli.args.ParsedArgs;
 import io.sockwatch.cli.args.UsageException;
 import io.sockwatch.cli.http.AgentRoutes;
 import io.sockwatch.cli.http.ApiServer;
+import io.sockwatch.k8s.NodeReporter;
+import io.sockwatch.k8s.ReporterSettings;
 import io.sockwatch.model.finding.Threshold;
 import io.sockwatch.model.watch.WatchConfig;
 import java.io.PrintWriter;
@@ -16,6 +19,7 @@ import java.net.InetSocketAddress;
 import java.time.Clock;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -54,6 +58,11 @@ final class ServeCommand implements Command {
                   "30s",
                   "Time a problem must be gone before its finding resolves.",
                   "--resolve-after"),
+              flag(
+                  "Report node conditions and events to the Kubernetes API, found as kubectl"
+                      + " does (KUBECONFIG, ~/.kube/config, else the pod's service account); the"
+                      + " node is NODE_NAME, else the host name.",
+                  "--kubernetes"),
               JudgementOptions.middleboxIdle(),
               JudgementOptions.stateFile(),
               JudgementOptions.expectHeartbeat(),
@@ -87,10 +96,20 @@ final class ServeCommand implements Command {
             args, s -> s.withIncrementalAttribution(config.cpuBudget() / 2).withHeapLimit(heap));
     Watch watch =
         Watch.builder(reader, config).measuredTimeouts(JudgementOptions.stateFile(args)).build();
+    NodeReporter kubernetes = args.flag("--kubernetes") ? kubernetes(watch, clock, err) : null;
     ApiServer server;
     try {
-      server = AgentRoutes.start(listen, watch, clock, err);
+      server =
+          AgentRoutes.start(
+              listen,
+              watch,
+              clock,
+              err,
+              () -> Optional.ofNullable(kubernetes).map(NodeReporter::status));
     } catch (java.net.BindException e) {
+      if (kubernetes != null) {
+        kubernetes.close();
+      }
       throw new UsageException(
           "cannot listen on " + args.value("--listen") + ": " + e.getMessage());
     }
@@ -108,6 +127,12 @@ final class ServeCommand implements Command {
         "sockwatch serve: listening on http://%s/ (sampling every %ss)%n",
         hostPort(bound),
         fmt(config.intervalSeconds()));
+    if (kubernetes != null) {
+      var k = kubernetes.status();
+      out.printf(
+          "sockwatch serve: reporting conditions and events of node %s to %s (%s)%n",
+          k.node(), k.apiServer(), k.configSource());
+    }
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
@@ -115,11 +140,35 @@ final class ServeCommand implements Command {
             new Thread(
                 () -> {
                   loop.close();
+                  if (kubernetes != null) {
+                    kubernetes.close();
+                  }
                   server.close();
                   stopped.countDown();
                 }));
     stopped.await();
     return 0;
+  }
+
+  /**
+   * Starts reporting to Kubernetes; a machine with no API configured at all is refused in one line
+   * rather than retried forever. Lost and regained connections are logged, one line each.
+   */
+  private static NodeReporter kubernetes(Watch watch, Clock clock, PrintWriter err) {
+    try {
+      return NodeReporter.start(
+          watch,
+          ReporterSettings.defaults(),
+          clock,
+          line -> {
+            synchronized (err) {
+              err.println("sockwatch serve: kubernetes: " + line);
+              err.flush();
+            }
+          });
+    } catch (IllegalStateException e) {
+      throw new UsageException("--kubernetes: " + e.getMessage());
+    }
   }
 
   private static WatchConfig config(ParsedArgs args, List<Threshold> thresholds) {

@@ -2,10 +2,13 @@ package io.sockwatch.cli.http;
 
 import io.sockwatch.Watch;
 import io.sockwatch.cli.metrics.AgentMetrics;
+import io.sockwatch.k8s.ReporterStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Every route of {@code sockwatch serve}, in one place. */
 public final class AgentRoutes {
@@ -18,10 +21,25 @@ public final class AgentRoutes {
 
   private AgentRoutes() {}
 
-  /** Starts the agent's server on {@code address}. */
+  /** Starts the agent's server on {@code address}, without Kubernetes reporting. */
   public static ApiServer start(
       InetSocketAddress address, Watch sampler, Clock clock, PrintWriter log) throws IOException {
-    StatusEndpoints status = new StatusEndpoints(sampler, clock);
+    return start(address, sampler, clock, log, Optional::empty);
+  }
+
+  /**
+   * Starts the agent's server on {@code address}; {@code kubernetes} gives the Kubernetes
+   * reporter's status when {@code --kubernetes} runs one ({@code /api/status} and {@code /metrics}
+   * then show it).
+   */
+  public static ApiServer start(
+      InetSocketAddress address,
+      Watch sampler,
+      Clock clock,
+      PrintWriter log,
+      Supplier<Optional<ReporterStatus>> kubernetes)
+      throws IOException {
+    StatusEndpoints status = new StatusEndpoints(sampler, clock, kubernetes);
     ApiServer.Routes routes =
         new ApiServer.Routes()
             .add("/", StaticEndpoint.resource(DASHBOARD + "index.html", StaticEndpoint.HTML))
@@ -38,7 +56,9 @@ public final class AgentRoutes {
                 "/ui/uPlot.min.css",
                 StaticEndpoint.resource(UPLOT + "uPlot.min.css", StaticEndpoint.CSS))
             .add("/healthz", status::healthz)
-            .add("/metrics", new MetricsEndpoint(sampler, new AgentMetrics(Watch.detectorIds())))
+            .add(
+                "/metrics",
+                new MetricsEndpoint(sampler, new AgentMetrics(Watch.detectorIds()), kubernetes))
             .add("/api/status", status::status)
             .add("/api/findings", new FindingsEndpoint(sampler))
             .add("/api/snapshot", new SnapshotEndpoint(sampler))

@@ -3,9 +3,12 @@ package io.sockwatch.cli.http;
 import com.sun.net.httpserver.HttpExchange;
 import io.sockwatch.Watch;
 import io.sockwatch.cli.metrics.AgentMetrics;
+import io.sockwatch.k8s.ReporterStatus;
 import io.sockwatch.model.watch.WatchState;
 import java.io.IOException;
+import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /**
  * {@code /metrics}: the latest tick in the Prometheus text format ({@link AgentMetrics} says what
@@ -15,10 +18,13 @@ final class MetricsEndpoint implements Endpoint {
 
   private final Watch sampler;
   private final AgentMetrics metrics;
+  private final Supplier<Optional<ReporterStatus>> kubernetes;
 
-  MetricsEndpoint(Watch sampler, AgentMetrics metrics) {
+  MetricsEndpoint(
+      Watch sampler, AgentMetrics metrics, Supplier<Optional<ReporterStatus>> kubernetes) {
     this.sampler = sampler;
     this.metrics = metrics;
+    this.kubernetes = kubernetes;
   }
 
   @Override
@@ -26,7 +32,7 @@ final class MetricsEndpoint implements Endpoint {
     Query.parse(ex.getRequestURI(), Set.of());
     WatchState s =
         sampler.state().orElseThrow(() -> new HttpProblem(503, "no sample yet; try again"));
-    String body = metrics.exposition(s);
+    String body = metrics.exposition(s, kubernetes.get());
     Responses.text(ex, 200, AgentMetrics.CONTENT_TYPE, w -> w.write(body));
   }
 }
