@@ -15,6 +15,7 @@ import io.fabric8.kubernetes.client.KubernetesClientException;
 import io.fabric8.kubernetes.client.dsl.base.PatchContext;
 import io.fabric8.kubernetes.client.dsl.base.PatchType;
 import java.io.InterruptedIOException;
+import java.net.ConnectException;
 import java.net.http.HttpTimeoutException;
 import java.time.Duration;
 import java.time.Instant;
@@ -182,14 +183,19 @@ final class Fabric8Api implements KubeApi {
     }
     Throwable root = e;
     boolean timeout = false;
+    boolean refused = false;
     for (Throwable t = e; t != null; t = t.getCause()) {
       timeout |=
           t instanceof HttpTimeoutException
               || t instanceof TimeoutException
               || t instanceof InterruptedIOException;
+      refused |= t instanceof ConnectException;
       root = t;
     }
-    String cause = root.getMessage() == null ? root.getClass().getSimpleName() : root.toString();
+    String cause =
+        refused
+            ? "connection refused or no route to the server"
+            : root.getMessage() == null ? root.getClass().getSimpleName() : root.toString();
     return new ApiException(
         timeout ? Outcome.TIMEOUT : Outcome.NETWORK_ERROR,
         0,
