@@ -212,10 +212,15 @@ final class ReporterCore {
         eventsSeries++;
         return;
       } catch (ApiException x) {
-        if (x.code() != 404) {
+        if (x.code() == 403) {
+          // No RBAC permission to patch events (only create): say so, and count the repeat as a
+          // new event rather than lose it or stall the queue behind it.
+          lastError = x.getMessage() + " (grant patch on events.k8s.io events to count repeats)";
+          lastFailure = clock.instant();
+        } else if (x.code() != 404) {
           throw x;
         }
-        series.remove(e.seriesKey()); // the API server let it expire: write a new one
+        series.remove(e.seriesKey()); // gone (the API server let it expire) or not patchable
       }
     }
     String name = eventName();

@@ -195,6 +195,50 @@ class NodeEventsMockTest {
   }
 
   @Test
+  void withoutPermissionToPatchEventsARepeatIsANewEventAndTheRefusalIsShown() {
+    ReporterCore core = core(NodeConditionsMockTest.SETTINGS);
+    Finding leak = finding("close-wait", "java(12)", Severity.WARNING);
+    observe(List.of(open(leak, T0, T0)), List.of());
+    core.step();
+    observe(List.of(), List.of(resolved(leak, T0, T0)));
+    core.step();
+    String opened =
+        events().stream()
+            .filter(e -> e.getAction().equals("Opened"))
+            .findFirst()
+            .orElseThrow()
+            .getMetadata()
+            .getName();
+    cluster
+        .expect()
+        .patch()
+        .withPath(EVENTS + "/" + opened)
+        .andReturn(
+            403,
+            new io.fabric8.kubernetes.api.model.StatusBuilder()
+                .withCode(403)
+                .withReason("Forbidden")
+                .withMessage("events.events.k8s.io is forbidden: cannot patch")
+                .build())
+        .once();
+    cluster.requests();
+
+    clock.advance(Duration.ofMinutes(10));
+    observe(List.of(open(leak, clock.instant(), clock.instant())), List.of());
+    core.step();
+
+    assertThat(eventRequests())
+        .extracting(r -> r.method() + (r.path().equals(EVENTS) ? " events" : " one event"))
+        .containsExactly("PATCH one event", "POST events");
+    assertThat(events()).hasSize(3);
+    ReporterStatus s = core.status();
+    assertThat(s.connected()).as("a refused repeat does not stall reporting").isTrue();
+    assertThat(s.requests().get(Outcome.CLIENT_ERROR)).isEqualTo(1);
+    assertThat(s.lastError()).get().asString().contains("403").contains("grant patch");
+    assertThat(s.eventsCreated()).isEqualTo(3);
+  }
+
+  @Test
   void eventsPerMinuteAndWaitingEventsAreBoundedAndDropsCounted() {
     ReporterSettings tight =
         new ReporterSettings(
