@@ -482,4 +482,17 @@ class AgentMetricsTest {
       Promtool.assertPasses(text);
     }
   }
+
+  @Test
+  void everyKubernetesMetricIsDocumented() throws Exception {
+    String doc =
+        java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "serve-api.md"));
+    WatchState s = States.full(States.stats(someStates(), 0, 0), 1, List.of());
+    Exposition e =
+        Exposition.parse(METRICS.exposition(s, Optional.of(KubernetesStatuses.working())));
+
+    assertThat(e.types().keySet().stream().filter(n -> n.startsWith("sockwatch_kubernetes_")))
+        .hasSize(8)
+        .allSatisfy(name -> assertThat(doc).contains("| `" + name + "` |"));
+  }
 }
