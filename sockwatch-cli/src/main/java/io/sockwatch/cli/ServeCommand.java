@@ -1,5 +1,6 @@
 package io.sockwatch.cli;
 
+import static io.sockwatch.cli.args.OptionSpec.flag;
 import static io.sockwatch.cli.args.OptionSpec.value;
 
 import io.sockwatch.NodeReader;
@@ -11,14 +12,19 @@ import io.sockwatch.cli.http.AgentRoutes;
 import io.sockwatch.cli.http.ApiServer;
 import io.sockwatch.cli.web.WebConfigException;
 import io.sockwatch.cli.web.WebSecurity;
+import io.sockwatch.k8s.NodeReporter;
+import io.sockwatch.k8s.ReporterSettings;
 import io.sockwatch.model.finding.Threshold;
 import io.sockwatch.model.watch.WatchConfig;
+import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.nio.file.Path;
 import java.time.Clock;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.CountDownLatch;
 
 /**
@@ -69,6 +75,11 @@ final class ServeCommand implements Command {
                   "30s",
                   "Time a problem must be gone before its finding resolves.",
                   "--resolve-after"),
+              flag(
+                  "Report node conditions and events to the Kubernetes API, found as kubectl"
+                      + " does (KUBECONFIG, ~/.kube/config, else the pod's service account); the"
+                      + " node is NODE_NAME, else the host name.",
+                  "--kubernetes"),
               JudgementOptions.middleboxIdle(),
               JudgementOptions.stateFile(),
               JudgementOptions.expectHeartbeat(),
@@ -97,15 +108,7 @@ final class ServeCommand implements Command {
             ? null
             : HostPort.parse(
                 "--metrics-listen", args.value("--metrics-listen"), "0.0.0.0:9737", "127.0.0.1", 0);
-    WebSecurity security;
-    try {
-      security =
-          args.value("--web-config") == null
-              ? WebSecurity.NONE
-              : WebSecurity.load(Path.of(args.value("--web-config")));
-    } catch (WebConfigException e) {
-      throw new UsageException("--web-config " + e.getMessage());
-    }
+    WebSecurity security = webSecurity(args);
     Clock clock = Clock.systemUTC();
     long heap = Runtime.getRuntime().maxMemory();
     // Full walks of every process's descriptors get half the scan budget; between them only
@@ -116,24 +119,31 @@ final class ServeCommand implements Command {
             args, s -> s.withIncrementalAttribution(config.cpuBudget() / 2).withHeapLimit(heap));
     Watch watch =
         Watch.builder(reader, config).measuredTimeouts(JudgementOptions.stateFile(args)).build();
+    NodeReporter kubernetes = args.flag("--kubernetes") ? kubernetes(watch, clock, err) : null;
+    AgentRoutes.Extras extras =
+        new AgentRoutes.Extras(
+            security, () -> Optional.ofNullable(kubernetes).map(NodeReporter::status));
+    List<AutoCloseable> opened = new ArrayList<>();
+    if (kubernetes != null) {
+      opened.add(kubernetes);
+    }
     ApiServer server;
+    ApiServer exposed = null;
     try {
-      server = AgentRoutes.start(listen, watch, clock, err, security);
-    } catch (java.net.BindException e) {
-      throw new UsageException(
-          "cannot listen on " + args.value("--listen") + ": " + e.getMessage());
-    }
-    ApiServer metricsServer = null;
-    if (metricsListen != null) {
-      try {
-        metricsServer = AgentRoutes.startMetricsOnly(metricsListen, watch, clock, err, security);
-      } catch (java.net.BindException e) {
-        server.close();
-        throw new UsageException(
-            "cannot listen on " + args.value("--metrics-listen") + ": " + e.getMessage());
+      server = bind("--listen", args, () -> AgentRoutes.start(listen, watch, clock, err, extras));
+      opened.add(server);
+      if (metricsListen != null) {
+        exposed =
+            bind(
+                "--metrics-listen",
+                args,
+                () -> AgentRoutes.startMetricsOnly(metricsListen, watch, clock, err, extras));
+        opened.add(exposed);
       }
+    } catch (UsageException e) {
+      closeAll(opened);
+      throw e;
     }
-    ApiServer exposed = metricsServer;
     Watch.Ticking loop =
         watch.startTicking(
             e -> {
@@ -142,12 +152,12 @@ final class ServeCommand implements Command {
                 err.flush();
               }
             });
-    InetSocketAddress bound = server.address();
+    opened.addFirst(loop);
     out.printf(
         Locale.ROOT,
         "sockwatch serve: listening on %s://%s/ (sampling every %ss)%n",
         security.scheme(),
-        hostPort(listen, bound),
+        hostPort(listen, server.address()),
         fmt(config.intervalSeconds()));
     if (exposed != null) {
       out.printf(
@@ -156,21 +166,84 @@ final class ServeCommand implements Command {
           security.scheme(),
           hostPort(metricsListen, exposed.address()));
     }
+    if (kubernetes != null) {
+      var k = kubernetes.status();
+      out.printf(
+          Locale.ROOT,
+          "sockwatch serve: reporting conditions and events of node %s to %s (%s)%n",
+          k.node(),
+          k.apiServer(),
+          k.configSource());
+    }
     out.flush();
     CountDownLatch stopped = new CountDownLatch(1);
     Runtime.getRuntime()
         .addShutdownHook(
             new Thread(
                 () -> {
-                  loop.close();
-                  server.close();
-                  if (exposed != null) {
-                    exposed.close();
-                  }
+                  closeAll(opened);
                   stopped.countDown();
                 }));
     stopped.await();
     return 0;
+  }
+
+  /** A server that could not bind is a usage error naming the option and the reason. */
+  private static ApiServer bind(String option, ParsedArgs args, ServerStart start)
+      throws IOException {
+    try {
+      return start.start();
+    } catch (java.net.BindException e) {
+      throw new UsageException("cannot listen on " + args.value(option) + ": " + e.getMessage());
+    }
+  }
+
+  @FunctionalInterface
+  private interface ServerStart {
+    ApiServer start() throws IOException;
+  }
+
+  /** Closes in order, each once, going on past failures: the process is ending anyway. */
+  private static void closeAll(List<AutoCloseable> opened) {
+    for (AutoCloseable c : opened) {
+      try {
+        c.close();
+      } catch (Exception e) {
+        // Nothing left to tell: shutting down.
+      }
+    }
+  }
+
+  private static WebSecurity webSecurity(ParsedArgs args) {
+    if (args.value("--web-config") == null) {
+      return WebSecurity.NONE;
+    }
+    try {
+      return WebSecurity.load(Path.of(args.value("--web-config")));
+    } catch (WebConfigException e) {
+      throw new UsageException("--web-config " + e.getMessage());
+    }
+  }
+
+  /**
+   * Starts reporting to Kubernetes; a machine with no API configured at all is refused in one line
+   * rather than retried forever. Lost and regained connections are logged, one line each.
+   */
+  private static NodeReporter kubernetes(Watch watch, Clock clock, PrintWriter err) {
+    try {
+      return NodeReporter.start(
+          watch,
+          ReporterSettings.defaults(),
+          clock,
+          line -> {
+            synchronized (err) {
+              err.println("sockwatch serve: kubernetes: " + line);
+              err.flush();
+            }
+          });
+    } catch (IllegalStateException e) {
+      throw new UsageException("--kubernetes: " + e.getMessage());
+    }
   }
 
   private static WatchConfig config(ParsedArgs args, List<Threshold> thresholds) {

@@ -15,11 +15,11 @@ import com.tngtech.archunit.core.importer.ImportOption;
 import org.junit.jupiter.api.Test;
 
 /**
- * The core's boundary, checked on the compiled classes so that it stays: the CLI (and every later
- * module) reads the kernel, judges and watches only through the front door, package {@code
- * io.sockwatch}, and the records it returns, {@code io.sockwatch.model..}; everything else in the
- * core is engine. The records depend on nothing but each other, the engine never reaches up to the
- * front door or a sink, and no two packages import each other.
+ * The core's boundary, checked on the compiled classes so that it stays: the CLI and the Kubernetes
+ * module (and every later one) read the kernel, judge and watch only through the front door,
+ * package {@code io.sockwatch}, and the records it returns, {@code io.sockwatch.model..};
+ * everything else in the core is engine. The records depend on nothing but each other, the engine
+ * never reaches up to the front door or a sink, and no two packages import each other.
  */
 class ArchitectureTest {
 
@@ -35,7 +35,10 @@ class ArchitectureTest {
   private static final DescribedPredicate<JavaClass> ENGINE =
       resideInAPackage("io.sockwatch..")
           .and(not(resideInAnyPackage(API)))
-          .and(not(resideInAnyPackage("io.sockwatch.cli..", "io.sockwatch.testkit..")))
+          .and(
+              not(
+                  resideInAnyPackage(
+                      "io.sockwatch.cli..", "io.sockwatch.k8s..", "io.sockwatch.testkit..")))
           .as("are in the core's engine (any package but io.sockwatch and io.sockwatch.model..)");
 
   @Test
@@ -47,6 +50,32 @@ class ArchitectureTest {
         .dependOnClassesThat(ENGINE)
         .because("the CLI goes through io.sockwatch's front door (README, Layout)")
         .check(MAIN);
+  }
+
+  @Test
+  void theKubernetesModuleUsesOnlyTheFrontDoorItsRecordsAndItself() {
+    noClasses()
+        .that()
+        .resideInAPackage("io.sockwatch.k8s..")
+        .should()
+        .dependOnClassesThat(
+            resideInAPackage("io.sockwatch..")
+                .and(
+                    not(
+                        resideInAnyPackage(
+                            "io.sockwatch", "io.sockwatch.model..", "io.sockwatch.k8s.."))))
+        .because(
+            "sockwatch-k8s is a sink like the CLI: the front door and its records, nothing of the"
+                + " engine, the CLI or the test kit")
+        .check(MAIN);
+  }
+
+  @Test
+  void theKubernetesModuleIsOnTheClasspathThisTestChecks() {
+    org.assertj.core.api.Assertions.assertThat(
+            MAIN.stream().filter(c -> c.getPackageName().equals("io.sockwatch.k8s")).count())
+        .as("classes of io.sockwatch.k8s imported, so the rule above checks something")
+        .isGreaterThan(10);
   }
 
   @Test
@@ -67,7 +96,7 @@ class ArchitectureTest {
         .that(ENGINE)
         .should()
         .dependOnClassesThat()
-        .resideInAnyPackage("io.sockwatch", "io.sockwatch.cli..")
+        .resideInAnyPackage("io.sockwatch", "io.sockwatch.cli..", "io.sockwatch.k8s..")
         .because("data flows one way: kernel, engine, front door, sinks")
         .check(MAIN);
   }

@@ -3,10 +3,13 @@ package io.sockwatch.cli.http;
 import io.sockwatch.Watch;
 import io.sockwatch.cli.metrics.AgentMetrics;
 import io.sockwatch.cli.web.WebSecurity;
+import io.sockwatch.k8s.ReporterStatus;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.net.InetSocketAddress;
 import java.time.Clock;
+import java.util.Optional;
+import java.util.function.Supplier;
 
 /** Every route of {@code sockwatch serve}, in one place. */
 public final class AgentRoutes {
@@ -19,17 +22,28 @@ public final class AgentRoutes {
 
   private AgentRoutes() {}
 
-  /** Starts the agent's server on {@code address}: plain HTTP, no auth. */
-  public static ApiServer start(
-      InetSocketAddress address, Watch sampler, Clock clock, PrintWriter log) throws IOException {
-    return start(address, sampler, clock, log, WebSecurity.NONE);
+  /**
+   * What serve puts around the routes: the web config's TLS and users, and the Kubernetes
+   * reporter's status when {@code --kubernetes} runs one ({@code /api/status} and {@code /metrics}
+   * then show it).
+   */
+  public record Extras(WebSecurity security, Supplier<Optional<ReporterStatus>> kubernetes) {
+    /** Plain HTTP, no users, no Kubernetes reporting. */
+    public static final Extras NONE = new Extras(WebSecurity.NONE, Optional::empty);
   }
 
-  /** Starts the agent's server, every route, on {@code address} behind {@code security}. */
+  /** Starts the agent's server on {@code address}: plain HTTP, no auth, no Kubernetes. */
   public static ApiServer start(
-      InetSocketAddress address, Watch sampler, Clock clock, PrintWriter log, WebSecurity security)
+      InetSocketAddress address, Watch sampler, Clock clock, PrintWriter log) throws IOException {
+    return start(address, sampler, clock, log, Extras.NONE);
+  }
+
+  /** Starts the agent's server, every route, on {@code address} with {@code extras}. */
+  public static ApiServer start(
+      InetSocketAddress address, Watch sampler, Clock clock, PrintWriter log, Extras extras)
       throws IOException {
-    StatusEndpoints status = new StatusEndpoints(sampler, clock);
+    WebSecurity security = extras.security();
+    StatusEndpoints status = new StatusEndpoints(sampler, clock, extras.kubernetes());
     ApiServer.Routes routes =
         new ApiServer.Routes()
             .add("/", StaticEndpoint.resource(DASHBOARD + "index.html", StaticEndpoint.HTML))
@@ -46,7 +60,7 @@ public final class AgentRoutes {
                 "/ui/uPlot.min.css",
                 StaticEndpoint.resource(UPLOT + "uPlot.min.css", StaticEndpoint.CSS))
             .add("/healthz", status::healthz)
-            .add("/metrics", metrics(sampler, security))
+            .add("/metrics", metrics(sampler, extras))
             .add("/api/status", status::status)
             .add("/api/findings", new FindingsEndpoint(sampler))
             .add("/api/snapshot", new SnapshotEndpoint(sampler))
@@ -60,22 +74,26 @@ public final class AgentRoutes {
    * dashboard; every other path is 404 (after authentication, when the web config asks for it).
    */
   public static ApiServer startMetricsOnly(
-      InetSocketAddress address, Watch sampler, Clock clock, PrintWriter log, WebSecurity security)
+      InetSocketAddress address, Watch sampler, Clock clock, PrintWriter log, Extras extras)
       throws IOException {
-    StatusEndpoints status = new StatusEndpoints(sampler, clock);
+    StatusEndpoints status = new StatusEndpoints(sampler, clock, extras.kubernetes());
     ApiServer.Routes routes =
         new ApiServer.Routes()
             .add("/healthz", status::healthz)
-            .add("/metrics", metrics(sampler, security));
+            .add("/metrics", metrics(sampler, extras));
     return ApiServer.start(
         address,
         routes,
         log,
-        security,
+        extras.security(),
         "; this address serves only /metrics and /healthz (the API is on serve's --listen)");
   }
 
-  private static MetricsEndpoint metrics(Watch sampler, WebSecurity security) {
-    return new MetricsEndpoint(sampler, new AgentMetrics(Watch.detectorIds()), security.auth());
+  private static MetricsEndpoint metrics(Watch sampler, Extras extras) {
+    return new MetricsEndpoint(
+        sampler,
+        new AgentMetrics(Watch.detectorIds()),
+        extras.security().auth(),
+        extras.kubernetes());
   }
 }

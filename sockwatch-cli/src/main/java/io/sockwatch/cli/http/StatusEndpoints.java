@@ -3,6 +3,8 @@ package io.sockwatch.cli.http;
 import com.sun.net.httpserver.HttpExchange;
 import io.sockwatch.Watch;
 import io.sockwatch.cli.output.JsonWriter;
+import io.sockwatch.k8s.Outcome;
+import io.sockwatch.k8s.ReporterStatus;
 import io.sockwatch.model.Unavailable;
 import io.sockwatch.model.watch.HistoryStatus;
 import io.sockwatch.model.watch.NamespaceTallies;
@@ -13,22 +15,26 @@ import java.time.Clock;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.Set;
+import java.util.function.Supplier;
 
 /** {@code /api/status} (what the agent costs and could not read) and {@code /healthz}. */
 final class StatusEndpoints {
 
   private final Watch sampler;
   private final Clock clock;
+  private final Supplier<Optional<ReporterStatus>> kubernetes;
 
-  StatusEndpoints(Watch sampler, Clock clock) {
+  StatusEndpoints(Watch sampler, Clock clock, Supplier<Optional<ReporterStatus>> kubernetes) {
     this.sampler = sampler;
     this.clock = clock;
+    this.kubernetes = kubernetes;
   }
 
   void status(HttpExchange ex) throws IOException {
     Query.parse(ex.getRequestURI(), Set.of());
     WatchState s = current();
-    Responses.json(ex, w -> write(w, s.status(), s.namespaces()));
+    Optional<ReporterStatus> k = kubernetes.get();
+    Responses.json(ex, w -> write(w, s.status(), s.namespaces(), k));
   }
 
   /**
@@ -58,6 +64,14 @@ final class StatusEndpoints {
   }
 
   static void write(JsonWriter w, WatchStatus s, NamespaceTallies namespaces) {
+    write(w, s, namespaces, Optional.empty());
+  }
+
+  static void write(
+      JsonWriter w,
+      WatchStatus s,
+      NamespaceTallies namespaces,
+      Optional<ReporterStatus> kubernetes) {
     w.beginObject();
     w.field("schema", "sockwatch.status/v1");
     w.field("started_at", s.startedAt().toString());
@@ -112,6 +126,40 @@ final class StatusEndpoints {
       w.beginObject().field("item", u.item()).field("reason", u.reason()).endObject();
     }
     w.endArray();
+    kubernetes.ifPresent(k -> writeKubernetes(w, k));
+    w.endObject();
+  }
+
+  /** The {@code kubernetes} object: docs/serve-api.md lists its fields. */
+  static void writeKubernetes(JsonWriter w, ReporterStatus k) {
+    w.name("kubernetes").beginObject();
+    w.field("node", k.node());
+    w.field("api_server", k.apiServer());
+    w.field("config_source", k.configSource());
+    w.field("connected", k.connected());
+    k.lastSuccess().ifPresent(t -> w.field("last_success", t.toString()));
+    k.lastFailure().ifPresent(t -> w.field("last_failure", t.toString()));
+    k.lastError().ifPresent(e -> w.field("last_error", e));
+    w.field("consecutive_failures", k.consecutiveFailures());
+    k.nextAttempt().ifPresent(t -> w.field("next_attempt", t.toString()));
+    w.name("requests").beginObject();
+    for (Outcome o : Outcome.values()) {
+      w.field(o.label(), k.requests().get(o));
+    }
+    w.endObject();
+    w.field("retries", k.retries());
+    w.name("conditions").beginObject();
+    k.conditions().forEach(w::field);
+    w.endObject();
+    w.field("condition_writes", k.conditionWrites());
+    k.lastConditionWrite().ifPresent(t -> w.field("last_condition_write", t.toString()));
+    w.name("events").beginObject();
+    w.field("created", k.eventsCreated());
+    w.field("series_updates", k.eventsSeriesUpdates());
+    w.field("dropped", k.eventsDropped());
+    w.field("pending", k.eventsPending());
+    w.endObject();
+    w.field("forgotten", k.forgotten());
     w.endObject();
   }
 }

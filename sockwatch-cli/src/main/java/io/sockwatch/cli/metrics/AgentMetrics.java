@@ -2,12 +2,14 @@ package io.sockwatch.cli.metrics;
 
 import io.prometheus.metrics.expositionformats.PrometheusTextFormatWriter;
 import io.prometheus.metrics.model.snapshots.MetricSnapshots;
+import io.sockwatch.k8s.ReporterStatus;
 import io.sockwatch.model.watch.WatchState;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * What {@code GET /metrics} says: a pure function from the agent's latest {@link WatchState} to
@@ -57,6 +59,14 @@ public final class AgentMetrics {
 
   /** The metric families of {@code state}. */
   public MetricSnapshots snapshot(WatchState state) {
+    return snapshot(state, Optional.empty());
+  }
+
+  /**
+   * The metric families of {@code state} and, with {@code serve --kubernetes}, of the Kubernetes
+   * reporter ({@link KubernetesMetrics}).
+   */
+  public MetricSnapshots snapshot(WatchState state, Optional<ReporterStatus> kubernetes) {
     Families out = new Families();
     state
         .stats()
@@ -66,14 +76,20 @@ public final class AgentMetrics {
     FindingMetrics.add(out, detectorIds, state.open());
     ConditionMetrics.add(out, state.open());
     SelfMetrics.add(out, state);
+    kubernetes.ifPresent(k -> KubernetesMetrics.add(out, k));
     return out.build();
   }
 
   /** {@code state} in the Prometheus text format. */
   public String exposition(WatchState state) {
+    return exposition(state, Optional.empty());
+  }
+
+  /** {@code state} and the Kubernetes reporter's status in the Prometheus text format. */
+  public String exposition(WatchState state, Optional<ReporterStatus> kubernetes) {
     ByteArrayOutputStream bytes = new ByteArrayOutputStream(1 << 16);
     try {
-      WRITER.write(bytes, snapshot(state));
+      WRITER.write(bytes, snapshot(state, kubernetes));
     } catch (IOException e) {
       throw new UncheckedIOException("writing to memory cannot fail", e);
     }

@@ -53,6 +53,18 @@ final class Families {
     }
   }
 
+  /** A counter family with one label: a point per entry of {@code values}, in their order. */
+  void counter(String name, String help, String label, java.util.Map<String, Long> values) {
+    CounterSnapshot.Builder b = CounterSnapshot.builder().name(name).help(help);
+    values.forEach(
+        (v, n) ->
+            b.dataPoint(
+                CounterDataPointSnapshot.builder().labels(Labels.of(label, v)).value(n).build()));
+    if (!values.isEmpty()) {
+      families.add(b.build());
+    }
+  }
+
   MetricSnapshots build() {
     return new MetricSnapshots(families);
   }

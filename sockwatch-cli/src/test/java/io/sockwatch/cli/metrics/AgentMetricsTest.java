@@ -593,4 +593,79 @@ class AgentMetricsTest {
         .isEmpty();
     assertThat(unplaced.type("sockwatch_netns_read")).isEmpty();
   }
+
+  @Test
+  void withKubernetesTheReportersFamilyIsThereAndWithoutItNot() {
+    WatchState s = States.full(States.stats(someStates(), 0, 0), 1, List.of());
+
+    Exposition without = expose(s);
+    Exposition with =
+        Exposition.parse(METRICS.exposition(s, Optional.of(KubernetesStatuses.working())));
+
+    assertThat(without.types().keySet()).noneMatch(n -> n.startsWith("sockwatch_kubernetes_"));
+    assertThat(with.value("sockwatch_kubernetes_up")).contains(1.0);
+    assertThat(with.samples("sockwatch_kubernetes_requests_total")).hasSize(6);
+    assertThat(with.value("sockwatch_kubernetes_requests_total", "result", "ok")).contains(40.0);
+    assertThat(with.value("sockwatch_kubernetes_requests_total", "result", "conflict"))
+        .contains(1.0);
+    assertThat(with.value("sockwatch_kubernetes_requests_total", "result", "server_error"))
+        .contains(2.0);
+    assertThat(with.value("sockwatch_kubernetes_requests_total", "result", "timeout"))
+        .contains(0.0);
+    assertThat(with.type("sockwatch_kubernetes_requests_total")).contains("counter");
+    assertThat(with.value("sockwatch_kubernetes_last_success_timestamp_seconds"))
+        .contains(KubernetesStatuses.SUCCESS.getEpochSecond() + 0.5);
+    assertThat(with.value("sockwatch_kubernetes_retries_total")).contains(3.0);
+    assertThat(with.value("sockwatch_kubernetes_condition_writes_total")).contains(7.0);
+    assertThat(with.value("sockwatch_kubernetes_node_condition", "type", "SocketLeak"))
+        .contains(1.0);
+    assertThat(with.value("sockwatch_kubernetes_node_condition", "type", "ConntrackPressure"))
+        .contains(0.0);
+    assertThat(with.value("sockwatch_kubernetes_events_total", "outcome", "created")).contains(5.0);
+    assertThat(with.value("sockwatch_kubernetes_events_total", "outcome", "series")).contains(2.0);
+    assertThat(with.value("sockwatch_kubernetes_events_total", "outcome", "dropped")).contains(1.0);
+    assertThat(with.value("sockwatch_kubernetes_pending_events")).contains(0.0);
+  }
+
+  @Test
+  void aReporterThatNeverConnectedIsDownWithNoSuccessTimeAndNoConditions() {
+    WatchState s = States.full(States.stats(someStates(), 0, 0), 1, List.of());
+
+    Exposition e =
+        Exposition.parse(METRICS.exposition(s, Optional.of(KubernetesStatuses.neverConnected())));
+
+    assertThat(e.value("sockwatch_kubernetes_up")).contains(0.0);
+    assertThat(e.value("sockwatch_kubernetes_requests_total", "result", "network_error"))
+        .contains(4.0);
+    assertThat(e.type("sockwatch_kubernetes_last_success_timestamp_seconds")).isEmpty();
+    assertThat(e.type("sockwatch_kubernetes_node_condition")).isEmpty();
+    assertThat(e.value("sockwatch_kubernetes_pending_events")).contains(2.0);
+  }
+
+  @Tag("live")
+  @Test
+  void theKubernetesFamilyPassesPromtool() throws Exception {
+    WatchState s = States.full(States.stats(someStates(), 2, 2), 2, List.of());
+    for (var k : List.of(KubernetesStatuses.working(), KubernetesStatuses.neverConnected())) {
+      String text = METRICS.exposition(s, Optional.of(k));
+      assertThat(Exposition.parse(text).types())
+          .allSatisfy(
+              (name, type) ->
+                  assertThat(name.endsWith("_total")).as(name).isEqualTo(type.equals("counter")));
+      Promtool.assertPasses(text);
+    }
+  }
+
+  @Test
+  void everyKubernetesMetricIsDocumented() throws Exception {
+    String doc =
+        java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "serve-api.md"));
+    WatchState s = States.full(States.stats(someStates(), 0, 0), 1, List.of());
+    Exposition e =
+        Exposition.parse(METRICS.exposition(s, Optional.of(KubernetesStatuses.working())));
+
+    assertThat(e.types().keySet().stream().filter(n -> n.startsWith("sockwatch_kubernetes_")))
+        .hasSize(8)
+        .allSatisfy(name -> assertThat(doc).contains("| `" + name + "` |"));
+  }
 }

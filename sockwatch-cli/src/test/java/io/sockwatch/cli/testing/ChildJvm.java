@@ -50,8 +50,17 @@ public final class ChildJvm implements AutoCloseable {
     private Path java = Path.of(System.getProperty("java.home"), "bin", "java");
     private String heap = "64m";
     private final List<String> flags = new ArrayList<>();
+    private final java.util.Map<String, String> env = new java.util.HashMap<>();
 
     private Launcher() {}
+
+    /**
+     * Sets the child's environment variable {@code name}, or removes it when {@code value} is null.
+     */
+    public Launcher env(String name, String value) {
+      this.env.put(name, value);
+      return this;
+    }
 
     /** Runs the child inside {@code ns}. */
     public Launcher netns(TestNetns ns) {
@@ -101,7 +110,16 @@ public final class ChildJvm implements AutoCloseable {
       cmd.addAll(flags);
       cmd.addAll(List.of("-cp", System.getProperty("java.class.path"), main.getName()));
       cmd.addAll(List.of(args));
-      return new ChildJvm(new ProcessBuilder(cmd).start());
+      ProcessBuilder pb = new ProcessBuilder(cmd);
+      env.forEach(
+          (k, v) -> {
+            if (v == null) {
+              pb.environment().remove(k);
+            } else {
+              pb.environment().put(k, v);
+            }
+          });
+      return new ChildJvm(pb.start());
     }
   }
 

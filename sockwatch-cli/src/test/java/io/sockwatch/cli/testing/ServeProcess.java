@@ -63,18 +63,30 @@ public final class ServeProcess implements AutoCloseable {
   /** {@link #start(TestNetns, String...)} with further JVM flags, such as {@link #ONE_SCAN}. */
   public static ServeProcess start(TestNetns ns, List<String> jvmFlags, String... args)
       throws Exception {
+    return start(ns, java.util.Map.of(), jvmFlags, args);
+  }
+
+  /**
+   * {@link #start(TestNetns, List, String...)} with environment variables set for the agent (e.g.
+   * {@code KUBECONFIG}, {@code NODE_NAME}). With {@code ns} null it runs in this namespace, and
+   * ARGS must then say which namespace it watches.
+   */
+  public static ServeProcess start(
+      TestNetns ns, java.util.Map<String, String> env, List<String> jvmFlags, String... args)
+      throws Exception {
     List<String> all = new ArrayList<>(List.of("serve", "--listen", "127.0.0.1:0"));
     if (!List.of(args).contains("--netns")) {
       all.addAll(List.of("--netns", "self"));
     }
     all.addAll(List.of(args));
-    ChildJvm jvm =
+    ChildJvm.Launcher launcher =
         ChildJvm.launcher()
             .netns(ns)
             .heap("256m")
             .flags("--enable-native-access=ALL-UNNAMED")
-            .flags(jvmFlags.toArray(String[]::new))
-            .start(Main.class, all.toArray(String[]::new));
+            .flags(jvmFlags.toArray(String[]::new));
+    env.forEach(launcher::env);
+    ChildJvm jvm = launcher.start(Main.class, all.toArray(String[]::new));
     try {
       String line = jvm.awaitLine("sockwatch serve: listening on ", Duration.ofSeconds(60));
       Matcher m = LISTENING.matcher(line);
