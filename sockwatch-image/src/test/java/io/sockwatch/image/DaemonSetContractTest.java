@@ -87,11 +87,13 @@ class DaemonSetContractTest {
         .containsAllEntriesOf(svc.getSpec().getSelector());
 
     OperatorCrds.PodMonitor pm = manifests.one(OperatorCrds.PodMonitor.class);
-    assertThat(pm.spec().podMetricsEndpoints()).singleElement()
-        .satisfies(e -> {
-          assertThat(e.port()).isEqualTo("metrics");
-          assertThat(e.path()).isEqualTo("/metrics");
-        });
+    assertThat(pm.spec().podMetricsEndpoints())
+        .singleElement()
+        .satisfies(
+            e -> {
+              assertThat(e.port()).isEqualTo("metrics");
+              assertThat(e.path()).isEqualTo("/metrics");
+            });
     assertThat(pm.spec().selector().getMatchLabels())
         .isEqualTo(ds.getSpec().getSelector().getMatchLabels());
   }
@@ -120,7 +122,8 @@ class DaemonSetContractTest {
           .as("the jar reads %s", e.getName())
           .isTrue();
     }
-    EnvVar node = c.getEnv().stream().filter(e -> e.getName().equals("NODE_NAME")).findFirst().orElseThrow();
+    EnvVar node =
+        c.getEnv().stream().filter(e -> e.getName().equals("NODE_NAME")).findFirst().orElseThrow();
     assertThat(node.getValueFrom().getFieldRef().getFieldPath()).isEqualTo("spec.nodeName");
   }
 
@@ -180,7 +183,8 @@ class DaemonSetContractTest {
     long limitMib = mib(c.getResources().getLimits().get("memory"));
     assertThat(requestMib).isGreaterThanOrEqualTo(MEASURED_PEAK_RSS_MIB);
     assertThat(limitMib).isGreaterThanOrEqualTo(MEASURED_PEAK_RSS_MIB * 13 / 10);
-    double cpuRequest = Quantity.getAmountInBytes(c.getResources().getRequests().get("cpu")).doubleValue();
+    double cpuRequest =
+        Quantity.getAmountInBytes(c.getResources().getRequests().get("cpu")).doubleValue();
     assertThat(cpuRequest).isGreaterThanOrEqualTo(MEASURED_CPU_CORES);
     assertThat(Quantity.getAmountInBytes(c.getResources().getLimits().get("cpu")).doubleValue())
         .isGreaterThanOrEqualTo(1.0);
@@ -191,7 +195,9 @@ class DaemonSetContractTest {
     ClusterRole role = manifests.one(ClusterRole.class);
     Set<String> grants = new TreeSet<>();
     for (PolicyRule r : role.getRules()) {
-      assertThat(r.getResourceNames()).as("no resourceNames: the node's name differs per pod").isNullOrEmpty();
+      assertThat(r.getResourceNames())
+          .as("no resourceNames: the node's name differs per pod")
+          .isNullOrEmpty();
       for (String g : r.getApiGroups()) {
         for (String res : r.getResources()) {
           for (String v : r.getVerbs()) {
@@ -241,7 +247,10 @@ class DaemonSetContractTest {
   }
 
   private Volume volume(String name) {
-    return pod.getVolumes().stream().filter(v -> v.getName().equals(name)).findFirst().orElseThrow();
+    return pod.getVolumes().stream()
+        .filter(v -> v.getName().equals(name))
+        .findFirst()
+        .orElseThrow();
   }
 
   private static long mib(Quantity q) {

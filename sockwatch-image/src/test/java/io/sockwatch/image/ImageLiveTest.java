@@ -28,8 +28,8 @@ import tools.jackson.databind.json.JsonMapper;
 
 /**
  * The built image runs: its layers, extracted in the manifest's order, are the root of a process
- * started through the entrypoint its config names, in a private PID and mount namespace with its own
- * /proc (as a container runtime does; {@code unshare --root}). Runs after the image is packed
+ * started through the entrypoint its config names, in a private PID and mount namespace with its
+ * own /proc (as a container runtime does; {@code unshare --root}). Runs after the image is packed
  * (integration-test phase); needs root for unshare.
  */
 @Tag("live")
@@ -96,8 +96,15 @@ class ImageLiveTest {
       Result r =
           inImage(
               List.of(
-                  "snapshot", "--source", "netlink", "--netns", "self", "--sport",
-                  Integer.toString(port), "-o", "json"));
+                  "snapshot",
+                  "--source",
+                  "netlink",
+                  "--netns",
+                  "self",
+                  "--sport",
+                  Integer.toString(port),
+                  "-o",
+                  "json"));
       assertThat(r.code()).as(r.err()).isZero();
       JsonNode snap = JSON.readTree(r.out());
       assertThat(snap.path("source").asString()).isEqualTo("netlink");
@@ -111,7 +118,8 @@ class ImageLiveTest {
 
   @Test
   void doctorInTheImageCanDoWhatItCanDoOnTheFullJdk() throws Exception {
-    List<String> args = List.of("doctor", "--once", "--source", "netlink", "--netns", "self", "-o", "json");
+    List<String> args =
+        List.of("doctor", "--once", "--source", "netlink", "--netns", "self", "-o", "json");
     Result image = inImage(args);
     List<String> hostCommand = new ArrayList<>();
     hostCommand.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
@@ -140,7 +148,13 @@ class ImageLiveTest {
   @Test
   void serveWithTheDaemonSetsArgumentsAnswersProbesOnTheMetricsPort() throws Exception {
     Container c =
-        Manifests.base().one(DaemonSet.class).getSpec().getTemplate().getSpec().getContainers().getFirst();
+        Manifests.base()
+            .one(DaemonSet.class)
+            .getSpec()
+            .getTemplate()
+            .getSpec()
+            .getContainers()
+            .getFirst();
     int api = freePort();
     int metrics = freePort();
     List<String> args = new ArrayList<>();
@@ -223,7 +237,12 @@ class ImageLiveTest {
     List<String> command = new ArrayList<>();
     command.addAll(
         List.of(
-            "unshare", "--fork", "--pid", "--mount", "--mount-proc", "--kill-child",
+            "unshare",
+            "--fork",
+            "--pid",
+            "--mount",
+            "--mount-proc",
+            "--kill-child",
             "--root=" + root));
     command.addAll(entrypoint);
     command.addAll(args);

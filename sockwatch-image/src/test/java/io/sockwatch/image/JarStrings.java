@@ -7,9 +7,9 @@ import java.nio.file.Path;
 import java.util.jar.JarFile;
 
 /**
- * Whether a jar's compiled code mentions a string: a literal such as an environment variable's
- * name is a CONSTANT_Utf8 entry (tag 1, two length bytes, the bytes) in the constant pool of the
- * class that uses it.
+ * Whether a jar's compiled code mentions a string: a literal such as an environment variable's name
+ * is a CONSTANT_Utf8 entry (tag 1, two length bytes, the bytes) in the constant pool of the class
+ * that uses it.
  */
 final class JarStrings {
 
@@ -52,5 +52,4 @@ final class JarStrings {
     }
     return false;
   }
-
 }

@@ -26,7 +26,8 @@ import tools.jackson.databind.node.ObjectNode;
 final class Kustomize {
 
   /** Kinds that live outside namespaces; kustomize's namespace leaves them alone. */
-  static final Set<String> CLUSTER_SCOPED = Set.of("Namespace", "ClusterRole", "ClusterRoleBinding");
+  static final Set<String> CLUSTER_SCOPED =
+      Set.of("Namespace", "ClusterRole", "ClusterRoleBinding");
 
   /** One object of the rendered output and the file it came from. */
   record Resource(Path source, ObjectNode object) {
@@ -61,7 +62,8 @@ final class Kustomize {
     Kustomization k = read(file);
     if (!"kustomize.config.k8s.io/v1beta1".equals(k.apiVersion())
         || !"Kustomization".equals(k.kind())) {
-      throw new IllegalArgumentException(file + ": not a kustomize.config.k8s.io/v1beta1 Kustomization");
+      throw new IllegalArgumentException(
+          file + ": not a kustomize.config.k8s.io/v1beta1 Kustomization");
     }
     List<Resource> out = new ArrayList<>();
     for (String r : k.resources() == null ? List.<String>of() : k.resources()) {
@@ -74,7 +76,8 @@ final class Kustomize {
         }
       }
     }
-    for (ConfigMapGenerator g : k.configMapGenerator() == null ? List.<ConfigMapGenerator>of() : k.configMapGenerator()) {
+    for (ConfigMapGenerator g :
+        k.configMapGenerator() == null ? List.<ConfigMapGenerator>of() : k.configMapGenerator()) {
       out.add(new Resource(file, configMap(dir, g, k.generatorOptions())));
     }
     if (k.namespace() != null) {
@@ -119,7 +122,8 @@ final class Kustomize {
   private static ObjectNode configMap(Path dir, ConfigMapGenerator g, GeneratorOptions options) {
     if (options == null || !Boolean.TRUE.equals(options.disableNameSuffixHash())) {
       throw new IllegalArgumentException(
-          dir + ": generated ConfigMaps need disableNameSuffixHash: true (this renderer does not"
+          dir
+              + ": generated ConfigMaps need disableNameSuffixHash: true (this renderer does not"
               + " compute kustomize's hash suffix)");
     }
     Map<String, String> data = new LinkedHashMap<>();

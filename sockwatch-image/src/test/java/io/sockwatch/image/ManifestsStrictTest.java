@@ -50,7 +50,9 @@ class ManifestsStrictTest {
       for (ObjectNode o : Kustomize.documents(p)) {
         String kind = o.path("kind").asString();
         if (!Kustomize.CLUSTER_SCOPED.contains(kind)) {
-          assertThat(o.path("metadata").path("namespace").asString()).as(p + " " + kind).isEqualTo(ns);
+          assertThat(o.path("metadata").path("namespace").asString())
+              .as(p + " " + kind)
+              .isEqualTo(ns);
         }
       }
     }
@@ -61,7 +63,12 @@ class ManifestsStrictTest {
     Kustomize.Resource ds = resource("DaemonSet");
     ObjectNode copy = ds.object().deepCopy();
     ((ObjectNode)
-            copy.path("spec").path("template").path("spec").path("containers").get(0).path("securityContext"))
+            copy.path("spec")
+                .path("template")
+                .path("spec")
+                .path("containers")
+                .get(0)
+                .path("securityContext"))
         .put("readOnlyRootFileSystem", true);
     assertThatThrownBy(() -> Manifests.strict(new Kustomize.Resource(ds.source(), copy)))
         .hasMessageContaining("readOnlyRootFileSystem");

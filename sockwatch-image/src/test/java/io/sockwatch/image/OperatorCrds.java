@@ -7,9 +7,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * The Prometheus Operator's PodMonitor and PrometheusRule (monitoring.coreos.com/v1), typed from the
- * fields its API reference documents, for the strict parse of the manifests: fabric8's core model
- * has no classes for them. Only the fields deploy/ may reasonably use are here; a misspelt or
+ * The Prometheus Operator's PodMonitor and PrometheusRule (monitoring.coreos.com/v1), typed from
+ * the fields its API reference documents, for the strict parse of the manifests: fabric8's core
+ * model has no classes for them. Only the fields deploy/ may reasonably use are here; a misspelt or
  * unlisted field fails the parse, and the compact constructors refuse what the CRDs require.
  */
 final class OperatorCrds {
@@ -52,7 +52,8 @@ final class OperatorCrds {
       List<RelabelConfig> metricRelabelings) {
     PodMetricsEndpoint {
       require(port != null || portNumber != null, "a podMetricsEndpoint needs port or portNumber");
-      require(scheme == null || scheme.equals("http") || scheme.equals("https"), "scheme: " + scheme);
+      require(
+          scheme == null || scheme.equals("http") || scheme.equals("https"), "scheme: " + scheme);
     }
   }
 
@@ -65,8 +66,7 @@ final class OperatorCrds {
       String replacement,
       String action) {}
 
-  record PrometheusRule(
-      String apiVersion, String kind, ObjectMeta metadata, RuleFile spec) {
+  record PrometheusRule(String apiVersion, String kind, ObjectMeta metadata, RuleFile spec) {
     PrometheusRule {
       require(metadata != null && metadata.getName() != null, "PrometheusRule needs metadata.name");
       require(spec != null, "PrometheusRule needs a spec");
@@ -102,7 +102,8 @@ final class OperatorCrds {
       Map<String, String> labels,
       Map<String, String> annotations) {
     Rule {
-      require((record == null) != (alert == null), "a rule is either a record or an alert: " + expr);
+      require(
+          (record == null) != (alert == null), "a rule is either a record or an alert: " + expr);
       require(expr != null && !expr.isBlank(), "rule " + alert + record + " needs expr");
     }
   }
