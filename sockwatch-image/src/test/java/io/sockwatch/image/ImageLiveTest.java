@@ -7,7 +7,12 @@ import io.fabric8.kubernetes.api.model.Node;
 import io.fabric8.kubernetes.api.model.NodeBuilder;
 import io.fabric8.kubernetes.api.model.apps.DaemonSet;
 import io.fabric8.kubernetes.client.KubernetesClient;
+import io.fabric8.kubernetes.client.server.mock.KubernetesMixedDispatcher;
 import io.fabric8.kubernetes.client.server.mock.KubernetesMockServer;
+import io.fabric8.mockwebserver.Context;
+import io.fabric8.mockwebserver.MockWebServer;
+import io.fabric8.mockwebserver.ServerRequest;
+import io.fabric8.mockwebserver.ServerResponse;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
@@ -20,8 +25,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Queue;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.BeforeAll;
@@ -156,7 +163,14 @@ class ImageLiveTest {
    */
   @Test
   void serveWithTheDaemonSetsArgumentsAnswersProbesAndWritesTheNodesConditions() throws Exception {
-    KubernetesMockServer apiServer = new KubernetesMockServer(false);
+    Map<ServerRequest, Queue<ServerResponse>> noExpectations = new HashMap<>();
+    KubernetesMockServer apiServer =
+        new KubernetesMockServer(
+            new Context(),
+            new MockWebServer(),
+            noExpectations,
+            new KubernetesMixedDispatcher(noExpectations),
+            false);
     apiServer.init(InetAddress.getLoopbackAddress(), 0);
     try (KubernetesClient k = apiServer.createClient()) {
       k.nodes()
@@ -182,7 +196,8 @@ class ImageLiveTest {
               user: sockwatch
           current-context: mock
           """
-              .formatted(k.getMasterUrl()));
+              // An address, not "localhost": the image has no /etc/hosts.
+              .formatted("http://127.0.0.1:" + apiServer.getPort()));
       Container c =
           Manifests.base()
               .one(DaemonSet.class)
