@@ -42,6 +42,17 @@ mkdir -p "$out/opt" "$out/opt/sockwatch" "$out/etc" "$out/tmp"
 cp -a "$cache" "$out/opt/java"
 rm -f "$out/opt/java/.stamp"
 cp "$jar" "$out/opt/sockwatch/sockwatch.jar"
+# A launcher for places that have a shell (this image has none): node-problem-detector's image
+# copies /opt from this one and its rules call it; a node can run it from /opt too. The flags are
+# the repository's ./sockwatch ones for one-shot commands (serial GC, C1 only, no perf data file).
+mkdir -p "$out/opt/sockwatch/bin"
+cat >"$out/opt/sockwatch/bin/sockwatch" <<'LAUNCHER'
+#!/bin/sh
+# sockwatch, from the Java runtime and jar of its image (/opt/java, /opt/sockwatch).
+exec /opt/java/bin/java -XX:+UseSerialGC -XX:TieredStopAtLevel=1 -XX:-UsePerfData \
+  --enable-native-access=ALL-UNNAMED -jar /opt/sockwatch/sockwatch.jar "$@"
+LAUNCHER
+chmod 755 "$out/opt/sockwatch/bin/sockwatch"
 
 # The shared libraries that the launcher, the JVM and the JDK's own native libraries need, as the
 # dynamic linker of this machine resolves them (the runtime's own libraries are found through its

@@ -23,6 +23,7 @@ import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.PosixFilePermission;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -91,6 +92,26 @@ class ImageLiveTest {
     Result r = inImage(List.of("--version"));
     assertThat(r.err()).isEmpty();
     assertThat(r.code()).isZero();
+    assertThat(r.out()).isEqualTo("sockwatch " + Repo.property("sockwatch.version") + "\n");
+  }
+
+  /**
+   * The launcher node-problem-detector's rules call ({@code /opt/sockwatch/bin/sockwatch}, for a
+   * container that copied /opt from this image and has a shell) is executable and starts the
+   * image's own runtime and jar: run with a shell here, its /opt paths pointed at the extracted
+   * image, it prints the version.
+   */
+  @Test
+  void theLauncherForShellsStartsTheImagesRuntime() throws Exception {
+    Path launcher = root.resolve("opt/sockwatch/bin/sockwatch");
+    assertThat(Files.getPosixFilePermissions(launcher))
+        .contains(PosixFilePermission.OWNER_EXECUTE, PosixFilePermission.OTHERS_EXECUTE);
+    String text = Files.readString(launcher);
+    assertThat(text).startsWith("#!/bin/sh\n").contains("/opt/java/bin/java");
+    Path here = work.resolve("launcher-here");
+    Files.writeString(here, text.replace("/opt/", root.resolve("opt") + "/"));
+    Result r = run(List.of("sh", here.toString(), "--version"));
+    assertThat(r.code()).as(r.err()).isZero();
     assertThat(r.out()).isEqualTo("sockwatch " + Repo.property("sockwatch.version") + "\n");
   }
 
