@@ -41,12 +41,7 @@ final class ConditionPlanner {
    * on it), listed in docs/kubernetes.md.
    */
   static String reason(NodeCondition c, boolean active) {
-    return switch (c) {
-      case TCP_MEMORY_PRESSURE -> active ? "TCPMemoryNearLimit" : "TCPMemoryOK";
-      case EPHEMERAL_PORT_PRESSURE -> active ? "EphemeralPortsRunningOut" : "EphemeralPortsOK";
-      case SOCKET_LEAK -> active ? "SocketsLeaking" : "NoSocketLeak";
-      case CONNTRACK_PRESSURE -> active ? "ConntrackTableFilling" : "ConntrackOK";
-    };
+    return c.reason(active);
   }
 
   /**

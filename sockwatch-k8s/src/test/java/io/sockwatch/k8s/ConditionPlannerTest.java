@@ -28,7 +28,11 @@ class ConditionPlannerTest {
     assertThat(plan).allMatch(d -> !d.active() && d.status().equals("False"));
     assertThat(plan)
         .extracting(DesiredCondition::reason)
-        .containsExactly("TCPMemoryOK", "EphemeralPortsOK", "NoSocketLeak", "ConntrackOK");
+        .containsExactly(
+            "TCPMemoryWithinLimits",
+            "EphemeralPortsAvailable",
+            "NoSocketLeak",
+            "ConntrackTableHasRoom");
     assertThat(plan.get(2).message())
         .isEqualTo(
             "No open finding shows a process not closing its sockets (set by findings of close-wait"
@@ -71,7 +75,7 @@ class ConditionPlannerTest {
     DesiredCondition leak = planner.plan(open).get(2);
 
     assertThat(leak.active()).isTrue();
-    assertThat(leak.reason()).isEqualTo("SocketsLeaking");
+    assertThat(leak.reason()).isEqualTo("SocketLeakDetected");
     assertThat(leak.findingIds())
         .containsExactly("close-wait/java(12)", "close-wait/python(14)", "socket-leak/java(13)");
     assertThat(leak.message())

@@ -99,16 +99,16 @@ class NodeConditionsMockTest {
                 [{"op":"replace","path":"/metadata/resourceVersion","value":"%s"},
                  {"op":"add","path":"/status/conditions/-","value":{"type":"TCPMemoryPressure",
                   "status":"False","lastHeartbeatTime":"2026-12-07T10:00:00Z",
-                  "lastTransitionTime":"2026-12-07T10:00:00Z","reason":"TCPMemoryOK","message":"%s"}},
+                  "lastTransitionTime":"2026-12-07T10:00:00Z","reason":"TCPMemoryWithinLimits","message":"%s"}},
                  {"op":"add","path":"/status/conditions/-","value":{"type":"EphemeralPortPressure",
                   "status":"False","lastHeartbeatTime":"2026-12-07T10:00:00Z",
-                  "lastTransitionTime":"2026-12-07T10:00:00Z","reason":"EphemeralPortsOK","message":"%s"}},
+                  "lastTransitionTime":"2026-12-07T10:00:00Z","reason":"EphemeralPortsAvailable","message":"%s"}},
                  {"op":"add","path":"/status/conditions/-","value":{"type":"SocketLeak",
                   "status":"False","lastHeartbeatTime":"2026-12-07T10:00:00Z",
                   "lastTransitionTime":"2026-12-07T10:00:00Z","reason":"NoSocketLeak","message":"%s"}},
                  {"op":"add","path":"/status/conditions/-","value":{"type":"ConntrackPressure",
                   "status":"False","lastHeartbeatTime":"2026-12-07T10:00:00Z",
-                  "lastTransitionTime":"2026-12-07T10:00:00Z","reason":"ConntrackOK","message":"%s"}}]
+                  "lastTransitionTime":"2026-12-07T10:00:00Z","reason":"ConntrackTableHasRoom","message":"%s"}}]
                 """
                     .formatted(
                         rv,
@@ -204,7 +204,7 @@ class NodeConditionsMockTest {
     assertThat(ops.get(3).get("op").asString()).isEqualTo("replace");
     NodeCondition socketLeak = cluster.condition("SocketLeak");
     assertThat(socketLeak.getStatus()).isEqualTo("True");
-    assertThat(socketLeak.getReason()).isEqualTo("SocketsLeaking");
+    assertThat(socketLeak.getReason()).isEqualTo("SocketLeakDetected");
     assertThat(socketLeak.getMessage()).startsWith("WARNING: java(12) has not closed");
     assertThat(socketLeak.getLastTransitionTime()).isEqualTo("2026-12-07T10:00:05Z");
     assertThat(socketLeak.getLastHeartbeatTime()).isEqualTo("2026-12-07T10:00:05Z");

@@ -59,7 +59,9 @@ class NpdMonitorConfigTest {
     List<String> defaults = new ArrayList<>();
     for (JsonNode c : config.json().get("conditions")) {
       defaults.add(c.get("type").asString());
-      assertThat(c.get("reason").asString()).matches("[A-Z][A-Za-z]+");
+      // The same reasons as serve --kubernetes writes: one word per status, wherever it is set.
+      assertThat(c.get("reason").asString())
+          .isEqualTo(NodeCondition.ofType(c.get("type").asString()).orElseThrow().reason(false));
       assertThat(c.get("message").asString()).isNotBlank();
     }
     assertThat(defaults).containsExactlyInAnyOrderElementsOf(types());
@@ -68,7 +70,8 @@ class NpdMonitorConfigTest {
         .containsExactlyInAnyOrderElementsOf(types());
     for (NpdMonitorConfig.Rule r : config.rules()) {
       assertThat(r.type()).isEqualTo("permanent");
-      assertThat(r.reason()).matches("[A-Z][A-Za-z]+");
+      assertThat(r.reason())
+          .isEqualTo(NodeCondition.ofType(r.condition()).orElseThrow().reason(true));
       assertThat(r.path()).isEqualTo(NpdMonitorConfig.INSTALLED_PATH);
       assertThat(r.args())
           .containsExactly(

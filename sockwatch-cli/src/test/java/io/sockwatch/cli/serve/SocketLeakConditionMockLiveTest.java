@@ -186,7 +186,7 @@ class SocketLeakConditionMockLiveTest {
     NodeCondition leaking = condition(k, "SocketLeak").orElseThrow();
     System.out.printf(
         "SocketLeak: %s %s: %s%n", leaking.getStatus(), leaking.getReason(), leaking.getMessage());
-    assertThat(leaking.getReason()).isEqualTo("SocketsLeaking");
+    assertThat(leaking.getReason()).isEqualTo("SocketLeakDetected");
     assertThat(leaking.getMessage()).contains("Fix: ").contains("Headroom: ");
     assertThat(leaking.getMessage().getBytes(java.nio.charset.StandardCharsets.UTF_8).length)
         .isLessThanOrEqualTo(1024);

@@ -16,6 +16,8 @@ public enum NodeCondition {
   TCP_MEMORY_PRESSURE(
       "TCPMemoryPressure",
       "TCP memory or orphaned sockets near the kernel's limit",
+      "TCPMemoryNearLimit",
+      "TCPMemoryWithinLimits",
       new Rule("tcp-memory", Severity.WARNING),
       new Rule("orphans", Severity.WARNING),
       new Rule("node-leak", Severity.CRITICAL)),
@@ -23,18 +25,24 @@ public enum NodeCondition {
   EPHEMERAL_PORT_PRESSURE(
       "EphemeralPortPressure",
       "local ports toward a destination running out",
+      "EphemeralPortsRunningOut",
+      "EphemeralPortsAvailable",
       new Rule("ephemeral-ports", Severity.WARNING),
       new Rule("connection-churn", Severity.CRITICAL)),
   /** Sustained CLOSE_WAIT or socket growth in a process. */
   SOCKET_LEAK(
       "SocketLeak",
       "a process not closing its sockets",
+      "SocketLeakDetected",
+      "NoSocketLeak",
       new Rule("close-wait", Severity.WARNING),
       new Rule("socket-leak", Severity.WARNING)),
   /** The connection-tracking table filling. */
   CONNTRACK_PRESSURE(
       "ConntrackPressure",
       "the connection-tracking table filling",
+      "ConntrackTableFilling",
+      "ConntrackTableHasRoom",
       new Rule("conntrack", Severity.WARNING));
 
   /**
@@ -47,12 +55,24 @@ public enum NodeCondition {
 
   private final String type;
   private final String meaning;
+  private final String reasonTrue;
+  private final String reasonFalse;
   private final List<Rule> rules;
 
-  NodeCondition(String type, String meaning, Rule... rules) {
+  NodeCondition(String type, String meaning, String reasonTrue, String reasonFalse, Rule... rules) {
     this.type = type;
     this.meaning = meaning;
+    this.reasonTrue = reasonTrue;
+    this.reasonFalse = reasonFalse;
     this.rules = List.of(rules);
+  }
+
+  /**
+   * The CamelCase reason for a status, the same wherever the condition is written (the Kubernetes
+   * reporter, node-problem-detector's monitor); automation may match on it.
+   */
+  public String reason(boolean status) {
+    return status ? reasonTrue : reasonFalse;
   }
 
   /** The condition type as Kubernetes shows it, e.g. {@code TCPMemoryPressure}. */
