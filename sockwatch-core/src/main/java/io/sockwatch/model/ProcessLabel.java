@@ -5,7 +5,12 @@ public final class ProcessLabel {
   private ProcessLabel() {}
 
   public static String of(ProcessInfo p) {
-    return p.comm() + "(" + p.pid() + ")";
+    return of(p.comm(), p.pid());
+  }
+
+  /** The label of a process known only by name and pid (a kernel event's). */
+  public static String of(String comm, int pid) {
+    return comm + "(" + pid + ")";
   }
 
   /** The pid in a label made by {@link #of}, or 0 when it is not one. */
