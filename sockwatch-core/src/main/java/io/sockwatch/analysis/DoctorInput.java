@@ -2,6 +2,7 @@ package io.sockwatch.analysis;
 
 import io.sockwatch.model.NodeStats;
 import io.sockwatch.model.SocketRecord;
+import io.sockwatch.model.events.ConnectionActivity;
 import io.sockwatch.model.finding.DoctorConfig;
 import io.sockwatch.model.snapshot.Snapshot;
 import java.util.Arrays;
@@ -26,6 +27,7 @@ public final class DoctorInput {
   private final Snapshot after;
   private final double intervalSeconds;
   private final DoctorConfig config;
+  private final Optional<ConnectionActivity> activity;
   private Set<Long> newCookies;
 
   /**
@@ -36,10 +38,34 @@ public final class DoctorInput {
    */
   public DoctorInput(
       Optional<Snapshot> before, Snapshot after, double intervalSeconds, DoctorConfig config) {
+    this(before, after, intervalSeconds, config, Optional.empty());
+  }
+
+  private DoctorInput(
+      Optional<Snapshot> before,
+      Snapshot after,
+      double intervalSeconds,
+      DoctorConfig config,
+      Optional<ConnectionActivity> activity) {
     this.before = before;
     this.after = after;
     this.intervalSeconds = intervalSeconds;
     this.config = config;
+    this.activity = activity;
+  }
+
+  /** This input with the kernel's connection events of the sampling window. */
+  public DoctorInput withActivity(Optional<ConnectionActivity> events) {
+    return new DoctorInput(before, after, intervalSeconds, config, events);
+  }
+
+  /**
+   * The kernel's connection events over the sampling window: every connection with the process that
+   * opened it, even those that opened and closed between the two samples. Empty when not traced
+   * (the scan-based estimates then stand).
+   */
+  public Optional<ConnectionActivity> activity() {
+    return activity;
   }
 
   public Optional<Snapshot> before() {

@@ -45,10 +45,11 @@ public final class NamespaceDoctor {
     if (!after.perNamespace()) {
       return all.examine(
           new DoctorInput(
-              before.map(NodeScan::merged),
-              after.merged(),
-              before.isPresent() ? intervalSeconds : 0,
-              config));
+                  before.map(NodeScan::merged),
+                  after.merged(),
+                  before.isPresent() ? intervalSeconds : 0,
+                  config)
+              .withActivity(after.activity()));
     }
     FindingPlacer placer = new FindingPlacer(after);
     List<Finding> findings = new ArrayList<>();
@@ -59,7 +60,8 @@ public final class NamespaceDoctor {
       DoctorReport r =
           perNamespace.examine(
               new DoctorInput(
-                  earlier, ns.snapshot(), earlier.isPresent() ? intervalSeconds : 0, config));
+                      earlier, ns.snapshot(), earlier.isPresent() ? intervalSeconds : 0, config)
+                  .withActivity(after.activity()));
       unavailable.addAll(r.unavailable());
       for (Finding f : r.findings()) {
         findings.add(placer.inNamespace(ns, f));
@@ -69,10 +71,11 @@ public final class NamespaceDoctor {
     DoctorReport node =
         nodeWide.examine(
             new DoctorInput(
-                mergedBefore,
-                after.merged(),
-                mergedBefore.isPresent() ? intervalSeconds : 0,
-                config));
+                    mergedBefore,
+                    after.merged(),
+                    mergedBefore.isPresent() ? intervalSeconds : 0,
+                    config)
+                .withActivity(after.activity()));
     unavailable.addAll(node.unavailable());
     for (Finding f : node.findings()) {
       findings.add(placer.onNode(f));

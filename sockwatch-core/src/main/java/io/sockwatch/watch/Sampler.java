@@ -194,7 +194,14 @@ public final class Sampler {
     List<Finding> raised = new ArrayList<>(lastScanFindings);
     TrendInput trendInput =
         new TrendInput(
-            second, history, Optional.ofNullable(lastStats), lastScan(), node, openers, config);
+            second,
+            history,
+            Optional.ofNullable(lastStats),
+            lastScan(),
+            node,
+            openers,
+            config,
+            lastNodeScan == null ? Optional.empty() : lastNodeScan.activity());
     for (TrendDetector d : trendDetectors) {
       try {
         for (Finding f : d.detect(trendInput)) {

@@ -2,6 +2,7 @@ package io.sockwatch.watch;
 
 import io.sockwatch.history.History;
 import io.sockwatch.model.NodeStats;
+import io.sockwatch.model.events.ConnectionActivity;
 import io.sockwatch.model.snapshot.Snapshot;
 import io.sockwatch.model.watch.TickStats;
 import io.sockwatch.model.watch.WatchConfig;
@@ -19,6 +20,7 @@ import java.util.Optional;
  * @param openers processes recently seen opening connections to each destination (churn is
  *     attributed through them: TIME_WAIT has no owner)
  * @param config the agent's configuration
+ * @param activity the kernel's connection events of the latest scan's window, when traced
  */
 public record TrendInput(
     long nowSecond,
@@ -27,4 +29,5 @@ public record TrendInput(
     Optional<Snapshot> scan,
     NodeStats node,
     RecentOpeners openers,
-    WatchConfig config) {}
+    WatchConfig config,
+    Optional<ConnectionActivity> activity) {}

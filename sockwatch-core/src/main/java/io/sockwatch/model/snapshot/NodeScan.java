@@ -1,6 +1,7 @@
 package io.sockwatch.model.snapshot;
 
 import io.sockwatch.model.Unavailable;
+import io.sockwatch.model.events.ConnectionActivity;
 import java.util.List;
 import java.util.Optional;
 
@@ -16,15 +17,32 @@ import java.util.Optional;
  * @param perNamespace whether namespaces were enumerated ({@code --netns all} or one chosen), as
  *     opposed to a plain read of the reader's own namespace
  * @param namespacesFailed namespaces found but not read (not permitted, vanished, over the cap)
+ * @param activity the kernel's connection events since the reader's previous scan, when the reader
+ *     traces them; empty when it does not or cannot (the reason is then among the unavailable)
  */
 public record NodeScan(
     List<NamespaceSnapshot> namespaces,
     Snapshot merged,
     boolean perNamespace,
-    int namespacesFailed) {
+    int namespacesFailed,
+    Optional<ConnectionActivity> activity) {
 
   public NodeScan {
     namespaces = List.copyOf(namespaces);
+  }
+
+  /** A scan without connection events. */
+  public NodeScan(
+      List<NamespaceSnapshot> namespaces,
+      Snapshot merged,
+      boolean perNamespace,
+      int namespacesFailed) {
+    this(namespaces, merged, perNamespace, namespacesFailed, Optional.empty());
+  }
+
+  /** This scan with the connection events of its window. */
+  public NodeScan withActivity(Optional<ConnectionActivity> events) {
+    return new NodeScan(namespaces, merged, perNamespace, namespacesFailed, events);
   }
 
   /** A read of one namespace without enumeration: the snapshot is the whole view. */
