@@ -84,6 +84,13 @@ final class TrendFixture {
 
   TrendInput input(long now, TickStats stats, NodeStats node, WatchConfig config) {
     return new TrendInput(
-        now, history, Optional.of(stats), Optional.empty(), node, openers, config);
+        now,
+        history,
+        Optional.of(stats),
+        Optional.empty(),
+        node,
+        openers,
+        config,
+        Optional.empty());
   }
 }
