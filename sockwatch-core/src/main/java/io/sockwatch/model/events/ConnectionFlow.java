@@ -22,6 +22,9 @@ import java.util.OptionalDouble;
  * @param closes connections that ended (to CLOSE or TIME_WAIT) in the window
  * @param lifetimeP50Seconds median lifetime of the connections that ended, if any ended
  * @param lifetimeP99Seconds 99th percentile lifetime of those, if any ended
+ * @param firstConnectNanos when the window's first connect of this flow happened, on the kernel's
+ *     monotonic clock ({@code CLOCK_MONOTONIC}, nanoseconds); windows merge by min/max of these
+ * @param lastConnectNanos when its last connect happened, on the same clock
  */
 public record ConnectionFlow(
     int pid,
@@ -36,7 +39,26 @@ public record ConnectionFlow(
     long otherFailures,
     long closes,
     OptionalDouble lifetimeP50Seconds,
-    OptionalDouble lifetimeP99Seconds) {
+    OptionalDouble lifetimeP99Seconds,
+    long firstConnectNanos,
+    long lastConnectNanos) {
+
+  public ConnectionFlow {
+    if (connects < 0 || lastConnectNanos < firstConnectNanos) {
+      throw new IllegalArgumentException("negative connects or connect times out of order");
+    }
+  }
+
+  /**
+   * The mean time between successive connects of this flow: the per-pair polling interval of a
+   * prober. Measured from the connects' own times, so it does not depend on where the window's
+   * edges fall; empty with fewer than two connects.
+   */
+  public OptionalDouble intervalSeconds() {
+    return connects < 2
+        ? OptionalDouble.empty()
+        : OptionalDouble.of((lastConnectNanos - firstConnectNanos) / 1e9 / (connects - 1));
+  }
 
   /** {@code comm(pid)}, as findings name a process. */
   public String processLabel() {
