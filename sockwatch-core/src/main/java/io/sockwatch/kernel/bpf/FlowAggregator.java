@@ -8,6 +8,7 @@ import io.sockwatch.model.events.ConnectionEvent;
 import io.sockwatch.model.events.ConnectionEvent.Direction;
 import io.sockwatch.model.events.ConnectionEvent.Outcome;
 import io.sockwatch.model.events.ConnectionFlow;
+import io.sockwatch.model.events.EndedConnections;
 import io.sockwatch.model.events.ListenerActivity;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -228,14 +229,12 @@ final class FlowAggregator {
   }
 
   /** The connections that ended since the last call, oldest first, and how many did not fit. */
-  Ended takeEnded() {
-    Ended e = new Ended(List.copyOf(ended), endedDropped);
+  EndedConnections takeEnded() {
+    EndedConnections e = new EndedConnections(List.copyOf(ended), endedDropped);
     ended = new ArrayDeque<>();
     endedDropped = 0;
     return e;
   }
-
-  record Ended(List<ConnectionEvent> connections, long dropped) {}
 
   private Tally flow(TraceEvent e) {
     FlowKey key = new FlowKey(e.tgid(), e.cgroupId(), e.remote(), e.remotePort());

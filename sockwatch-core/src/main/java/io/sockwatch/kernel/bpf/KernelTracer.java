@@ -3,6 +3,7 @@ package io.sockwatch.kernel.bpf;
 import io.sockwatch.kernel.bpf.Sys.SysException;
 import io.sockwatch.model.SourceUnavailableException;
 import io.sockwatch.model.events.ConnectionActivity;
+import io.sockwatch.model.events.EndedConnections;
 import java.io.IOException;
 import java.lang.foreign.Arena;
 import java.lang.foreign.MemorySegment;
@@ -193,7 +194,7 @@ public final class KernelTracer implements AutoCloseable {
   }
 
   /** The connections that ended since the previous call, and how many did not fit the cap. */
-  public FlowAggregator.Ended drainEnded() {
+  public EndedConnections drainEnded() {
     synchronized (lock) {
       ring.drain(r -> TraceEvent.decode(r).ifPresent(aggregator::accept));
       return aggregator.takeEnded();
