@@ -26,10 +26,20 @@ public record DoctorProcess(int exitCode, String out, String err) {
    */
   public static DoctorProcess run(TestNetns ns, String... args)
       throws IOException, InterruptedException {
+    return runWrapped(ns, List.of(), args);
+  }
+
+  /**
+   * As {@link #run}, with java started through {@code wrapper} (inside the namespace), such as a
+   * {@code setpriv} that drops capabilities.
+   */
+  public static DoctorProcess runWrapped(TestNetns ns, List<String> wrapper, String... args)
+      throws IOException, InterruptedException {
     List<String> cmd = new ArrayList<>();
     if (ns != null) {
       cmd.addAll(ns.prefix());
     }
+    cmd.addAll(wrapper);
     cmd.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
     cmd.addAll(
         List.of(

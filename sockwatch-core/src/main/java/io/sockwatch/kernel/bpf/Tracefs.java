@@ -16,7 +16,13 @@ import java.util.Optional;
 final class Tracefs {
 
   static final Path DEFAULT = Path.of("/sys/kernel/tracing");
-  private static final List<Path> PLACES = List.of(DEFAULT, Path.of("/sys/kernel/debug/tracing"));
+  // The last is the host's own, seen from a process with another mount namespace (ip netns exec
+  // mounts a fresh /sys without tracefs; so do containers).
+  private static final List<Path> PLACES =
+      List.of(
+          DEFAULT,
+          Path.of("/sys/kernel/debug/tracing"),
+          Path.of("/proc/1/root/sys/kernel/tracing"));
 
   private final Path root;
 
@@ -43,6 +49,10 @@ final class Tracefs {
     if (!Files.isDirectory(DEFAULT)) {
       throw new IOException("no tracefs: " + DEFAULT + " does not exist (kernel without tracing)");
     }
+    if (mounted(DEFAULT)) {
+      throw new IOException(
+          "tracefs at " + DEFAULT + " is not readable (permission denied): needs root");
+    }
     try (Arena arena = Arena.ofConfined()) {
       Sys.call(
           "mounting tracefs at " + DEFAULT,
@@ -54,12 +64,31 @@ final class Tracefs {
           0,
           0);
     } catch (SysException e) {
-      throw new IOException("tracefs is not mounted and " + e.getMessage(), e);
+      throw new IOException(
+          "tracefs is not mounted and "
+              + e.getMessage()
+              + (Sys.isPermission(e.errno()) ? ": needs root (CAP_SYS_ADMIN)" : ""),
+          e);
     }
     if (!Files.isDirectory(DEFAULT.resolve("events"))) {
       throw new IOException("tracefs mounted at " + DEFAULT + " has no events directory");
     }
     return new Tracefs(DEFAULT);
+  }
+
+  /** Whether /proc/self/mounts lists a tracefs at {@code place}. */
+  private static boolean mounted(Path place) {
+    try {
+      for (String line : Files.readAllLines(Path.of("/proc/self/mounts"))) {
+        String[] f = line.split(" ");
+        if (f.length > 2 && f[1].equals(place.toString()) && f[2].equals("tracefs")) {
+          return true;
+        }
+      }
+    } catch (IOException | RuntimeException e) {
+      // Unknown: try to mount, which says why it cannot.
+    }
+    return false;
   }
 
   /**
