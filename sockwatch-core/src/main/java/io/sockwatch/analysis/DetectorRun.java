@@ -30,6 +30,7 @@ final class DetectorRun {
         unavailable.add(new Unavailable(Detectors.failureItem(d.id()), "failed: " + e));
       }
     }
+    findings = new ArrayList<>(HerdFolding.fold(findings));
     findings.sort(
         Comparator.comparing(Finding::severity)
             .thenComparing(Finding::detector)

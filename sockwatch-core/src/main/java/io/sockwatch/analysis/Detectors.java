@@ -14,6 +14,7 @@ public final class Detectors {
         new ConntrackDetector(),
         new EphemeralPortDetector(),
         new TimeWaitDetector(),
+        new HerdDetector(),
         new CloseWaitDetector(),
         new OrphanDetector(),
         new TcpMemoryDetector(),

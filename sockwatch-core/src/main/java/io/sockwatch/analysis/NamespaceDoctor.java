@@ -1,6 +1,7 @@
 package io.sockwatch.analysis;
 
 import io.sockwatch.model.Unavailable;
+import io.sockwatch.model.events.ConnectionActivity;
 import io.sockwatch.model.finding.DoctorConfig;
 import io.sockwatch.model.finding.DoctorReport;
 import io.sockwatch.model.finding.Finding;
@@ -36,6 +37,20 @@ public final class NamespaceDoctor {
   }
 
   /**
+   * The node's connection events split over the namespaces ({@link ActivityClaims}), so that a flow
+   * counts in one namespace's findings only; all empty when the scan has no events.
+   */
+  private static List<Optional<ConnectionActivity>> shares(NodeScan scan) {
+    int n = scan.namespaces().size();
+    if (scan.activity().isEmpty()) {
+      return java.util.Collections.nCopies(n, Optional.empty());
+    }
+    return ActivityClaims.split(scan.namespaces(), scan.activity().get()).stream()
+        .map(Optional::of)
+        .toList();
+  }
+
+  /**
    * @param before the earlier scan, if any; namespaces absent from it are judged on one sample
    * @param after the current scan
    * @param intervalSeconds seconds between the scans
@@ -54,14 +69,16 @@ public final class NamespaceDoctor {
     FindingPlacer placer = new FindingPlacer(after);
     List<Finding> findings = new ArrayList<>();
     Set<Unavailable> unavailable = new LinkedHashSet<>(after.unavailable());
-    for (NamespaceSnapshot ns : after.namespaces()) {
+    List<Optional<ConnectionActivity>> shares = shares(after);
+    for (int i = 0; i < after.namespaces().size(); i++) {
+      NamespaceSnapshot ns = after.namespaces().get(i);
       Optional<Snapshot> earlier =
           before.flatMap(b -> b.namespace(ns.namespace().inode())).map(NamespaceSnapshot::snapshot);
       DoctorReport r =
           perNamespace.examine(
               new DoctorInput(
                       earlier, ns.snapshot(), earlier.isPresent() ? intervalSeconds : 0, config)
-                  .withActivity(after.activity()));
+                  .withActivity(shares.get(i)));
       unavailable.addAll(r.unavailable());
       for (Finding f : r.findings()) {
         findings.add(placer.inNamespace(ns, f));
@@ -80,6 +97,7 @@ public final class NamespaceDoctor {
     for (Finding f : node.findings()) {
       findings.add(placer.onNode(f));
     }
+    findings = new ArrayList<>(HerdFolding.fold(findings));
     findings.sort(
         Comparator.comparing(Finding::severity)
             .thenComparing(Finding::detector)

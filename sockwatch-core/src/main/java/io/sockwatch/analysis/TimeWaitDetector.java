@@ -35,8 +35,10 @@ import java.util.Set;
  * and the namespace's {@code tcp_max_tw_buckets}, past which the kernel skips TIME_WAIT and counts
  * {@code TCPTimeWaitOverflow}.
  *
- * <p>TIME_WAIT has no owning process; the churning process is named through its open sockets to the
- * same destination, or the listener's owner for inbound churn.
+ * <p>TIME_WAIT has no owning process; the churning process is named from the kernel's connection
+ * events when they are traced (the processes that opened connections to the destination, even ones
+ * that lived a millisecond), else through its open sockets to the same destination, or the
+ * listener's owner for inbound churn.
  */
 final class TimeWaitDetector implements Detector, Configurable {
 
@@ -52,6 +54,12 @@ final class TimeWaitDetector implements Detector, Configurable {
           0.75,
           "%",
           "Warn when TIME_WAIT sockets fill this much of net.ipv4.tcp_max_tw_buckets.");
+
+  /** Openers listed one by one in the evidence; the subject names them all. */
+  static final int LISTED_OPENERS = 16;
+
+  /** Processes named in a title. */
+  private static final int NAMED = 4;
 
   private static final String UNKNOWN_PROCESS =
       "closed connections of an unknown process (TIME_WAIT has no owner)";
@@ -73,7 +81,8 @@ final class TimeWaitDetector implements Detector, Configurable {
     TCP_MAX_TW_BUCKETS,
     TIME_WAIT_OVERFLOWS,
     TIME_WAIT_REUSED,
-    TIME_WAIT_GROWTH_PER_SECOND
+    TIME_WAIT_GROWTH_PER_SECOND,
+    OPENER_CONNECTS_PER_SECOND
   }
 
   @Override
@@ -157,8 +166,9 @@ final class TimeWaitDetector implements Detector, Configurable {
     }
 
     List<Finding> findings = new ArrayList<>();
+    FlowOpeners openers = outbound.isEmpty() ? null : FlowOpeners.of(input.activity());
     for (Group g : outbound.values()) {
-      findings.add(outboundFinding(g, interval));
+      findings.add(outboundFinding(g, interval, openers));
     }
     for (int p = 0; p < inbound.length; p++) {
       if (inbound[p] != null) {
@@ -221,10 +231,26 @@ final class TimeWaitDetector implements Detector, Configurable {
     }
   }
 
-  private Finding outboundFinding(Group g, double interval) {
+  private Finding outboundFinding(Group g, double interval, FlowOpeners openers) {
     IpAddress remote = g.key.remote;
     String destination = PortSpace.endpoint(remote, g.key.port);
-    List<String> who = PortSpace.names(g.owners);
+    // The kernel's events name the openers even of connections no scan saw open; the owners of the
+    // connections open now may be someone else (a pooled client to the same service).
+    List<FlowOpeners.Opener> opened = openers.openers(destination);
+    List<String> who =
+        opened.isEmpty()
+            ? PortSpace.names(g.owners)
+            : opened.stream().map(FlowOpeners.Opener::process).toList();
+    List<Evidence> evidence = g.evidence(interval, "open connections to this destination");
+    for (FlowOpeners.Opener o : opened.subList(0, Math.min(LISTED_OPENERS, opened.size()))) {
+      evidence.add(
+          Evidence.of(
+                  Keys.OPENER_CONNECTS_PER_SECOND,
+                  "new connections per second of " + o.process() + " (kernel events)",
+                  o.connectsPerSecond(),
+                  "/s")
+              .withMember(o.process()));
+    }
     String title =
         who.isEmpty()
             ? String.format(
@@ -240,7 +266,7 @@ final class TimeWaitDetector implements Detector, Configurable {
                     + " reusing them",
                 g.timeWait,
                 destination,
-                String.join(", ", who),
+                named(who),
                 g.rates(interval));
     return new Finding(
         id(),
@@ -248,7 +274,7 @@ final class TimeWaitDetector implements Detector, Configurable {
         Severity.WARNING,
         title,
         new Subject(who, destination, "", ""),
-        g.evidence(interval, "open connections to this destination"),
+        evidence,
         Optional.empty(),
         "Reuse connections to "
             + destination
@@ -369,6 +395,13 @@ final class TimeWaitDetector implements Detector, Configurable {
             + " without TIME_WAIT, so delayed segments of an old connection can corrupt a new one"
             + " on the same ports. Raising net.ipv4.tcp_max_tw_buckets costs ~250 bytes per"
             + " socket; TIME_WAIT's 60 s cannot be shortened (tcp_fin_timeout is FIN_WAIT2's).");
+  }
+
+  /** "a(1), b(2)", or the first few "and N more". */
+  private static String named(List<String> who) {
+    return who.size() <= NAMED
+        ? String.join(", ", who)
+        : String.join(", ", who.subList(0, NAMED)) + " and " + (who.size() - NAMED) + " more";
   }
 
   private static String rate(double perSecond) {

@@ -1,6 +1,7 @@
 package io.sockwatch.watch;
 
 import io.sockwatch.analysis.Configurable;
+import io.sockwatch.analysis.FlowOpeners;
 import io.sockwatch.analysis.PortSpace;
 import io.sockwatch.history.History;
 import io.sockwatch.model.PortRange;
@@ -37,8 +38,11 @@ import java.util.Set;
  * (most new connections are already in TIME_WAIT when first seen) and the destination's TIME_WAIT
  * matches rate x 60 s, which says the rate has held for the last minute.
  *
- * <p>The processes are those seen opening connections to the destination ({@link RecentOpeners}),
- * then those holding connections to it now; TIME_WAIT itself has no owner.
+ * <p>The processes are those the kernel's connection events saw opening connections to the
+ * destination, when traced; else those seen opening connections to it in scans ({@link
+ * RecentOpeners}), then those holding connections to it now; TIME_WAIT itself has no owner. When a
+ * {@code herd} finding covers the destination's port, this finding is folded into it ({@link
+ * io.sockwatch.analysis.HerdFolding}).
  */
 final class ChurnDetector implements TrendDetector, Configurable {
 
@@ -119,6 +123,7 @@ final class ChurnDetector implements TrendDetector, Configurable {
     History h = in.history();
     long now = in.nowSecond();
     List<Finding> out = new ArrayList<>();
+    FlowOpeners flows = FlowOpeners.of(in.activity());
     for (TickStats.DestinationStat d : in.stats().get().destinations()) {
       ChurnWindow w = ChurnWindow.of(h, d.destination(), now, window);
       if (w == null || w.median() < minRate) {
@@ -132,12 +137,22 @@ final class ChurnDetector implements TrendDetector, Configurable {
       }
       OptionalDouble passive =
           ChurnWindow.mean(h, SeriesNames.node(SeriesNames.PASSIVE_OPENS), w.fromSecond(), now);
-      out.add(finding(in, d, w, now - w.fromSecond() + 1, rate, active, passive, names(in, d), c));
+      out.add(
+          finding(
+              in, d, w, now - w.fromSecond() + 1, rate, active, passive, names(in, flows, d), c));
     }
     return out;
   }
 
-  private static List<String> names(TrendInput in, TickStats.DestinationStat d) {
+  /**
+   * The kernel's events name the openers exactly when traced; without them (or when the events have
+   * no flow to this destination) the openers remembered from scans, then the current holders.
+   */
+  static List<String> names(TrendInput in, FlowOpeners flows, TickStats.DestinationStat d) {
+    List<String> traced = flows.names(d.destination());
+    if (!traced.isEmpty()) {
+      return traced.subList(0, Math.min(NAMED, traced.size()));
+    }
     Set<String> names = new LinkedHashSet<>();
     in.openers().openers(d.destination()).forEach(o -> names.add(o.process()));
     names.addAll(d.processes());

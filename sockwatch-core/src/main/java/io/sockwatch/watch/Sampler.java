@@ -2,6 +2,7 @@ package io.sockwatch.watch;
 
 import io.sockwatch.analysis.Detector;
 import io.sockwatch.analysis.FindingPlacer;
+import io.sockwatch.analysis.HerdFolding;
 import io.sockwatch.analysis.NamespaceDoctor;
 import io.sockwatch.history.FirstSeen;
 import io.sockwatch.history.History;
@@ -81,6 +82,7 @@ public final class Sampler {
   private final History history;
   private final FirstSeen firstSeen;
   private final RecentOpeners openers = new RecentOpeners();
+  private final FlowHorizon horizon = new FlowHorizon();
   private final FindingTracker tracker;
   private final ScanBudget budget;
   private final SeriesRecorder recorder = new SeriesRecorder();
@@ -90,7 +92,6 @@ public final class Sampler {
   private NodeScan lastNodeScan;
   private ConnectionEvents events;
   private final List<ConnectionActivity> pendingActivity = new ArrayList<>();
-  private NodeStats lastTickNode;
 
   /** Places trend findings in the last scan's namespaces; kept per scan, since ticks reuse it. */
   private FindingPlacer placer;
@@ -212,11 +213,6 @@ public final class Sampler {
       unavailable.addAll(node.unavailable());
     }
     recorder.recordNode(history, now, node);
-    Optional<NodeStats> previousNode = Optional.ofNullable(lastTickNode);
-    Optional<NodeStats> thisNode = Optional.of(node);
-    tickActivity =
-        tickActivity.map(a -> ConnectionEvents.withKernelOpens(a, previousNode, thisNode));
-    lastTickNode = node;
     List<Finding> raised = new ArrayList<>(lastScanFindings);
     TrendInput trendInput =
         new TrendInput(
@@ -227,7 +223,7 @@ public final class Sampler {
             node,
             openers,
             config,
-            tickActivity);
+            horizon.window());
     for (TrendDetector d : trendDetectors) {
       try {
         for (Finding f : d.detect(trendInput)) {
@@ -237,7 +233,9 @@ public final class Sampler {
         unavailable.add(new Unavailable("detector " + d.id(), "failed: " + e));
       }
     }
-    tracker.update(raised, now);
+    // One incident, one finding: a herd absorbs the per-destination findings on its port, the
+    // instant ones (already folded per scan) and the trend ones (connection-churn) alike.
+    tracker.update(HerdFolding.fold(raised), now);
     ticks++;
     lastUnavailable = List.copyOf(unavailable);
     WatchState s =
@@ -328,8 +326,15 @@ public final class Sampler {
         unavailable.add(new Unavailable("middlebox timeouts", problem));
       }
     }
+    // The instant detectors judge the last minute of connection events, not just this scan's
+    // window: per-pair intervals need several connects of each pair (FlowHorizon).
+    horizon.add(now.getEpochSecond(), nodeScan.activity());
     DoctorReport report =
-        doctor.examine(Optional.ofNullable(lastNodeScan), nodeScan, sincePrevious, judgement);
+        doctor.examine(
+            Optional.ofNullable(lastNodeScan),
+            nodeScan.withActivity(horizon.window()),
+            sincePrevious,
+            judgement);
     lastScanFindings = report.findings();
     for (Unavailable u : report.unavailable()) {
       if (!unavailable.contains(u)) {

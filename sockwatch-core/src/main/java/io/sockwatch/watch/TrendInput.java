@@ -20,7 +20,8 @@ import java.util.Optional;
  * @param openers processes recently seen opening connections to each destination (churn is
  *     attributed through them: TIME_WAIT has no owner)
  * @param config the agent's configuration
- * @param activity the kernel's connection events of the latest scan's window, when traced
+ * @param activity the kernel's connection events of the last minute of scans merged ({@link
+ *     FlowHorizon}), when traced; empty when the latest scan had none
  */
 public record TrendInput(
     long nowSecond,

@@ -28,7 +28,8 @@ public enum NodeCondition {
       "EphemeralPortsRunningOut",
       "EphemeralPortsAvailable",
       new Rule("ephemeral-ports", Severity.WARNING),
-      new Rule("connection-churn", Severity.CRITICAL)),
+      new Rule("connection-churn", Severity.CRITICAL),
+      new Rule("herd", Severity.CRITICAL)),
   /** Sustained CLOSE_WAIT or socket growth in a process. */
   SOCKET_LEAK(
       "SocketLeak",
