@@ -22,14 +22,14 @@ import java.util.concurrent.locks.LockSupport;
 /**
  * One cluster peer of the port-exhaustion incident (issue 14), as a child process: it listens on
  * its own address, and every interval connects with a fresh connection to each of its peers from
- * that address and closes it at once. The prober closes first, so the TIME_WAIT is on its side;
- * its listener reads each accepted connection to its end and only then closes it, so that stays
- * true however the two processes are scheduled. With no listener and one peer it is the short-lived
+ * that address and closes it at once. The prober closes first, so the TIME_WAIT is on its side; its
+ * listener reads each accepted connection to its end and only then closes it, so that stays true
+ * however the two processes are scheduled. With no listener and one peer it is the short-lived
  * poller; with a listener and no peers, a sink. Arguments: see {@link ProberArgs}.
  *
- * <p>The schedule is fixed and count-based: round {@code i} is due at {@code start + i x
- * interval}, and a prober starved of CPU runs its late rounds back to back instead of skipping
- * them, so its connects are exactly rounds x peers.
+ * <p>The schedule is fixed and count-based: round {@code i} is due at {@code start + i x interval},
+ * and a prober starved of CPU runs its late rounds back to back instead of skipping them, so its
+ * connects are exactly rounds x peers.
  *
  * <p>Line protocol: it prints {@code READY <pid>} once it listens, then reads commands on stdin:
  * {@code start} (begin probing), {@code count} (print its {@link ProbeCount} line), {@code stop}

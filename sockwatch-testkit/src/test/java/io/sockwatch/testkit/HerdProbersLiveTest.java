@@ -25,8 +25,7 @@ class HerdProbersLiveTest {
   private static final Duration WAIT = Duration.ofSeconds(60);
 
   @Test
-  void everyProbersCountIsItsTimeWaitAndAllAttemptsAreTheNamespacesActiveOpens()
-      throws Exception {
+  void everyProbersCountIsItsTimeWaitAndAllAttemptsAreTheNamespacesActiveOpens() throws Exception {
     List<Long> pids;
     try (TestNetns ns = TestNetns.create("herd");
         HerdProbers herd = HerdProbers.listen(ns, PROBERS, PORT, Duration.ofSeconds(1))) {
@@ -114,7 +113,8 @@ class HerdProbersLiveTest {
 
   /** The addresses listening on {@link #PORT} in {@code ns}, from {@code ss}. */
   private static List<String> listeners(TestNetns ns) throws IOException {
-    return ns.exec("ss", "-Htln", "sport", "= :" + PORT).lines()
+    return ns.exec("ss", "-Htln", "sport", "= :" + PORT)
+        .lines()
         .map(l -> l.trim().split("\\s+")[3])
         .map(ProberArgs::host)
         .toList();

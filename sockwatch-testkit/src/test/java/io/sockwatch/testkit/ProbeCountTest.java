@@ -18,8 +18,7 @@ class ProbeCountTest {
 
   @Test
   void fieldsMayComeInAnyOrder() {
-    assertThat(
-            ProbeCount.parse("COUNT rounds=2 accepted=0 failed=0 established=3 attempted=4"))
+    assertThat(ProbeCount.parse("COUNT rounds=2 accepted=0 failed=0 established=3 attempted=4"))
         .isEqualTo(new ProbeCount(4, 3, 0, 2, 0));
   }
 

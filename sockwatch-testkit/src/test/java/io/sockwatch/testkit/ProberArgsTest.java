@@ -14,8 +14,17 @@ class ProberArgsTest {
     ProberArgs a =
         ProberArgs.parse(
             List.of(
-                "--listen", "127.0.0.10:8558", "--bind", "127.0.0.10", "--interval-ms", "250",
-                "--rounds", "7", "--start", "127.0.0.11:8558", "127.0.0.12:8558"));
+                "--listen",
+                "127.0.0.10:8558",
+                "--bind",
+                "127.0.0.10",
+                "--interval-ms",
+                "250",
+                "--rounds",
+                "7",
+                "--start",
+                "127.0.0.11:8558",
+                "127.0.0.12:8558"));
     assertThat(a)
         .isEqualTo(
             new ProberArgs(
