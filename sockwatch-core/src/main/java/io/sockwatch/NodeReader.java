@@ -1,5 +1,6 @@
 package io.sockwatch;
 
+import io.sockwatch.kernel.bpf.ConnectionEvents;
 import io.sockwatch.model.NodeStats;
 import io.sockwatch.model.SourceUnavailableException;
 import io.sockwatch.model.snapshot.NetnsChoice;
@@ -8,7 +9,9 @@ import io.sockwatch.model.snapshot.SocketFilter;
 import io.sockwatch.netns.NetnsExecutor;
 import io.sockwatch.snapshot.NodeScanner;
 import io.sockwatch.snapshot.SnapshotReader;
+import io.sockwatch.model.snapshot.Snapshot;
 import java.lang.management.ManagementFactory;
+import java.util.Optional;
 
 /**
  * Reads the node: the socket tables, owning processes, counters and sysctls of the network
@@ -37,11 +40,16 @@ public final class NodeReader implements AutoCloseable {
   private final ReadSettings settings;
   private final NodeScanner scanner;
   private final NetnsExecutor executor;
+  private final ConnectionEvents events;
+  private Optional<NodeStats> lastNode = Optional.empty();
 
   private NodeReader(ReadSettings settings, NodeScanner scanner, NetnsExecutor executor) {
     this.settings = settings;
     this.scanner = scanner;
     this.executor = executor;
+    // Asked-for events only: a command that did not ask says nothing about them.
+    this.events =
+        settings.liveRoot() && settings.connectionEvents() ? ConnectionEvents.open() : null;
   }
 
   /**
@@ -98,10 +106,35 @@ public final class NodeReader implements AutoCloseable {
    * @throws SourceUnavailableException when no socket table could be read at all
    */
   public NodeScan scan(SocketFilter filter, Parts parts) throws SourceUnavailableException {
-    return scanner.read(
-        filter,
-        new SnapshotReader.Options(
-            settings.source(), parts.processes(), parts.node(), parts.details()));
+    NodeScan scan =
+        scanner.read(
+            filter,
+            new SnapshotReader.Options(
+                settings.source(), parts.processes(), parts.node(), parts.details()));
+    if (events == null) {
+      return scan;
+    }
+    Optional<NodeStats> node = scan.merged().node();
+    Optional<NodeScan> traced =
+        events
+            .drain()
+            .map(a -> scan.withActivity(Optional.of(ConnectionEvents.withKernelOpens(a, lastNode, node))));
+    lastNode = node;
+    return traced.orElseGet(() -> withUnavailable(scan, events));
+  }
+
+  private static NodeScan withUnavailable(NodeScan scan, ConnectionEvents events) {
+    Snapshot merged = scan.merged();
+    for (var u : events.unavailable().stream().toList()) {
+      merged = merged.withUnavailable(u);
+    }
+    return new NodeScan(
+        scan.namespaces(), merged, scan.perNamespace(), scan.namespacesFailed(), scan.activity());
+  }
+
+  /** The connection events this reader traces (serve's agent drains them every tick). */
+  ConnectionEvents events() {
+    return events;
   }
 
   /**
@@ -131,6 +164,9 @@ public final class NodeReader implements AutoCloseable {
 
   @Override
   public void close() {
+    if (events != null) {
+      events.close();
+    }
     if (executor != null) {
       executor.close();
     }

@@ -15,13 +15,18 @@ import java.nio.file.Path;
  * @param attributionCpuShare above 0: remember processes from one read to the next and spend at
  *     most this share of one core on full walks of every process's descriptors (the agent); 0: walk
  *     every process on every read (one-shot commands)
+ * @param connectionEvents trace every connection as it opens and closes with the kernel's events
+ *     (eBPF), so each scan carries the window's {@link
+ *     io.sockwatch.model.events.ConnectionActivity}; where that cannot run, the scan says why among
+ *     its unavailable items and everything else works as without
  */
 public record ReadSettings(
     Path root,
     SourceChoice source,
     NetnsChoice netns,
     long heapLimitBytes,
-    double attributionCpuShare) {
+    double attributionCpuShare,
+    boolean connectionEvents) {
 
   public ReadSettings {
     if (heapLimitBytes < 0 || !(attributionCpuShare >= 0) || attributionCpuShare > 1) {
@@ -31,7 +36,7 @@ public record ReadSettings(
 
   /** The live node's namespaces {@code netns} names, read with netlink (or /proc as fallback). */
   public static ReadSettings live(NetnsChoice netns) {
-    return new ReadSettings(Path.of("/"), SourceChoice.AUTO, netns, 0, 0);
+    return new ReadSettings(Path.of("/"), SourceChoice.AUTO, netns, 0, 0, false);
   }
 
   /** Whether /proc is the live one rather than a recorded tree. */
@@ -40,18 +45,23 @@ public record ReadSettings(
   }
 
   public ReadSettings withRoot(Path r) {
-    return new ReadSettings(r, source, netns, heapLimitBytes, attributionCpuShare);
+    return new ReadSettings(r, source, netns, heapLimitBytes, attributionCpuShare, connectionEvents);
   }
 
   public ReadSettings withSource(SourceChoice s) {
-    return new ReadSettings(root, s, netns, heapLimitBytes, attributionCpuShare);
+    return new ReadSettings(root, s, netns, heapLimitBytes, attributionCpuShare, connectionEvents);
   }
 
   public ReadSettings withHeapLimit(long bytes) {
-    return new ReadSettings(root, source, netns, bytes, attributionCpuShare);
+    return new ReadSettings(root, source, netns, bytes, attributionCpuShare, connectionEvents);
   }
 
   public ReadSettings withIncrementalAttribution(double cpuShare) {
-    return new ReadSettings(root, source, netns, heapLimitBytes, cpuShare);
+    return new ReadSettings(root, source, netns, heapLimitBytes, cpuShare, connectionEvents);
+  }
+
+  /** These settings with connection events traced ({@code true}) or not. */
+  public ReadSettings withConnectionEvents(boolean on) {
+    return new ReadSettings(root, source, netns, heapLimitBytes, attributionCpuShare, on);
   }
 }

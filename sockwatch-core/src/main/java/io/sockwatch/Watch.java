@@ -171,6 +171,9 @@ public final class Watch {
       if (timeoutFile != null) {
         sampler.withMeasuredTimeouts(new TimeoutStateWatcher(timeoutFile));
       }
+      if (reader.events() != null) {
+        sampler.withConnectionEvents(reader.events());
+      }
       return new Watch(sampler, config.intervalSeconds());
     }
   }

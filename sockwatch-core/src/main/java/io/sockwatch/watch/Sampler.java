@@ -31,6 +31,8 @@ import io.sockwatch.snapshot.SnapshotReader;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import io.sockwatch.kernel.bpf.ConnectionEvents;
+import io.sockwatch.model.events.ConnectionActivity;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -86,6 +88,9 @@ public final class Sampler {
   private final AtomicReference<WatchState> state = new AtomicReference<>();
 
   private NodeScan lastNodeScan;
+  private ConnectionEvents events;
+  private final List<ConnectionActivity> pendingActivity = new ArrayList<>();
+  private NodeStats lastTickNode;
 
   /** Places trend findings in the last scan's namespaces; kept per scan, since ticks reuse it. */
   private FindingPlacer placer;
@@ -169,6 +174,16 @@ public final class Sampler {
     return this;
   }
 
+  /**
+   * Drains {@code source} every tick: the trend detectors get each tick's connections, the scan's
+   * detectors those since the previous scan. Where it has no tracer, its reason is reported every
+   * tick and the detectors work from scans alone.
+   */
+  public Sampler withConnectionEvents(ConnectionEvents source) {
+    this.events = source;
+    return this;
+  }
+
   /** The state after the last tick; empty before the first tick finished. */
   public Optional<WatchState> state() {
     return Optional.ofNullable(state.get());
@@ -179,6 +194,12 @@ public final class Sampler {
     Instant now = clock.instant();
     long second = now.getEpochSecond();
     List<Unavailable> unavailable = new ArrayList<>();
+    Optional<ConnectionActivity> tickActivity = Optional.empty();
+    if (events != null) {
+      tickActivity = events.drain();
+      events.unavailable().ifPresent(unavailable::add);
+      tickActivity.ifPresent(this::keepForScan);
+    }
     NodeStats node = null;
     if (budget.shouldScan(monotonicNanos.getAsLong())) {
       Optional<Snapshot> scan = scan(now, unavailable);
@@ -191,6 +212,12 @@ public final class Sampler {
       unavailable.addAll(node.unavailable());
     }
     recorder.recordNode(history, now, node);
+    tickActivity =
+        tickActivity.map(
+            a ->
+                ConnectionEvents.withKernelOpens(
+                    a, Optional.ofNullable(lastTickNode), Optional.of(node)));
+    lastTickNode = node;
     List<Finding> raised = new ArrayList<>(lastScanFindings);
     TrendInput trendInput =
         new TrendInput(
@@ -201,7 +228,7 @@ public final class Sampler {
             node,
             openers,
             config,
-            lastNodeScan == null ? Optional.empty() : lastNodeScan.activity());
+            tickActivity);
     for (TrendDetector d : trendDetectors) {
       try {
         for (Finding f : d.detect(trendInput)) {
@@ -228,6 +255,21 @@ public final class Sampler {
     return s;
   }
 
+  /** Flows kept for the scan's window: the tracer's own cap. */
+  static final int MAX_FLOWS = 4096;
+
+  /** Windows kept between scans before they are folded into one, so a slow scan stays bounded. */
+  static final int MAX_PENDING_WINDOWS = 30;
+
+  private void keepForScan(ConnectionActivity window) {
+    pendingActivity.add(window);
+    if (pendingActivity.size() > MAX_PENDING_WINDOWS) {
+      ConnectionActivity folded = ConnectionActivity.merge(pendingActivity, MAX_FLOWS);
+      pendingActivity.clear();
+      pendingActivity.add(folded);
+    }
+  }
+
   private Optional<Snapshot> scan(Instant now, List<Unavailable> unavailable) {
     long cpu0 = processCpuNanos.getAsLong();
     long wall0 = monotonicNanos.getAsLong();
@@ -244,6 +286,17 @@ public final class Sampler {
           processCpuNanos.getAsLong(),
           monotonicNanos.getAsLong());
       return Optional.empty();
+    }
+    if (!pendingActivity.isEmpty()) {
+      ConnectionActivity since = ConnectionActivity.merge(pendingActivity, MAX_FLOWS);
+      pendingActivity.clear();
+      nodeScan =
+          nodeScan.withActivity(
+              Optional.of(
+                  ConnectionEvents.withKernelOpens(
+                      since,
+                      lastNodeScan == null ? Optional.empty() : lastNodeScan.merged().node(),
+                      nodeScan.merged().node())));
     }
     // Cookies are unique across namespaces, so first-seen tracking, churn and per-process leaks
     // work on every namespace's sockets together.

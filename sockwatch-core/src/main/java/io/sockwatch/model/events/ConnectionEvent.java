@@ -38,7 +38,9 @@ public record ConnectionEvent(
   /** Which side opened the connection. */
   public enum Direction {
     OUTBOUND,
-    INBOUND
+    INBOUND,
+    /** It began before tracing, so which side opened it is not known. */
+    UNKNOWN
   }
 
   /** How a connection ended, from the state it left for CLOSE. */

@@ -15,7 +15,8 @@ import java.util.OptionalDouble;
  * @param destination the peer address (IPv4-mapped addresses as IPv4)
  * @param port the peer port
  * @param connects connect attempts (moves to SYN_SENT)
- * @param established attempts that completed the handshake
+ * @param established connections of this flow that ended in the window after completing the
+ *     handshake (counted at their end, where the kernel's events say how they went)
  * @param refused attempts answered with a reset
  * @param timedOut attempts that got no answer before the kernel gave up
  * @param otherFailures attempts that failed otherwise

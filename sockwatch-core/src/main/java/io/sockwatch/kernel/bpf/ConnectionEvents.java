@@ -1,0 +1,84 @@
+package io.sockwatch.kernel.bpf;
+
+import io.sockwatch.model.NodeStats;
+import io.sockwatch.model.SourceUnavailableException;
+import io.sockwatch.model.Unavailable;
+import io.sockwatch.model.events.ConnectionActivity;
+import java.util.Optional;
+import java.util.OptionalLong;
+
+/**
+ * Connection events as a reader's optional part: the tracer when it runs, else the one reason it
+ * does not (turned off, no privilege, no tracepoint), which every scan then lists among its
+ * unavailable items while the scan-based checks go on as before.
+ */
+public final class ConnectionEvents implements AutoCloseable {
+
+  /** The item name under which a missing tracer is reported. */
+  public static final String ITEM = "connection events";
+
+  private final KernelTracer tracer;
+  private final Unavailable unavailable;
+
+  private ConnectionEvents(KernelTracer tracer, Unavailable unavailable) {
+    this.tracer = tracer;
+    this.unavailable = unavailable;
+  }
+
+  /** Starts tracing; never throws: what failed becomes the reason. */
+  public static ConnectionEvents open() {
+    try {
+      return new ConnectionEvents(KernelTracer.start(), null);
+    } catch (SourceUnavailableException e) {
+      return new ConnectionEvents(null, new Unavailable(ITEM, e.getMessage()));
+    } catch (LinkageError e) {
+      return new ConnectionEvents(
+          null,
+          new Unavailable(ITEM, "native access is denied to this JVM (--enable-native-access)"));
+    }
+  }
+
+  /** Why there are no events, when there are none. */
+  public Optional<Unavailable> unavailable() {
+    return Optional.ofNullable(unavailable);
+  }
+
+  /** The connections since the previous drain, when tracing. */
+  public Optional<ConnectionActivity> drain() {
+    return tracer == null ? Optional.empty() : Optional.of(tracer.drain());
+  }
+
+  /** The tracer itself, when it runs. */
+  public Optional<KernelTracer> tracer() {
+    return Optional.ofNullable(tracer);
+  }
+
+  /**
+   * {@code activity} with the kernel's active and passive open counts between two reads of the
+   * node's counters, which bracket the same window.
+   */
+  public static ConnectionActivity withKernelOpens(
+      ConnectionActivity activity, Optional<NodeStats> before, Optional<NodeStats> after) {
+    return activity.withKernelOpens(
+        delta(before, after, "ActiveOpens"), delta(before, after, "PassiveOpens"));
+  }
+
+  private static OptionalLong delta(
+      Optional<NodeStats> before, Optional<NodeStats> after, String counter) {
+    if (before.isEmpty() || after.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    OptionalLong a = before.get().snmp("Tcp", counter);
+    OptionalLong b = after.get().snmp("Tcp", counter);
+    return a.isPresent() && b.isPresent() && b.getAsLong() >= a.getAsLong()
+        ? OptionalLong.of(b.getAsLong() - a.getAsLong())
+        : OptionalLong.empty();
+  }
+
+  @Override
+  public void close() {
+    if (tracer != null) {
+      tracer.close();
+    }
+  }
+}
