@@ -33,6 +33,17 @@ final class CommonOptions {
     return value("DIR", "/", "Read /proc under this directory (recorded trees, tests).", "--root");
   }
 
+  static OptionSpec connectionEvents() {
+    return value(
+        "on|off",
+        "on",
+        "Trace every connection as it opens and closes with the kernel's events (eBPF, loaded by"
+            + " sockwatch; needs root or CAP_BPF+CAP_PERFMON), so short-lived connections are"
+            + " named with their process. Where that cannot run, the reason is listed under"
+            + " Unavailable and the scan-based checks go on.",
+        "--connection-events");
+  }
+
   /** True for {@code --output json}, false for text; anything else is a usage error. */
   static boolean json(ParsedArgs args) {
     String o = args.value("--output");
@@ -53,9 +64,19 @@ final class CommonOptions {
         throw new UsageException(e.getMessage());
       }
     }
+    boolean events = false;
+    if (args.declares("--connection-events")) {
+      events =
+          switch (args.value("--connection-events")) {
+            case "on" -> true;
+            case "off" -> false;
+            default -> throw new UsageException("--connection-events must be on or off");
+          };
+    }
     return ReadSettings.live(NetnsOption.choice(args))
         .withRoot(Path.of(args.value("--root")))
-        .withSource(source);
+        .withSource(source)
+        .withConnectionEvents(events);
   }
 
   /** The reader for those options; a namespace that does not exist is a usage error. */

@@ -75,7 +75,8 @@ final class DoctorCheck {
       throw new UsageException("--interval must be at most 10m");
     }
     ConditionCheck check;
-    try (NodeReader reader = CommonOptions.reader(args)) {
+    // The monitor asks every few seconds: no tracer is loaded for a check.
+    try (NodeReader reader = CommonOptions.reader(args, s -> s.withConnectionEvents(false))) {
       Optional<NodeScan> before = Optional.empty();
       if (interval > 0) {
         before = Optional.of(reader.scan(SocketFilter.ALL, NodeReader.Parts.ALL));

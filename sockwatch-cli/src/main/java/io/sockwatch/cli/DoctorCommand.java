@@ -72,6 +72,7 @@ final class DoctorCommand implements Command {
                   " The proc source has no tcp_info: idle and retransmission checks are then"
                       + " unavailable."),
               NetnsOption.spec("all"),
+              CommonOptions.connectionEvents(),
               CommonOptions.root()));
 
   @Override

@@ -87,6 +87,7 @@ final class ServeCommand implements Command {
               JudgementOptions.listThresholds(),
               CommonOptions.source(""),
               NetnsOption.spec("all"),
+              CommonOptions.connectionEvents(),
               CommonOptions.root()));
 
   @Override

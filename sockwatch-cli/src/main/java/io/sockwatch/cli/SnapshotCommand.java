@@ -72,6 +72,14 @@ final class SnapshotCommand implements Command {
                   "Node counters: sockstat, snmp Tcp, netstat TcpExt, TCP sysctls, conntrack.",
                   "--node"),
               flag("Skip process attribution (faster on huge tables).", "--no-processes"),
+              value(
+                  "SECONDS",
+                  null,
+                  "Trace connections from the kernel's events (eBPF) for this long and print each"
+                      + " that ends, like tcplife: process, container, addresses, lifetime,"
+                      + " outcome; then connects per process and destination. Needs root. The"
+                      + " --pid, --comm, --sport, --dport, --src and --dst filters apply.",
+                  "--events"),
               CommonOptions.output(),
               NetnsOption.spec("host"),
               CommonOptions.root()));
@@ -85,6 +93,15 @@ final class SnapshotCommand implements Command {
   public int run(ParsedArgs args, PrintWriter out, PrintWriter err) throws Exception {
     SocketFilter filter = filter(args);
     boolean json = CommonOptions.json(args);
+    if (args.value("--events") != null) {
+      double seconds = JudgementOptions.seconds("--events", args.value("--events"));
+      if (!(seconds > 0) || seconds > 86_400) {
+        throw new UsageException("--events takes a duration from 1s to 24h");
+      }
+      try (NodeReader reader = CommonOptions.reader(args)) {
+        return SnapshotEvents.run(seconds, filter, json, reader, out);
+      }
+    }
     int top = args.intValue("--top", 1, 10_000);
     boolean summary = args.flag("--summary");
     boolean node = args.flag("--node");

@@ -212,11 +212,10 @@ public final class Sampler {
       unavailable.addAll(node.unavailable());
     }
     recorder.recordNode(history, now, node);
+    Optional<NodeStats> previousNode = Optional.ofNullable(lastTickNode);
+    Optional<NodeStats> thisNode = Optional.of(node);
     tickActivity =
-        tickActivity.map(
-            a ->
-                ConnectionEvents.withKernelOpens(
-                    a, Optional.ofNullable(lastTickNode), Optional.of(node)));
+        tickActivity.map(a -> ConnectionEvents.withKernelOpens(a, previousNode, thisNode));
     lastTickNode = node;
     List<Finding> raised = new ArrayList<>(lastScanFindings);
     TrendInput trendInput =
