@@ -26,7 +26,10 @@ import jdk.net.ExtendedSocketOptions;
  *       peers of incident 1;
  *   <li>{@code leak-clients ADDR:PORT COUNT BYTES}: COUNT clients that send BYTES and close;
  *   <li>{@code idle ADDR:PORT [KEEPIDLE_SECONDS]}: one connection left idle, with keepalive only if
- *       a keepalive idle time is given, as the AMQP connection of incident 2.
+ *       a keepalive idle time is given, as the AMQP connection of incident 2;
+ *   <li>{@code prober [--listen ADDR:PORT] [--bind ADDR] [--interval-ms MS] [--rounds N] [--start]
+ *       PEER:PORT...}: one member of issue 14's herd, or the short-lived poller, with its own exact
+ *       counts and a stdin protocol (see {@link ProberMain}, {@link HerdProbers}).
  * </ul>
  *
  * Each prints {@code READY <pid>} once set up and runs until killed (or, for herd, until done).
@@ -37,8 +40,13 @@ public final class ScenarioMain {
   private ScenarioMain() {}
 
   public static void main(String[] args) throws Exception {
+    if (args.length > 0 && args[0].equals("prober")) {
+      ProberMain.main(java.util.Arrays.copyOfRange(args, 1, args.length));
+      return;
+    }
     if (args.length < 2) {
-      System.err.println("usage: ScenarioMain server|herd|leak-clients|idle ADDR:PORT ...");
+      System.err.println(
+          "usage: ScenarioMain server|herd|leak-clients|idle ADDR:PORT ... | prober ...");
       System.exit(2);
     }
     InetSocketAddress target = endpoint(args[1]);

@@ -4,7 +4,10 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
@@ -70,17 +73,24 @@ public final class TestNetns implements AutoCloseable {
 
   static String run(List<String> command) throws IOException {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
+    // Read while it runs: an output larger than the pipe's buffer (ss listing thousands of
+    // TIME_WAIT sockets) would otherwise block the command until the timeout.
+    FutureTask<byte[]> output = new FutureTask<>(() -> p.getInputStream().readAllBytes());
+    Thread.ofVirtual().start(output);
+    String out;
     try {
       if (!p.waitFor(30, TimeUnit.SECONDS)) {
         p.destroyForcibly();
         throw new IOException("timed out: " + String.join(" ", command));
       }
+      out = new String(output.get(30, TimeUnit.SECONDS), StandardCharsets.UTF_8);
     } catch (InterruptedException e) {
       p.destroyForcibly();
       Thread.currentThread().interrupt();
       throw new IOException("interrupted: " + String.join(" ", command), e);
+    } catch (ExecutionException | TimeoutException e) {
+      throw new IOException("cannot read the output of " + String.join(" ", command), e);
     }
-    String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
     if (p.exitValue() != 0) {
       throw new IOException(
           String.join(" ", command) + " exited " + p.exitValue() + ": " + out.strip());
