@@ -144,6 +144,26 @@ class CloseWaitDetectorTest {
   }
 
   @Test
+  void oneProcessLeakingToManyPeersOnOnePortIsOneFinding() {
+    // a prober that never closes what its 19 peers on 8558 closed: one leak, not 19
+    LeakInputs.Snap b = snapshot();
+    for (int j = 0; j < 19; j++) {
+      b.add(
+          sock(TcpState.CLOSE_WAIT, "127.0.0.10", 41000 + j, "127.0.0." + (11 + j), 8558)
+              .inode(100 + j)
+              .agedMillis(300_000)
+              .build(),
+          CLIENT);
+    }
+    List<Finding> findings = detector.detect(once(b.build()));
+    assertThat(findings).hasSize(1);
+    Finding f = findings.getFirst();
+    assertThat(f.subject().processes()).containsExactly("client(200)");
+    assertThat(evidence(f, "close_wait_sockets")).isEqualTo(19);
+    assertThat(f.remediation()).contains("and 18 more");
+  }
+
+  @Test
   void minimumAgeIsConfigurable() {
     Snapshot s = serverWith(inbound(1, "10.0.0.2", 2_000, 1)).build();
     assertThat(detector.detect(once(s))).isEmpty();
