@@ -1,6 +1,5 @@
 package io.sockwatch.watch;
 
-import io.sockwatch.analysis.FlowMerge;
 import io.sockwatch.model.events.ConnectionActivity;
 import java.util.ArrayDeque;
 import java.util.ArrayList;
@@ -13,7 +12,7 @@ import java.util.Optional;
  * window. Each scan brings the events since the previous one, about one tick: too short for a
  * prober that connects to each peer once a second to show its interval (one connect per pair per
  * window). Over a minute every such pair has dozens of connects, whose own times give its interval
- * ({@link FlowMerge}), and a minute is also what a destination's TIME_WAIT remembers, so the
+ * ({@link ConnectionActivity#merge}), and a minute is also what a destination's TIME_WAIT remembers, so the
  * openers named for it are the ones that made it.
  *
  * <p>Bounded: at most {@link #MAX_WINDOWS} windows, and the merged window keeps at most {@link
@@ -46,7 +45,7 @@ final class FlowHorizon {
     }
     List<ConnectionActivity> all = new ArrayList<>(windows.size());
     windows.forEach(w -> all.add(w.activity()));
-    merged = Optional.of(FlowMerge.merge(all, MAX_FLOWS));
+    merged = Optional.of(ConnectionActivity.merge(all, MAX_FLOWS));
   }
 
   /** The merged events of the horizon; empty when the last scan had none. */

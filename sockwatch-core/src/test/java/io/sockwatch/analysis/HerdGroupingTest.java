@@ -156,7 +156,7 @@ class HerdGroupingTest {
     assertThat(one.intervalMedianSeconds()).as("one connect per pair: no interval").isEmpty();
     assertThat(one.connectsPerSecond()).isCloseTo(380, within(1e-9));
 
-    ConnectionActivity merged = FlowMerge.merge(windows, 10_000);
+    ConnectionActivity merged = ConnectionActivity.merge(windows, 10_000);
     assertThat(merged.seconds()).isEqualTo(10);
     assertThat(merged.flows()).hasSize(380);
     assertThat(merged.connects()).isEqualTo(3800);
@@ -171,7 +171,7 @@ class HerdGroupingTest {
     for (int k = 0; k < 3; k++) {
       windows.add(HerdFixture.mesh(20, 1, 1, 1, T0 + k * 1_000_000_000L));
     }
-    ConnectionActivity merged = FlowMerge.merge(windows, 100);
+    ConnectionActivity merged = ConnectionActivity.merge(windows, 100);
     assertThat(merged.flows()).hasSize(100);
     assertThat(merged.droppedFlows()).isEqualTo(280);
     assertThat(merged.connects()).as("counted before the cap").isEqualTo(1140);

@@ -96,7 +96,15 @@ public record ConnectionActivity(
     for (List<ConnectionFlow> parts : byFlow.values()) {
       flows.add(mergeFlow(parts));
     }
-    flows.sort(Comparator.comparingLong(ConnectionFlow::connects).reversed());
+    // Most connects first, then a fixed order, so that a cap keeps the same flows every time.
+    flows.sort(
+        Comparator.comparingLong(ConnectionFlow::connects)
+            .reversed()
+            .thenComparingInt(ConnectionFlow::pid)
+            .thenComparing(ConnectionFlow::destination)
+            .thenComparingInt(ConnectionFlow::port)
+            .thenComparing(ConnectionFlow::comm)
+            .thenComparing(ConnectionFlow::container));
     if (flows.size() > maxFlows) {
       dropped += flows.size() - maxFlows;
       flows = flows.subList(0, maxFlows);
