@@ -14,18 +14,25 @@ import java.util.Map;
  *     side for 60 s, since it closes first
  * @param failed connects that failed (refused, timed out, no port left)
  * @param rounds rounds completed; a round connects once to every peer
+ * @param roundSpanNanos from the start of the first round to the start of the last, on the
+ *     prober's own monotonic clock: its real rate is {@code (rounds - 1) x peers / span}
  * @param accepted connections its listener accepted (and closed)
  */
 public record ProbeCount(
-    long attempted, long established, long failed, long rounds, long accepted) {
+    long attempted,
+    long established,
+    long failed,
+    long rounds,
+    long accepted,
+    long roundSpanNanos) {
 
   /** All zero: the start of a sum. */
-  public static final ProbeCount ZERO = new ProbeCount(0, 0, 0, 0, 0);
+  public static final ProbeCount ZERO = new ProbeCount(0, 0, 0, 0, 0, 0);
 
   static final String PREFIX = "COUNT ";
 
   private static final List<String> KEYS =
-      List.of("attempted", "established", "failed", "rounds", "accepted");
+      List.of("attempted", "established", "failed", "rounds", "accepted", "round_span_ns");
 
   /** The line the prober prints. */
   public String line() {
@@ -39,7 +46,9 @@ public record ProbeCount(
         + " rounds="
         + rounds
         + " accepted="
-        + accepted;
+        + accepted
+        + " round_span_ns="
+        + roundSpanNanos;
   }
 
   /** Reads a {@link #line()} back; anything else throws {@link IllegalArgumentException}. */
@@ -67,7 +76,8 @@ public record ProbeCount(
         values.get("established"),
         values.get("failed"),
         values.get("rounds"),
-        values.get("accepted"));
+        values.get("accepted"),
+        values.get("round_span_ns"));
   }
 
   /** The field-by-field sum, for a herd's totals. */
@@ -77,6 +87,17 @@ public record ProbeCount(
         established + o.established,
         failed + o.failed,
         rounds + o.rounds,
-        accepted + o.accepted);
+        accepted + o.accepted,
+        Math.max(roundSpanNanos, o.roundSpanNanos));
+  }
+
+  /**
+   * The prober's own connect rate while probing, from its round times: {@code (rounds - 1) x
+   * peers} connects over the span between its first and last round; empty before two rounds.
+   */
+  public java.util.OptionalDouble connectsPerSecond(int peers) {
+    return rounds < 2 || roundSpanNanos <= 0
+        ? java.util.OptionalDouble.empty()
+        : java.util.OptionalDouble.of((rounds - 1) * (double) peers / (roundSpanNanos / 1e9));
   }
 }

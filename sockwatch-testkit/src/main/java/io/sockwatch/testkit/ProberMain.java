@@ -46,6 +46,8 @@ public final class ProberMain {
   private final AtomicLong attempted = new AtomicLong();
   private final AtomicLong established = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
+  private volatile long firstRoundNanos;
+  private volatile long lastRoundNanos;
   private final AtomicLong rounds = new AtomicLong();
   private final AtomicLong accepted = new AtomicLong();
   private volatile boolean stopping;
@@ -93,7 +95,12 @@ public final class ProberMain {
 
   private ProbeCount count() {
     return new ProbeCount(
-        attempted.get(), established.get(), failed.get(), rounds.get(), accepted.get());
+        attempted.get(),
+        established.get(),
+        failed.get(),
+        rounds.get(),
+        accepted.get(),
+        lastRoundNanos - firstRoundNanos);
   }
 
   private synchronized void begin() {
@@ -138,6 +145,11 @@ public final class ProberMain {
       if (stopping) {
         return;
       }
+      long roundStart = System.nanoTime();
+      if (i == 0) {
+        firstRoundNanos = roundStart;
+      }
+      lastRoundNanos = roundStart;
       for (InetSocketAddress peer : peers) {
         connectAndClose(peer, bind);
       }
