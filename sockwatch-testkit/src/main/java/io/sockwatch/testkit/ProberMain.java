@@ -46,8 +46,10 @@ public final class ProberMain {
   private final AtomicLong attempted = new AtomicLong();
   private final AtomicLong established = new AtomicLong();
   private final AtomicLong failed = new AtomicLong();
-  private volatile long firstRoundNanos;
-  private volatile long lastRoundNanos;
+  // Not the instance's monitor: stop() holds that while it waits for the prober thread.
+  private final Object roundLock = new Object();
+  private long firstRoundNanos;
+  private long lastRoundNanos;
   private final AtomicLong rounds = new AtomicLong();
   private final AtomicLong accepted = new AtomicLong();
   private volatile boolean stopping;
@@ -94,13 +96,15 @@ public final class ProberMain {
   }
 
   private ProbeCount count() {
-    return new ProbeCount(
-        attempted.get(),
-        established.get(),
-        failed.get(),
-        rounds.get(),
-        accepted.get(),
-        lastRoundNanos - firstRoundNanos);
+    synchronized (roundLock) {
+      return new ProbeCount(
+          attempted.get(),
+          established.get(),
+          failed.get(),
+          rounds.get(),
+          accepted.get(),
+          lastRoundNanos - firstRoundNanos);
+    }
   }
 
   private synchronized void begin() {
@@ -146,14 +150,17 @@ public final class ProberMain {
         return;
       }
       long roundStart = System.nanoTime();
-      if (i == 0) {
-        firstRoundNanos = roundStart;
-      }
-      lastRoundNanos = roundStart;
       for (InetSocketAddress peer : peers) {
         connectAndClose(peer, bind);
       }
-      rounds.incrementAndGet();
+      // Rounds and their span change together, so a count sees whole rounds and their times.
+      synchronized (roundLock) {
+        if (i == 0) {
+          firstRoundNanos = roundStart;
+        }
+        lastRoundNanos = roundStart;
+        rounds.incrementAndGet();
+      }
     }
   }
 
