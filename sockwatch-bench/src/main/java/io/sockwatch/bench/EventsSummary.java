@@ -68,7 +68,6 @@ final class EventsSummary {
     return Spread.of(on, EventsRound::processNanosPerConnect);
   }
 
-
   Spread coverage() {
     return Spread.of(on, EventsRound::coverage);
   }
