@@ -16,6 +16,12 @@
 #       after BENCH_WARMUP seconds, default 60: the JIT; BENCH_BUDGETS, default 5%,100%;
 #       BENCH_AGENT_JAVA_OPTS reaches the agent JVM alone, e.g. to profile it; the launcher's own
 #       flags come after it, so give the heap with SOCKWATCH_SERVE_HEAP, e.g. 2g at 1m)
+#   scripts/bench.sh events       what the eBPF connection tracer costs: a loopback connect/close
+#       loop at full speed, rounds with the tracer detached and attached alternating in one run
+#       (BENCH_ROUNDS per side, default 5, of BENCH_SECONDS each, default 5; BENCH_CLIENTS client
+#       threads, default 2), drained every second as serve does; prints conn/s, loss, ns and CPU
+#       per connection, the tracer's map memory, lost events and its coverage of the loop's
+#       connects. Exits 3 when the tracer cannot be attached (it needs root)
 # Needs root (network namespace). Everything runs on loopback inside that namespace, which is
 # deleted on exit, even on failure.
 set -euo pipefail
@@ -58,10 +64,17 @@ if [ "${1:-}" = "agent" ]; then
   wait "$bench"
   exit $?
 fi
+if [ "${1:-}" = "events" ] && [ "$(id -u)" != 0 ]; then
+  echo "bench.sh events: needs root (it attaches the eBPF connection tracer and makes a network namespace)" >&2
+  exit 3
+fi
+java+=(-Dbench.roundSeconds="${BENCH_SECONDS:-5}" -Dbench.clients="${BENCH_CLIENTS:-2}")
 ns="swbench$$"
 ip netns add "$ns"
 trap 'ip netns del "$ns" 2>/dev/null || true' EXIT
 ip netns exec "$ns" ip link set lo up
+# events: every local port for the loop's connects, whose TIME_WAIT (client side) tw_reuse recycles.
+[ "${1:-}" = "events" ] && ip netns exec "$ns" sysctl -qw net.ipv4.ip_local_port_range="1024 65535"
 run() { ip netns exec "$ns" "${java[@]}" -jar "$jar" "$@"; }
 if [ $# -gt 0 ]; then
   run "$@"

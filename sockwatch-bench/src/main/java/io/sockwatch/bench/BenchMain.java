@@ -1,13 +1,14 @@
 package io.sockwatch.bench;
 
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 
 /**
  * Benchmark entry point (not a test): {@code scan [SIZES]}, {@code attribution [SIZE]} and {@code
- * agent [SIZES]}, {@code netns [NAMESPACES] [SOCKETS_EACH]}; see scripts/bench.sh, which builds
- * everything, makes a network namespace and runs this inside it (the agent benchmark makes a
- * namespace per run itself).
+ * agent [SIZES]}, {@code netns [NAMESPACES] [SOCKETS_EACH]}, {@code events} (the connection
+ * tracer's cost); see scripts/bench.sh, which builds everything, makes a network namespace and runs
+ * this inside it (the agent benchmark makes a namespace per run itself).
  */
 public final class BenchMain {
   private BenchMain() {}
@@ -18,7 +19,7 @@ public final class BenchMain {
     if (args.length == 0) {
       System.err.println(
           "usage: BenchMain scan [10k,100k] | attribution [1m] | agent [10k,100k]"
-              + " | netns [NAMESPACES] [SOCKETS_EACH]");
+              + " | netns [NAMESPACES] [SOCKETS_EACH] | events");
       System.exit(2);
     }
     System.out.printf(
@@ -49,6 +50,14 @@ public final class BenchMain {
           agent.run(size);
         }
         agent.summarize();
+      }
+      case "events" -> {
+        int clients = Integer.getInteger("bench.clients", 2);
+        int seconds = Integer.getInteger("bench.roundSeconds", 5);
+        int status = new EventsBenchmark(rounds, Duration.ofSeconds(seconds), clients).run();
+        if (status != 0) {
+          System.exit(status);
+        }
       }
       case "netns" -> {
         int namespaces = args.length > 1 ? Integer.parseInt(args[1]) : 50;

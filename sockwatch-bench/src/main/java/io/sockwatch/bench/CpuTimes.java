@@ -19,13 +19,13 @@ record CpuTimes(long processNanos, long machineNanos) {
   static CpuTimes now() throws IOException {
     long process =
         ProcessHandle.current().info().totalCpuDuration().map(Duration::toNanos).orElse(-1L);
-    return new CpuTimes(process, machineBusyTicks(Files.readString(Path.of("/proc/stat")))
-        * (1_000_000_000L / USER_HZ));
+    return new CpuTimes(
+        process,
+        machineBusyTicks(Files.readString(Path.of("/proc/stat"))) * (1_000_000_000L / USER_HZ));
   }
 
   CpuTimes minus(CpuTimes earlier) {
-    return new CpuTimes(
-        processNanos - earlier.processNanos, machineNanos - earlier.machineNanos);
+    return new CpuTimes(processNanos - earlier.processNanos, machineNanos - earlier.machineNanos);
   }
 
   /**

@@ -35,11 +35,6 @@ record EventsRound(
     return (double) cpu.processNanos() / connects;
   }
 
-  /** The whole machine's busy CPU per connection, in ns. */
-  double machineNanosPerConnect() {
-    return (double) cpu.machineNanos() / connects;
-  }
-
   /** Share of the loop's connects the tracer counted, in percent. */
   double coverage() {
     return 100.0 * seen / connects;

@@ -68,14 +68,6 @@ final class EventsSummary {
     return Spread.of(on, EventsRound::processNanosPerConnect);
   }
 
-  Spread machineCpuOff() {
-    return Spread.of(off, EventsRound::machineNanosPerConnect);
-  }
-
-  Spread machineCpuOn() {
-    return Spread.of(on, EventsRound::machineNanosPerConnect);
-  }
-
   Spread coverage() {
     return Spread.of(on, EventsRound::coverage);
   }
