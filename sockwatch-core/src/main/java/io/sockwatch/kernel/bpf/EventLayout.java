@@ -1,8 +1,8 @@
 package io.sockwatch.kernel.bpf;
 
 /**
- * The record the connection program writes into the ring buffer for every connection that opens
- * and every one that ends, and the value it keeps per open connection. One place for the offsets,
+ * The record the connection program writes into the ring buffer for every connection that ends,
+ * and the value it keeps per open connection. One place for the offsets,
  * shared by the program that writes them and the decoder that reads them.
  */
 final class EventLayout {
@@ -26,16 +26,13 @@ final class EventLayout {
   static final int DADDR = 80;
   static final int ADDR_LEN = 16;
 
-  /** Kinds of event. */
-  static final int KIND_OPEN = 1;
-
+  /** The kind of event: the connection ended (the only kind the program writes). */
   static final int KIND_CLOSE = 2;
 
   /** Flags kept per connection (low byte copied into the event). */
   static final int FLAG_ACTIVE = 1;
 
   static final int FLAG_PASSIVE = 2;
-  static final int FLAG_ESTABLISHED = 4;
   static final int FLAG_RESET = 8;
 
   /**

@@ -21,7 +21,7 @@ import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
- * Turns the stream of open and close events into one window's tallies: per (process, cgroup,
+ * Turns the stream of ended connections into one window's tallies: per (process, cgroup,
  * destination) flow and per listening port, plus the ended connections for {@code snapshot
  * --events}. Pure and bounded: flows, listeners, lifetimes kept per tally and ended connections
  * are capped, and what did not fit is counted. Not thread-safe; the tracer serializes access.
@@ -101,28 +101,30 @@ final class FlowAggregator {
     this.labels = labels;
   }
 
+  /**
+   * Counts one ended connection: its connect (or accept) at the time recorded for it, its outcome
+   * and lifetime.
+   */
   void accept(TraceEvent e) {
-    if (e.open()) {
-      if (e.active()) {
-        connects++;
-        Tally t = flow(e);
-        if (t != null) {
-          t.connects++;
-          t.firstConnect = Math.min(t.firstConnect, e.nowNanos());
-          t.lastConnect = Math.max(t.lastConnect, e.nowNanos());
-        }
-      } else if (e.passive()) {
-        accepts++;
-        Tally t = listener(e.localPort());
-        if (t != null) {
-          t.connects++;
-        }
-      }
-      return;
-    }
     Outcome outcome = outcome(e);
     long lifetime = e.startNanos() > 0 ? e.nowNanos() - e.startNanos() : -1;
-    Tally t = e.active() ? flow(e) : e.passive() ? listener(e.localPort()) : null;
+    Tally t = null;
+    if (e.active()) {
+      connects++;
+      t = flow(e);
+      if (t != null) {
+        long at = e.startNanos() > 0 ? e.startNanos() : e.nowNanos();
+        t.connects++;
+        t.firstConnect = Math.min(t.firstConnect, at);
+        t.lastConnect = Math.max(t.lastConnect, at);
+      }
+    } else if (e.passive()) {
+      accepts++;
+      t = listener(e.localPort());
+      if (t != null) {
+        t.connects++;
+      }
+    }
     if (t != null) {
       switch (outcome) {
         case REFUSED -> t.refused++;

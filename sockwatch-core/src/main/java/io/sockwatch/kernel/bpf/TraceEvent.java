@@ -11,18 +11,18 @@ import java.nio.charset.StandardCharsets;
 import java.util.Optional;
 
 /**
- * One record of the ring buffer, decoded: a connection opened or ended.
+ * One record of the ring buffer, decoded: a connection that ended, with what was recorded at its
+ * start.
  *
  * @param nowNanos when the state change happened (kernel monotonic clock)
  * @param startNanos when the connection was opened, 0 when it began before tracing
  * @param tgid the opener's thread group (process id), 0 for accepted or unknown connections
  * @param cgroupId the opener's cgroup v2 id, 0 when unknown
  * @param comm the opening thread's command name
- * @param open an open (connect or accept) rather than an end
  * @param oldState the TCP state the socket left
  * @param flags what was recorded of it ({@link EventLayout#FLAG_ACTIVE} and so on)
  * @param local the local address
- * @param localPort the local port (0 at connect: the port is chosen after)
+ * @param localPort the local port
  * @param remote the peer address
  * @param remotePort the peer port
  */
@@ -32,7 +32,6 @@ record TraceEvent(
     int tgid,
     long cgroupId,
     String comm,
-    boolean open,
     int oldState,
     int flags,
     IpAddress local,
@@ -61,7 +60,7 @@ record TraceEvent(
     }
     int kind = r.get(JAVA_BYTE, KIND);
     int family = r.get(JAVA_SHORT_UNALIGNED, FAMILY) & 0xffff;
-    if ((kind != KIND_OPEN && kind != KIND_CLOSE) || (family != AF_INET && family != AF_INET6)) {
+    if (kind != KIND_CLOSE || (family != AF_INET && family != AF_INET6)) {
       return Optional.empty();
     }
     long pidTgid = r.get(JAVA_LONG_UNALIGNED, PID_TGID);
@@ -72,7 +71,6 @@ record TraceEvent(
             (int) (pidTgid >>> 32),
             r.get(JAVA_LONG_UNALIGNED, CGROUP_ID),
             comm(r),
-            kind == KIND_OPEN,
             r.get(JAVA_BYTE, OLD_STATE) & 0xff,
             r.get(JAVA_BYTE, FLAGS) & 0xff,
             address(r, SADDR, family),

@@ -19,8 +19,9 @@ import java.util.OptionalLong;
  * @param flows outbound connections per (process, destination), most connects first; at most the
  *     tracer's cap, the rest counted in {@code droppedFlows}
  * @param listeners inbound connections per listening port
- * @param connects outbound connects seen in the window (all flows, capped or not)
- * @param accepts inbound connections seen established in the window
+ * @param connects outbound connections that ended (or failed) in the window (all flows, capped or
+ *     not)
+ * @param accepts inbound connections that ended in the window
  * @param kernelActiveOpens the node's {@code TcpActiveOpens} growth over the same window, to judge
  *     coverage (connects / active opens), when both ends of the window were read
  * @param kernelPassiveOpens the node's {@code TcpPassiveOpens} growth over the window, likewise

@@ -14,7 +14,9 @@ import java.util.OptionalDouble;
  * @param container its container or pod label when known (from its cgroup), else empty
  * @param destination the peer address (IPv4-mapped addresses as IPv4)
  * @param port the peer port
- * @param connects connect attempts (moves to SYN_SENT)
+ * @param connects connect attempts, counted when their connection ended (or failed) within the
+ *     window, at the time of the connect: the kernel program writes one record per connection, at
+ *     its end; a connection still open is in the socket table with its owner
  * @param established connections of this flow that ended in the window after completing the
  *     handshake (counted at their end, where the kernel's events say how they went)
  * @param refused attempts answered with a reset

@@ -8,7 +8,7 @@ import java.util.OptionalDouble;
  * kernel, not in any process's context).
  *
  * @param port the local (listening) port
- * @param accepts connections established on it
+ * @param accepts connections accepted on it, counted when they ended within the window
  * @param closes of its connections, those that ended in the window
  * @param lifetimeP50Seconds median lifetime of those that ended, if any
  * @param lifetimeP99Seconds 99th percentile lifetime of those, if any
