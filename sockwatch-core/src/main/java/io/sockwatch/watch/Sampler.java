@@ -34,6 +34,8 @@ import java.time.Duration;
 import java.time.Instant;
 import io.sockwatch.kernel.bpf.ConnectionEvents;
 import io.sockwatch.model.events.ConnectionActivity;
+import io.sockwatch.model.watch.ConnectionEventsStatus;
+import java.util.OptionalDouble;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.EnumSet;
@@ -92,6 +94,8 @@ public final class Sampler {
   private NodeScan lastNodeScan;
   private ConnectionEvents events;
   private final List<ConnectionActivity> pendingActivity = new ArrayList<>();
+  private long eventConnects;
+  private long eventAccepts;
 
   /** Places trend findings in the last scan's namespaces; kept per scan, since ticks reuse it. */
   private FindingPlacer placer;
@@ -200,6 +204,11 @@ public final class Sampler {
       tickActivity = events.drain();
       events.unavailable().ifPresent(unavailable::add);
       tickActivity.ifPresent(this::keepForScan);
+      tickActivity.ifPresent(
+          a -> {
+            eventConnects += a.connects();
+            eventAccepts += a.accepts();
+          });
     }
     NodeStats node = null;
     if (budget.shouldScan(monotonicNanos.getAsLong())) {
@@ -405,7 +414,27 @@ public final class Sampler {
         untracked,
         tracker.refused(),
         lastError,
-        lastUnavailable);
+        lastUnavailable,
+        eventsStatus());
+  }
+
+  private ConnectionEventsStatus eventsStatus() {
+    if (events == null) {
+      return ConnectionEventsStatus.OFF;
+    }
+    if (events.tracer().isEmpty()) {
+      return ConnectionEventsStatus.unavailable(
+          events.unavailable().map(Unavailable::reason).orElse(""));
+    }
+    var tracer = events.tracer().get();
+    return new ConnectionEventsStatus(
+        "on",
+        "",
+        eventConnects,
+        eventAccepts,
+        horizon.window().map(ConnectionActivity::coverage).orElse(OptionalDouble.empty()),
+        tracer.lostInKernel(),
+        tracer.memoryBytes());
   }
 
   /** Points of a series; see {@link History#range}. */

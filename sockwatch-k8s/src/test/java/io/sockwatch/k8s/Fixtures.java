@@ -77,7 +77,8 @@ final class Fixtures {
             0,
             0,
             Optional.empty(),
-            List.of()));
+            List.of(),
+        io.sockwatch.model.watch.ConnectionEventsStatus.OFF));
   }
 
   /** A clock that moves only when told. */

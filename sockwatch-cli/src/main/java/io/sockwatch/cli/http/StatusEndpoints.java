@@ -6,6 +6,7 @@ import io.sockwatch.cli.output.JsonWriter;
 import io.sockwatch.k8s.Outcome;
 import io.sockwatch.k8s.ReporterStatus;
 import io.sockwatch.model.Unavailable;
+import io.sockwatch.model.watch.ConnectionEventsStatus;
 import io.sockwatch.model.watch.HistoryStatus;
 import io.sockwatch.model.watch.NamespaceTallies;
 import io.sockwatch.model.watch.WatchState;
@@ -102,6 +103,20 @@ final class StatusEndpoints {
     w.endObject();
     w.endObject();
     w.field("findings_refused", s.findingsRefused());
+    ConnectionEventsStatus ev = s.connectionEvents();
+    w.name("connection_events").beginObject();
+    w.field("state", ev.state());
+    if (!ev.reason().isEmpty()) {
+      w.field("reason", ev.reason());
+    }
+    w.field("connects", ev.connects());
+    w.field("accepts", ev.accepts());
+    if (ev.coverage().isPresent()) {
+      w.name("coverage").value(ev.coverage().getAsDouble());
+    }
+    w.field("lost", ev.lost());
+    w.field("kernel_memory_bytes", ev.kernelMemoryBytes());
+    w.endObject();
     if (!namespaces.top().isEmpty()) {
       w.name("namespaces").beginObject();
       w.field("read", namespaces.read());

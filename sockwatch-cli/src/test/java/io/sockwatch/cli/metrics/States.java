@@ -72,7 +72,8 @@ final class States {
         11,
         2,
         Optional.empty(),
-        List.of(new Unavailable("tcp_info", "old kernel")));
+        List.of(new Unavailable("tcp_info", "old kernel")),
+        io.sockwatch.model.watch.ConnectionEventsStatus.OFF);
   }
 
   /** Counts per state, {@code processes} processes and {@code destinations} destinations. */

@@ -29,6 +29,7 @@ import java.util.Optional;
  * @param findingsRefused new problems not tracked because the tracker was full
  * @param lastError why the last scan failed, if it did
  * @param unavailable what the last tick could not read, with reasons
+ * @param connectionEvents the connection tracer's state and counts
  */
 public record WatchStatus(
     Instant startedAt,
@@ -48,7 +49,8 @@ public record WatchStatus(
     long untrackedSockets,
     long findingsRefused,
     Optional<String> lastError,
-    List<Unavailable> unavailable) {
+    List<Unavailable> unavailable,
+    ConnectionEventsStatus connectionEvents) {
 
   public WatchStatus {
     unavailable = List.copyOf(unavailable);
