@@ -5,11 +5,11 @@ import io.sockwatch.model.NodeStats;
 import io.sockwatch.model.SourceUnavailableException;
 import io.sockwatch.model.snapshot.NetnsChoice;
 import io.sockwatch.model.snapshot.NodeScan;
+import io.sockwatch.model.snapshot.Snapshot;
 import io.sockwatch.model.snapshot.SocketFilter;
 import io.sockwatch.netns.NetnsExecutor;
 import io.sockwatch.snapshot.NodeScanner;
 import io.sockwatch.snapshot.SnapshotReader;
-import io.sockwatch.model.snapshot.Snapshot;
 import java.lang.management.ManagementFactory;
 import java.util.Optional;
 
@@ -118,7 +118,10 @@ public final class NodeReader implements AutoCloseable {
     Optional<NodeScan> traced =
         events
             .drain()
-            .map(a -> scan.withActivity(Optional.of(ConnectionEvents.withKernelOpens(a, lastNode, node))));
+            .map(
+                a ->
+                    scan.withActivity(
+                        Optional.of(ConnectionEvents.withKernelOpens(a, lastNode, node))));
     lastNode = node;
     return traced.orElseGet(() -> withUnavailable(scan, events));
   }

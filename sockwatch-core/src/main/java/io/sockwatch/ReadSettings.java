@@ -45,7 +45,8 @@ public record ReadSettings(
   }
 
   public ReadSettings withRoot(Path r) {
-    return new ReadSettings(r, source, netns, heapLimitBytes, attributionCpuShare, connectionEvents);
+    return new ReadSettings(
+        r, source, netns, heapLimitBytes, attributionCpuShare, connectionEvents);
   }
 
   public ReadSettings withSource(SourceChoice s) {

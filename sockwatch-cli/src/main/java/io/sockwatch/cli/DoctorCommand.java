@@ -15,6 +15,7 @@ import io.sockwatch.cli.output.DoctorTextWriter;
 import io.sockwatch.cli.output.JsonWriter;
 import io.sockwatch.model.SourceUnavailableException;
 import io.sockwatch.model.Unavailable;
+import io.sockwatch.model.events.ConnectionActivity;
 import io.sockwatch.model.finding.DoctorConfig;
 import io.sockwatch.model.finding.DoctorReport;
 import io.sockwatch.model.finding.MeasuredTimeouts;
@@ -103,6 +104,7 @@ final class DoctorCommand implements Command {
       throw new UsageException("--interval must be at most 10m");
     }
     DoctorReport report;
+    Optional<ConnectionActivity> activity;
     try (NodeReader reader = CommonOptions.reader(args)) {
       Optional<NodeScan> before = Optional.empty();
       if (!args.flag("--once") && interval > 0) {
@@ -110,6 +112,7 @@ final class DoctorCommand implements Command {
         Thread.sleep((long) (interval * 1000));
       }
       NodeScan after = reader.scan(SocketFilter.ALL, NodeReader.Parts.ALL);
+      activity = before.isPresent() ? after.activity() : Optional.empty();
       report =
           Doctor.examine(before, after, interval, config)
               .withUnavailable(
@@ -122,10 +125,10 @@ final class DoctorCommand implements Command {
       return DoctorReport.Verdict.UNKNOWN.exitCode();
     }
     if (json) {
-      DoctorJsonWriter.write(new JsonWriter(out), report);
+      DoctorJsonWriter.write(new JsonWriter(out), report, activity);
       out.write('\n');
     } else {
-      new DoctorTextWriter(out).write(report);
+      new DoctorTextWriter(out).write(report, activity);
     }
     out.flush();
     return report.verdict().exitCode();

@@ -12,8 +12,8 @@ import java.util.Optional;
  * window. Each scan brings the events since the previous one, about one tick: too short for a
  * prober that connects to each peer once a second to show its interval (one connect per pair per
  * window). Over a minute every such pair has dozens of connects, whose own times give its interval
- * ({@link ConnectionActivity#merge}), and a minute is also what a destination's TIME_WAIT remembers, so the
- * openers named for it are the ones that made it.
+ * ({@link ConnectionActivity#merge}), and a minute is also what a destination's TIME_WAIT
+ * remembers, so the openers named for it are the ones that made it.
  *
  * <p>Bounded: at most {@link #MAX_WINDOWS} windows, and the merged window keeps at most {@link
  * #MAX_FLOWS} flows (the rest counted as dropped). A scan without events (the tracer unavailable)

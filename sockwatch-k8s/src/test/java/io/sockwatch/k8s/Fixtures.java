@@ -78,7 +78,7 @@ final class Fixtures {
             0,
             Optional.empty(),
             List.of(),
-        io.sockwatch.model.watch.ConnectionEventsStatus.OFF));
+            io.sockwatch.model.watch.ConnectionEventsStatus.OFF));
   }
 
   /** A clock that moves only when told. */

@@ -14,8 +14,8 @@ import java.util.Map;
  *     side for 60 s, since it closes first
  * @param failed connects that failed (refused, timed out, no port left)
  * @param rounds rounds completed; a round connects once to every peer
- * @param roundSpanNanos from the start of the first round to the start of the last, on the
- *     prober's own monotonic clock: its real rate is {@code (rounds - 1) x peers / span}
+ * @param roundSpanNanos from the start of the first round to the start of the last, on the prober's
+ *     own monotonic clock: its real rate is {@code (rounds - 1) x peers / span}
  * @param accepted connections its listener accepted (and closed)
  */
 public record ProbeCount(
@@ -92,8 +92,8 @@ public record ProbeCount(
   }
 
   /**
-   * The prober's own connect rate while probing, from its round times: {@code (rounds - 1) x
-   * peers} connects over the span between its first and last round; empty before two rounds.
+   * The prober's own connect rate while probing, from its round times: {@code (rounds - 1) x peers}
+   * connects over the span between its first and last round; empty before two rounds.
    */
   public java.util.OptionalDouble connectsPerSecond(int peers) {
     return rounds < 2 || roundSpanNanos <= 0

@@ -41,8 +41,7 @@ class ProbeCountTest {
   void totalsAddFieldByField() {
     assertThat(
             HerdProbers.total(
-                List.of(
-                    new ProbeCount(1, 2, 3, 4, 5, 7), new ProbeCount(10, 20, 30, 40, 50, 6))))
+                List.of(new ProbeCount(1, 2, 3, 4, 5, 7), new ProbeCount(10, 20, 30, 40, 50, 6))))
         .isEqualTo(new ProbeCount(11, 22, 33, 44, 55, 7));
     assertThat(HerdProbers.total(List.of())).isEqualTo(ProbeCount.ZERO);
   }

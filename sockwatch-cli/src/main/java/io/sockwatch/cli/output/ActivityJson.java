@@ -3,20 +3,47 @@ package io.sockwatch.cli.output;
 import io.sockwatch.model.events.ConnectionActivity;
 import io.sockwatch.model.events.ConnectionFlow;
 import io.sockwatch.model.events.ListenerActivity;
+import java.util.Locale;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
 /**
  * A window of connection activity as JSON, the same object in {@code snapshot --events}, {@code
- * doctor} and {@code serve}'s status: flows per process and destination, listeners, totals and
- * the coverage against the kernel's counters.
+ * doctor} and {@code serve}'s status: flows per process and destination, listeners, totals and the
+ * coverage against the kernel's counters.
  */
 public final class ActivityJson {
 
   private ActivityJson() {}
 
-  public static void write(JsonWriter w, ConnectionActivity a) {
+  /** The totals alone (doctor's {@code connection_events}): no flows, no listeners. */
+  public static void writeSummary(JsonWriter w, ConnectionActivity a) {
     w.beginObject();
+    totals(w, a);
+    w.endObject();
+  }
+
+  /** One sentence: what ended, and how much of the kernel's count that is. */
+  public static String sentence(ConnectionActivity a) {
+    String s =
+        String.format(
+            Locale.ROOT,
+            "%d outbound and %d inbound connections ended in %.1f s",
+            a.connects(),
+            a.accepts(),
+            a.seconds());
+    if (a.coverage().isPresent()) {
+      s +=
+          String.format(
+              Locale.ROOT,
+              "; %.1f%% of the %d active opens the kernel counted",
+              100 * a.coverage().getAsDouble(),
+              a.kernelActiveOpens().getAsLong());
+    }
+    return a.droppedFlows() > 0 ? s + "; " + a.droppedFlows() + " lost to bounds" : s;
+  }
+
+  private static void totals(JsonWriter w, ConnectionActivity a) {
     w.name("seconds").value(a.seconds());
     w.field("connects", a.connects());
     w.field("accepts", a.accepts());
@@ -24,6 +51,11 @@ public final class ActivityJson {
     optional(w, "kernel_passive_opens", a.kernelPassiveOpens());
     optional(w, "coverage", a.coverage());
     w.field("dropped", a.droppedFlows());
+  }
+
+  public static void write(JsonWriter w, ConnectionActivity a) {
+    w.beginObject();
+    totals(w, a);
     w.name("flows").beginArray();
     for (ConnectionFlow f : a.flows()) {
       w.beginObject();

@@ -28,7 +28,15 @@ public final class ConnectionEventsWriter {
 
   public void header() {
     out.printf(
-        LINE, "TIME(s)", "PID", "COMM", "CONTAINER", "DIR", "LOCAL", "REMOTE", "LIFETIME",
+        LINE,
+        "TIME(s)",
+        "PID",
+        "COMM",
+        "CONTAINER",
+        "DIR",
+        "LOCAL",
+        "REMOTE",
+        "LIFETIME",
         "OUTCOME");
     out.flush();
   }
@@ -54,13 +62,17 @@ public final class ConnectionEventsWriter {
   /** The totals after the listing. */
   public void totals(ConnectionActivity a, SocketFilter filter, long lost) {
     out.println();
-    out.printf(
-        Locale.ROOT,
-        "Connects per process and destination over %.1f s:%n",
-        a.seconds());
+    out.printf(Locale.ROOT, "Connects per process and destination over %.1f s:%n", a.seconds());
     out.printf(
         "%-7s %-15s %-22s %8s %9s %8s %8s %8s %9s%n",
-        "PID", "COMM", "DESTINATION", "CONNECTS", "PER_S", "REFUSED", "TIMEOUT", "OTHER",
+        "PID",
+        "COMM",
+        "DESTINATION",
+        "CONNECTS",
+        "PER_S",
+        "REFUSED",
+        "TIMEOUT",
+        "OTHER",
         "P50_LIFE");
     int shown = 0;
     for (ConnectionFlow f : a.flows()) {

@@ -1,10 +1,12 @@
 package io.sockwatch.cli.output;
 
 import io.sockwatch.model.Unavailable;
+import io.sockwatch.model.events.ConnectionActivity;
 import io.sockwatch.model.finding.DoctorReport;
 import io.sockwatch.model.finding.Evidence;
 import io.sockwatch.model.finding.Finding;
 import io.sockwatch.model.finding.Placement;
+import java.util.Optional;
 
 /** Writes a doctor report as JSON, schema {@value #SCHEMA} (docs/doctor-json.md). */
 public final class DoctorJsonWriter {
@@ -14,6 +16,11 @@ public final class DoctorJsonWriter {
   private DoctorJsonWriter() {}
 
   public static void write(JsonWriter w, DoctorReport r) {
+    write(w, r, Optional.empty());
+  }
+
+  /** The report with what the kernel's connection events saw over the sampling interval. */
+  public static void write(JsonWriter w, DoctorReport r, Optional<ConnectionActivity> activity) {
     w.beginObject();
     w.field("schema", SCHEMA);
     w.field("verdict", r.verdict().name());
@@ -33,6 +40,9 @@ public final class DoctorJsonWriter {
       w.beginObject().field("item", u.item()).field("reason", u.reason()).endObject();
     }
     w.endArray();
+    if (activity.isPresent()) {
+      ActivityJson.writeSummary(w.name("connection_events"), activity.get());
+    }
     w.endObject();
   }
 

@@ -1,12 +1,14 @@
 package io.sockwatch.cli.output;
 
 import io.sockwatch.model.Unavailable;
+import io.sockwatch.model.events.ConnectionActivity;
 import io.sockwatch.model.finding.DoctorReport;
 import io.sockwatch.model.finding.Evidence;
 import io.sockwatch.model.finding.Finding;
 import io.sockwatch.model.finding.Headroom;
 import java.io.PrintWriter;
 import java.util.Locale;
+import java.util.Optional;
 
 /**
  * Writes a doctor report for people. The first line is the verdict (node-problem-detector shows it
@@ -21,6 +23,11 @@ public final class DoctorTextWriter {
   }
 
   public void write(DoctorReport report) {
+    write(report, Optional.empty());
+  }
+
+  /** The report, then what the kernel's connection events saw over the sampling interval. */
+  public void write(DoctorReport report, Optional<ConnectionActivity> activity) {
     out.println(report.headline());
     for (Finding f : report.findings()) {
       out.println();
@@ -37,6 +44,11 @@ public final class DoctorTextWriter {
       out.println("  fix:      " + f.remediation());
       out.println("  docs:     " + f.docPath());
     }
+    activity.ifPresent(
+        a -> {
+          out.println();
+          out.println("Connection events: " + ActivityJson.sentence(a));
+        });
     if (!report.unavailable().isEmpty()) {
       out.println();
       out.println("Unavailable:");

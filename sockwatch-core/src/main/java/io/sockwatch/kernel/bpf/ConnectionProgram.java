@@ -19,19 +19,19 @@ import io.sockwatch.kernel.bpf.TracepointFormat.Field;
 /**
  * The two tracepoint programs, assembled against the running kernel's field offsets.
  *
- * <p>{@code sock/inet_sock_set_state} (TCP only): the move to SYN_SENT runs in the connecting
- * task, so the program records the opener (tgid, command, cgroup) and the time under the socket's
+ * <p>{@code sock/inet_sock_set_state} (TCP only): the move to SYN_SENT runs in the connecting task,
+ * so the program records the opener (tgid, command, cgroup) and the time under the socket's
  * address; the move SYN_RECV to ESTABLISHED is an accepted connection (no process context there:
  * the listener's owner comes from the scan), recorded likewise; the move to CLOSE writes the one
  * event of the connection, carrying what was recorded at the start and the state it left, which
- * tells who closed first (FIN_WAIT: this side, TIME_WAIT here), whether the peer did (LAST_ACK),
- * or whether the connect failed (SYN_SENT). Listening sockets are skipped.
+ * tells who closed first (FIN_WAIT: this side, TIME_WAIT here), whether the peer did (LAST_ACK), or
+ * whether the connect failed (SYN_SENT). Listening sockets are skipped.
  *
- * <p>One event per connection, at its end, not one at each end: a ring-buffer record costs about
- * as much as everything else the program does (measured with {@code kernel.bpf_stats_enabled}:
- * 2.4 against 1.7 µs per loopback connection, both ends traced), so connects and accepts are
- * counted when their connection ends. A connection still open is in the socket table with its
- * owner; its connect is counted when it closes.
+ * <p>One event per connection, at its end, not one at each end: a ring-buffer record costs about as
+ * much as everything else the program does (measured with {@code kernel.bpf_stats_enabled}: 2.4
+ * against 1.7 µs per loopback connection, both ends traced), so connects and accepts are counted
+ * when their connection ends. A connection still open is in the socket table with its owner; its
+ * connect is counted when it closes.
  *
  * <p>{@code tcp/tcp_receive_reset}: marks the connection as reset, so a failed connect is told
  * apart as refused.

@@ -1,9 +1,9 @@
 package io.sockwatch.kernel.bpf;
 
 /**
- * The record the connection program writes into the ring buffer for every connection that ends,
- * and the value it keeps per open connection. One place for the offsets,
- * shared by the program that writes them and the decoder that reads them.
+ * The record the connection program writes into the ring buffer for every connection that ends, and
+ * the value it keeps per open connection. One place for the offsets, shared by the program that
+ * writes them and the decoder that reads them.
  */
 final class EventLayout {
 

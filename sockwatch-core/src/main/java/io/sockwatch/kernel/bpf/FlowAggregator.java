@@ -23,8 +23,8 @@ import java.util.OptionalLong;
 /**
  * Turns the stream of ended connections into one window's tallies: per (process, cgroup,
  * destination) flow and per listening port, plus the ended connections for {@code snapshot
- * --events}. Pure and bounded: flows, listeners, lifetimes kept per tally and ended connections
- * are capped, and what did not fit is counted. Not thread-safe; the tracer serializes access.
+ * --events}. Pure and bounded: flows, listeners, lifetimes kept per tally and ended connections are
+ * capped, and what did not fit is counted. Not thread-safe; the tracer serializes access.
  */
 final class FlowAggregator {
 

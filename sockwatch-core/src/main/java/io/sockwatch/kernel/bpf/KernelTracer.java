@@ -87,8 +87,7 @@ public final class KernelTracer implements AutoCloseable {
       throw new SourceUnavailableException(
           "sock/inet_sock_set_state has a layout sockwatch does not know: " + e.getMessage());
     }
-    KernelTracer t =
-        new KernelTracer(new FlowAggregator(ProcessLabels.live()), reset.isPresent());
+    KernelTracer t = new KernelTracer(new FlowAggregator(ProcessLabels.live()), reset.isPresent());
     try {
       int startMap =
           t.object(

@@ -49,12 +49,26 @@ final class RingReader implements AutoCloseable {
   /** Maps the ring buffer map {@code fd} of {@code size} bytes (a power of two, page multiple). */
   static RingReader map(int fd, long size) throws SysException {
     long cons =
-        Sys.call("mapping ring buffer", Sys.NR.mmap(), 0, PAGE, PROT_READ | PROT_WRITE, MAP_SHARED,
-            fd, 0);
+        Sys.call(
+            "mapping ring buffer",
+            Sys.NR.mmap(),
+            0,
+            PAGE,
+            PROT_READ | PROT_WRITE,
+            MAP_SHARED,
+            fd,
+            0);
     try {
       long prod =
-          Sys.call("mapping ring buffer", Sys.NR.mmap(), 0, PAGE + 2 * size, PROT_READ, MAP_SHARED,
-              fd, PAGE);
+          Sys.call(
+              "mapping ring buffer",
+              Sys.NR.mmap(),
+              0,
+              PAGE + 2 * size,
+              PROT_READ,
+              MAP_SHARED,
+              fd,
+              PAGE);
       return new RingReader(size, cons, prod);
     } catch (SysException e) {
       unmap(cons, PAGE);

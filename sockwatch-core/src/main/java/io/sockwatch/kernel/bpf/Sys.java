@@ -12,10 +12,10 @@ import java.lang.invoke.MethodHandle;
 import java.lang.invoke.VarHandle;
 
 /**
- * Raw Linux system calls through libc's {@code syscall()}, with errno captured right after the call.
- * The tracer needs {@code bpf()} and {@code perf_event_open()}, which libc does not wrap, and a few
- * plain ones ({@code ioctl}, {@code mmap}, {@code close}, {@code mount}) that are simplest the same
- * way. Numbers are x86-64's and arm64's; other architectures are refused before any call.
+ * Raw Linux system calls through libc's {@code syscall()}, with errno captured right after the
+ * call. The tracer needs {@code bpf()} and {@code perf_event_open()}, which libc does not wrap, and
+ * a few plain ones ({@code ioctl}, {@code mmap}, {@code close}, {@code mount}) that are simplest
+ * the same way. Numbers are x86-64's and arm64's; other architectures are refused before any call.
  */
 final class Sys {
 
