@@ -109,6 +109,45 @@ class CapabilitiesLiveTest {
     assertThat(namespaceRead(snapshot(without("SYS_ADMIN")))).isFalse();
   }
 
+  /** The connection tracer loads with the DaemonSet's capabilities: SYS_ADMIN covers eBPF. */
+  @Test
+  void theDaemonSetsCapabilitiesTraceConnections() throws Exception {
+    Run r = run(added, "snapshot", "--events", "1s", "-o", "json");
+    assertThat(r.exit()).as(r.out()).isZero();
+    assertThat(JSON.readTree(r.out()).get("activity").has("connects")).isTrue();
+  }
+
+  @Test
+  void withoutSysAdminTheTracerSaysWhyNot() throws Exception {
+    Run r = run(without("SYS_ADMIN"), "snapshot", "--events", "1s");
+    assertThat(r.exit()).as(r.out()).isEqualTo(2);
+    assertThat(r.out()).contains("connection events unavailable").contains("needs root");
+  }
+
+  private record Run(int exit, String out) {}
+
+  /** sockwatch ARGS as uid 0 whose capabilities are exactly {@code caps}. */
+  private static Run run(List<String> caps, String... args) throws Exception {
+    StringBuilder bounding = new StringBuilder("-all");
+    caps.forEach(c -> bounding.append(",+").append(c.toLowerCase(Locale.ROOT)));
+    List<String> command =
+        new ArrayList<>(
+            List.of(
+                "setpriv",
+                "--bounding-set=" + bounding,
+                "--",
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-XX:TieredStopAtLevel=1",
+                "--enable-native-access=ALL-UNNAMED",
+                "-jar",
+                Repo.shadedJar().toString()));
+    command.addAll(List.of(args));
+    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
+    byte[] out = p.getInputStream().readAllBytes();
+    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+    return new Run(p.exitValue(), new String(out, StandardCharsets.UTF_8));
+  }
+
   @Test
   void withoutSysPtraceNoOtherProcessIsAttributed() throws Exception {
     JsonNode snap = snapshot(without("SYS_PTRACE"));
