@@ -31,8 +31,15 @@ for i in $(seq 0 $((n - 1))); do
   for j in $(seq 0 $((n - 1))); do
     [ "$i" != "$j" ] && peers+=("127.0.0.$((10 + j)):8558")
   done
-  scenario_start "$ns" prober --listen "127.0.0.$((10 + i)):8558" --bind "127.0.0.$((10 + i))" \
-    --interval-ms 1000 --start "${peers[@]}" <"$keep"
+  ready=$(mktemp -u)
+  mkfifo "$ready"
+  # stdin given on the background command itself (bash gives /dev/null otherwise)
+  (exec ip netns exec "$ns" "${scenario_java[@]}" prober --listen "127.0.0.$((10 + i)):8558" \
+    --bind "127.0.0.$((10 + i))" --interval-ms 1000 --start "${peers[@]}" <"$keep" >"$ready" \
+    2>/dev/null) &
+  scenario_pids+=($!)
+  read -r _ <"$ready"
+  rm -f "$ready"
 done
 echo "# $n probers polling each other every second; letting TIME_WAIT build up for 30 s" >&2
 sleep 30
