@@ -5,15 +5,24 @@ import io.sockwatch.NodeReader;
 import io.sockwatch.cli.output.ConnectionEventsWriter;
 import io.sockwatch.cli.output.JsonWriter;
 import io.sockwatch.model.NodeStats;
+import io.sockwatch.model.ProcessLabel;
+import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.SourceUnavailableException;
+import io.sockwatch.model.TcpState;
 import io.sockwatch.model.events.ConnectionActivity;
 import io.sockwatch.model.events.ConnectionEvent;
+import io.sockwatch.model.snapshot.Snapshot;
 import io.sockwatch.model.snapshot.SocketFilter;
 import java.io.PrintWriter;
 import java.util.ArrayList;
+import java.util.EnumSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalLong;
+import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * {@code snapshot --events SECONDS}: traces connections for a while and prints every one that
@@ -76,11 +85,12 @@ final class SnapshotEvents {
       total =
           total.withKernelOpens(
               delta(before, after, "ActiveOpens"), delta(before, after, "PassiveOpens"));
+      Map<Integer, String> listeners = listenerOwners(reader);
       if (text != null) {
-        text.totals(total, filter, tracer.eventsLost());
+        text.totals(total, filter, tracer.eventsLost(), listeners);
       } else {
         ConnectionEventsWriter.json(
-            new JsonWriter(out), seconds, listed, unlisted, total, filter, tracer.eventsLost());
+            new JsonWriter(out), seconds, listed, unlisted, total, listeners, tracer.eventsLost());
         out.write('\n');
       }
     }
@@ -95,6 +105,39 @@ final class SnapshotEvents {
         && f.destinationPorts().map(r -> r.contains(e.remotePort())).orElse(true)
         && f.source().map(m -> m.matches(e.local())).orElse(true)
         && f.destination().map(m -> m.matches(e.remote())).orElse(true);
+  }
+
+  /**
+   * The processes listening on each local port now, as {@code comm(pid)}: the accepting side of
+   * inbound connections (an accept completes in the kernel, in no process's context).
+   */
+  private static Map<Integer, String> listenerOwners(NodeReader reader) {
+    Map<Integer, String> owners = new HashMap<>();
+    try {
+      SocketFilter listening =
+          new SocketFilter(
+              EnumSet.of(TcpState.LISTEN),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty(),
+              Optional.empty(),
+              Set.of(),
+              Set.of());
+      Snapshot snap = reader.scan(listening, new NodeReader.Parts(true, false, false)).merged();
+      for (SocketRecord r : snap.sockets()) {
+        String who =
+            snap.ownersOf(r).stream()
+                .map(p -> ProcessLabel.of(p.comm(), p.pid()))
+                .distinct()
+                .collect(Collectors.joining(","));
+        if (!who.isEmpty()) {
+          owners.merge(r.localPort(), who, (a, b) -> a.equals(b) ? a : a + "," + b);
+        }
+      }
+    } catch (SourceUnavailableException e) {
+      // The listing goes on without the listeners' owners.
+    }
+    return owners;
   }
 
   private static Optional<NodeStats> stats(NodeReader reader) {

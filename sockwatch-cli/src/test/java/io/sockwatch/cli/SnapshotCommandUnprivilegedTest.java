@@ -84,6 +84,36 @@ class SnapshotCommandUnprivilegedTest {
     }
   }
 
+  /**
+   * As nobody, connection events cannot be traced (no CAP_BPF, tracefs closed to it): {@code
+   * snapshot --events} says why in one line and exits 2, without a stack trace.
+   */
+  @Test
+  void connectionEventsSayWhyNotAndExitTwo() throws Exception {
+    String whyNot = Unprivileged.whyNot();
+    assumeTrue(whyNot == null, whyNot);
+    Process child =
+        Unprivileged.start(
+            dir,
+            List.of(Main.class, SnapshotReader.class),
+            Main.class.getName(),
+            "snapshot",
+            "--events",
+            "1s");
+    try {
+      assertThat(child.waitFor(120, TimeUnit.SECONDS)).as("child finished").isTrue();
+    } finally {
+      child.destroyForcibly();
+    }
+    String text = Files.readString(dir.resolve("output.txt"), StandardCharsets.UTF_8);
+    assertThat(child.exitValue()).as(text).isEqualTo(2);
+    assertThat(text.strip())
+        .startsWith("sockwatch snapshot: connection events unavailable: ")
+        .contains("needs root")
+        .doesNotContain("Exception")
+        .doesNotContain("\tat ");
+  }
+
   /** Runs {@code sockwatch snapshot ARGS} as nobody; returns what it printed, once it exited 0. */
   private String snapshotAsNobody(String... args) throws Exception {
     List<String> all = new java.util.ArrayList<>(List.of("snapshot"));

@@ -8,6 +8,7 @@ import io.sockwatch.model.snapshot.SocketFilter;
 import java.io.PrintWriter;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * The connection events of {@code snapshot --events}: one line per ended connection as it ends
@@ -60,7 +61,8 @@ public final class ConnectionEventsWriter {
   }
 
   /** The totals after the listing. */
-  public void totals(ConnectionActivity a, SocketFilter filter, long lost) {
+  public void totals(
+      ConnectionActivity a, SocketFilter filter, long lost, Map<Integer, String> listenerOwners) {
     out.println();
     out.printf(Locale.ROOT, "Connects per process and destination over %.1f s:%n", a.seconds());
     out.printf(
@@ -109,7 +111,12 @@ public final class ConnectionEventsWriter {
         if (n++ >= 10) {
           break;
         }
-        out.printf(Locale.ROOT, "  port %-6d %8d accepted%n", l.port(), l.accepts());
+        out.printf(
+            Locale.ROOT,
+            "  port %-6d %8d accepted  by %s%n",
+            l.port(),
+            l.accepts(),
+            listenerOwners.getOrDefault(l.port(), "-"));
       }
     }
     out.println();
@@ -142,7 +149,7 @@ public final class ConnectionEventsWriter {
       List<ConnectionEvent> connections,
       long unlisted,
       ConnectionActivity a,
-      SocketFilter filter,
+      Map<Integer, String> listenerOwners,
       long lost) {
     w.beginObject();
     w.name("seconds").value(seconds);
@@ -167,6 +174,11 @@ public final class ConnectionEventsWriter {
     w.endArray();
     w.field("connections_not_listed", unlisted);
     ActivityJson.write(w.name("activity"), a);
+    w.name("listener_owners").beginObject();
+    listenerOwners.entrySet().stream()
+        .sorted(Map.Entry.comparingByKey())
+        .forEach(e -> w.field(Integer.toString(e.getKey()), e.getValue()));
+    w.endObject();
     w.field("events_lost", lost);
     w.endObject();
   }
