@@ -19,7 +19,7 @@ import java.util.Optional;
  */
 class BpfParsersFuzzTest {
 
-  @FuzzTest
+  @FuzzTest(maxDuration = "60s")
   void format(byte[] data) {
     String text = new String(data, StandardCharsets.UTF_8);
     TracepointFormat f;
@@ -41,7 +41,7 @@ class BpfParsersFuzzTest {
     }
   }
 
-  @FuzzTest
+  @FuzzTest(maxDuration = "60s")
   void decode(byte[] data) {
     checkDecode(data);
     // The same bytes as a whole record, so that most inputs reach the decoding itself.
