@@ -60,6 +60,7 @@ final class FlowAggregator {
     long[] lifetimes = new long[8];
     int lifetimeCount;
     long lifetimesSeen;
+    long random = 0x9E3779B97F4A7C15L; // xorshift state: deterministic, so tests repeat
 
     void lifetime(long nanos) {
       lifetimesSeen++;
@@ -69,8 +70,12 @@ final class FlowAggregator {
         }
         lifetimes[lifetimeCount++] = nanos;
       } else {
-        // Keep a uniform sample of every lifetime seen (reservoir), deterministic by count.
-        long slot = Math.floorMod(lifetimesSeen * 0x9E3779B97F4A7C15L, lifetimesSeen);
+        // A uniform sample of every lifetime seen (reservoir sampling): the n-th replaces a kept
+        // one with probability MAX_LIFETIMES / n, at a uniformly chosen place.
+        random ^= random << 13;
+        random ^= random >>> 7;
+        random ^= random << 17;
+        long slot = Math.floorMod(random, lifetimesSeen);
         if (slot < MAX_LIFETIMES) {
           lifetimes[(int) slot] = nanos;
         }

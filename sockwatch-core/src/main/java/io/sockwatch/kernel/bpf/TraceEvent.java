@@ -86,7 +86,8 @@ record TraceEvent(
       n++;
     }
     // A command name is whatever a process set; keep it printable.
-    return new String(b, 0, n, StandardCharsets.UTF_8).replaceAll("[\\p{Cntrl}]", "?");
+    // Controls (C0 and C1) and format characters (bidi overrides) would act on a terminal.
+    return new String(b, 0, n, StandardCharsets.UTF_8).replaceAll("[\\p{Cc}\\p{Cf}]", "?");
   }
 
   /** The tracepoint's 16-byte address, IPv4-mapped for IPv4 sockets, as an address. */
