@@ -118,10 +118,7 @@ public final class NodeReader implements AutoCloseable {
     Optional<NodeScan> traced =
         events
             .drain()
-            .map(
-                a ->
-                    scan.withActivity(
-                        Optional.of(ConnectionEvents.withKernelOpens(a, lastNode, node))));
+            .map(a -> scan.withActivity(Optional.of(a.withKernelOpensBetween(lastNode, node))));
     lastNode = node;
     return traced.orElseGet(() -> withUnavailable(scan, events));
   }

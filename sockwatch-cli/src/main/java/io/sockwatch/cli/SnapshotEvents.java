@@ -20,7 +20,6 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.OptionalLong;
 import java.util.Set;
 import java.util.stream.Collectors;
 
@@ -82,9 +81,7 @@ final class SnapshotEvents {
       windows.add(tracer.drain());
       Optional<NodeStats> after = stats(reader);
       ConnectionActivity total = ConnectionActivity.merge(windows, 4096);
-      total =
-          total.withKernelOpens(
-              delta(before, after, "ActiveOpens"), delta(before, after, "PassiveOpens"));
+      total = total.withKernelOpensBetween(before, after);
       Map<Integer, String> listeners = listenerOwners(reader);
       if (text != null) {
         text.totals(total, filter, tracer.eventsLost(), listeners);
@@ -146,17 +143,5 @@ final class SnapshotEvents {
     } catch (SourceUnavailableException | IllegalArgumentException e) {
       return Optional.empty();
     }
-  }
-
-  private static OptionalLong delta(
-      Optional<NodeStats> before, Optional<NodeStats> after, String counter) {
-    if (before.isEmpty() || after.isEmpty()) {
-      return OptionalLong.empty();
-    }
-    OptionalLong a = before.get().snmp("Tcp", counter);
-    OptionalLong b = after.get().snmp("Tcp", counter);
-    return a.isPresent() && b.isPresent()
-        ? OptionalLong.of(Math.max(0, b.getAsLong() - a.getAsLong()))
-        : OptionalLong.empty();
   }
 }

@@ -299,8 +299,7 @@ public final class Sampler {
       nodeScan =
           nodeScan.withActivity(
               Optional.of(
-                  ConnectionEvents.withKernelOpens(
-                      since,
+                  since.withKernelOpensBetween(
                       lastNodeScan == null ? Optional.empty() : lastNodeScan.merged().node(),
                       nodeScan.merged().node())));
     }

@@ -174,30 +174,9 @@ class CapabilitiesLiveTest {
 
   /** snapshot --netns all as uid 0 whose capabilities are exactly {@code caps}. */
   private static JsonNode snapshot(List<String> caps) throws Exception {
-    StringBuilder bounding = new StringBuilder("-all");
-    caps.forEach(c -> bounding.append(",+").append(c.toLowerCase(Locale.ROOT)));
-    List<String> command =
-        List.of(
-            "setpriv",
-            "--bounding-set=" + bounding,
-            "--",
-            Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-            "-XX:TieredStopAtLevel=1",
-            "--enable-native-access=ALL-UNNAMED",
-            "-jar",
-            Repo.shadedJar().toString(),
-            "snapshot",
-            "--netns",
-            "all",
-            "--state",
-            "established",
-            "-o",
-            "json");
-    Process p = new ProcessBuilder(command).redirectError(ProcessBuilder.Redirect.DISCARD).start();
-    byte[] out = p.getInputStream().readAllBytes();
-    assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-    assertThat(p.exitValue()).isZero();
-    return JSON.readTree(out);
+    Run r = run(caps, "snapshot", "--netns", "all", "--state", "established", "-o", "json");
+    assertThat(r.exit()).as(r.out()).isZero();
+    return JSON.readTree(r.out());
   }
 
   private static boolean namespaceRead(JsonNode snap) {

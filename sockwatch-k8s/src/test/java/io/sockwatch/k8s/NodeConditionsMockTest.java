@@ -117,7 +117,8 @@ class NodeConditionsMockTest {
                             "tcp-memory at WARNING+, orphans at WARNING+, node-leak at CRITICAL"),
                         quiet.formatted(
                             "local ports toward a destination running out",
-                            "ephemeral-ports at WARNING+, connection-churn at CRITICAL"),
+                            "ephemeral-ports at WARNING+, connection-churn at CRITICAL, herd at"
+                                + " CRITICAL"),
                         quiet.formatted(
                             "a process not closing its sockets",
                             "close-wait at WARNING+, socket-leak at WARNING+"),

@@ -1,11 +1,9 @@
 package io.sockwatch.kernel.bpf;
 
-import io.sockwatch.model.NodeStats;
 import io.sockwatch.model.SourceUnavailableException;
 import io.sockwatch.model.Unavailable;
 import io.sockwatch.model.events.ConnectionActivity;
 import java.util.Optional;
-import java.util.OptionalLong;
 
 /**
  * Connection events as a reader's optional part: the tracer when it runs, else the one reason it
@@ -51,28 +49,6 @@ public final class ConnectionEvents implements AutoCloseable {
   /** The tracer itself, when it runs. */
   public Optional<KernelTracer> tracer() {
     return Optional.ofNullable(tracer);
-  }
-
-  /**
-   * {@code activity} with the kernel's active and passive open counts between two reads of the
-   * node's counters, which bracket the same window.
-   */
-  public static ConnectionActivity withKernelOpens(
-      ConnectionActivity activity, Optional<NodeStats> before, Optional<NodeStats> after) {
-    return activity.withKernelOpens(
-        delta(before, after, "ActiveOpens"), delta(before, after, "PassiveOpens"));
-  }
-
-  private static OptionalLong delta(
-      Optional<NodeStats> before, Optional<NodeStats> after, String counter) {
-    if (before.isEmpty() || after.isEmpty()) {
-      return OptionalLong.empty();
-    }
-    OptionalLong a = before.get().snmp("Tcp", counter);
-    OptionalLong b = after.get().snmp("Tcp", counter);
-    return a.isPresent() && b.isPresent() && b.getAsLong() >= a.getAsLong()
-        ? OptionalLong.of(b.getAsLong() - a.getAsLong())
-        : OptionalLong.empty();
   }
 
   @Override

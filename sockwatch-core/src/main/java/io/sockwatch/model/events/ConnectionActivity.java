@@ -1,11 +1,13 @@
 package io.sockwatch.model.events;
 
+import io.sockwatch.model.NodeStats;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 
@@ -46,6 +48,28 @@ public record ConnectionActivity(
   public ConnectionActivity withKernelOpens(OptionalLong active, OptionalLong passive) {
     return new ConnectionActivity(
         seconds, flows, listeners, connects, accepts, active, passive, droppedFlows);
+  }
+
+  /**
+   * This window with the kernel's active and passive open counts between two reads of the node's
+   * counters that bracket it; empty counts where either read lacks them.
+   */
+  public ConnectionActivity withKernelOpensBetween(
+      Optional<NodeStats> before, Optional<NodeStats> after) {
+    return withKernelOpens(
+        delta(before, after, "ActiveOpens"), delta(before, after, "PassiveOpens"));
+  }
+
+  private static OptionalLong delta(
+      Optional<NodeStats> before, Optional<NodeStats> after, String counter) {
+    if (before.isEmpty() || after.isEmpty()) {
+      return OptionalLong.empty();
+    }
+    OptionalLong a = before.get().snmp("Tcp", counter);
+    OptionalLong b = after.get().snmp("Tcp", counter);
+    return a.isPresent() && b.isPresent() && b.getAsLong() >= a.getAsLong()
+        ? OptionalLong.of(b.getAsLong() - a.getAsLong())
+        : OptionalLong.empty();
   }
 
   /**
