@@ -75,8 +75,10 @@ public final class TestNetns implements AutoCloseable {
     Process p = new ProcessBuilder(command).redirectErrorStream(true).start();
     // Read while it runs: an output larger than the pipe's buffer (ss listing thousands of
     // TIME_WAIT sockets) would otherwise block the command until the timeout.
+    // A platform thread: a blocking pipe read pins a virtual thread's carrier, and a few readers
+    // stuck on pipes that background children keep open left none to run this one.
     FutureTask<byte[]> output = new FutureTask<>(() -> p.getInputStream().readAllBytes());
-    Thread.ofVirtual().start(output);
+    Thread.ofPlatform().daemon().name("netns-output").start(output);
     String out;
     try {
       if (!p.waitFor(30, TimeUnit.SECONDS)) {

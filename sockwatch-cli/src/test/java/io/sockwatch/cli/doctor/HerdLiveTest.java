@@ -61,7 +61,9 @@ class HerdLiveTest {
   @Test
   void doctorSaysOneThingAboutThePortNamingEveryProber() throws Exception {
     awaitRounds(3);
-    DoctorProcess d = DoctorProcess.run(ns, "doctor", "-o", "json", "--interval", "5s");
+    // 15 s: 20 prober JVMs share 2 cores, and a prober starved for a second leaves a gap in one
+    // pair's connects; over 15 s one such gap moves a process's rate by under 1%.
+    DoctorProcess d = DoctorProcess.run(ns, "doctor", "-o", "json", "--interval", "15s");
     List<ProbeCount> counts = herd.counts();
     JsonNode finding = theOnlyFindingAboutThePort(d.json().get("findings"), d.out());
     checkHerd(finding, counts, d.out());
@@ -72,16 +74,19 @@ class HerdLiveTest {
     awaitRounds(3);
     try (ServeProcess serve = ServeProcess.start(ns)) {
       serve.awaitOk("/api/findings", Duration.ofSeconds(60));
-      long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
+      long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
       JsonNode open;
       while (true) {
         open = serve.findings().get("open");
+        // serve judges the last minute of events: wait until it holds 20 s, as doctor's window
         if (aboutThePort(open).stream().anyMatch(f -> detector(f).equals("herd"))
-            && hasAllProbers(aboutThePort(open).getFirst())) {
+            && hasAllProbers(aboutThePort(open).getFirst())
+            && evidence(aboutThePort(open).getFirst(), "window_seconds") >= 20) {
           break;
         }
         if (System.nanoTime() > deadline) {
-          throw new AssertionError("no herd finding naming all probers in 90 s: " + open);
+          throw new AssertionError(
+              "no herd finding over 20 s naming all probers in 120 s: " + open);
         }
         Thread.sleep(1000);
       }
@@ -110,7 +115,10 @@ class HerdLiveTest {
       String member = label(named, pids.get(i));
       double seen = evidence(f, "process_connects_per_second", member);
       assertThat(seen)
-          .as("connects/s of %s, the prober's own count says %.3f", member, own)
+          .as(
+              "connects/s of %s (polling %.0f destinations), the prober's own count says %.3f;"
+                  + " finding: %s",
+              member, evidence(f, "process_destinations", member), own, f)
           .isCloseTo(own, within(own * 0.02));
     }
   }

@@ -52,10 +52,11 @@ final class ConnectionProgram {
   private static final int RINGBUF_NO_WAKEUP = 1;
 
   // Stack: the socket-address key at fp-8, the start value at fp-64..fp-16, a counter's index at
-  // fp-72.
+  // fp-72, the new state at fp-80.
   private static final int KEY = -8;
   private static final int VALUE = -64;
   private static final int COUNTER_KEY = -72;
+  private static final int NEW_STATE_SLOT = -80;
 
   private ConnectionProgram() {}
 
@@ -96,9 +97,18 @@ final class ConnectionProgram {
     a.load(Size.DW, R9, R6, f.skaddr());
     a.store(Size.DW, FP, KEY, R9);
     a.jumpIf(Cond.EQ, R7, TCP_SYN_SENT, "connect");
+    a.jumpIf(Cond.EQ, R7, TCP_FIN_WAIT1, "end"); // this side closes
+    a.jumpIf(Cond.EQ, R7, TCP_CLOSE_WAIT, "end"); // the peer closed
     a.jumpIf(Cond.EQ, R7, TCP_CLOSE, "close");
     a.jumpIf(Cond.NE, R7, TCP_ESTABLISHED, "exit");
     a.jumpIf(Cond.EQ, R8, TCP_SYN_RECV, "accept");
+    a.jump("exit");
+
+    // To CLOSE: a connection that ended orderly was handed over and forgotten when it began to
+    // close; what reaches CLOSE with a record is a failed connect or an abort.
+    a.label("close");
+    a.jumpIf(Cond.EQ, R8, TCP_SYN_SENT, "end");
+    a.jumpIf(Cond.EQ, R8, TCP_ESTABLISHED, "end");
     a.jump("exit");
 
     // Connect: record the opener, in its own context.
@@ -126,9 +136,9 @@ final class ConnectionProgram {
     count(a, counters, COUNTER_START_FULL, "exit");
     a.jump("exit");
 
-    // Close: hand over what was recorded at the start, then forget the connection.
-    a.label("close");
-    a.jumpIf(Cond.EQ, R8, TCP_LISTEN, "exit");
+    // End: hand over what was recorded at the start, then forget the connection.
+    a.label("end");
+    a.store(Size.B, FP, NEW_STATE_SLOT, R7);
     a.loadMap(R1, startMap).movReg(R2, FP).addImm(R2, KEY).call(HELPER_MAP_LOOKUP);
     a.movReg(R7, R0); // the start value in the map, or null
     a.jumpIf(Cond.NE, R7, 0, "known");
@@ -154,7 +164,7 @@ final class ConnectionProgram {
     a.copy(R9, PID_TGID, R7, SV_PID_TGID, 8, R1);
     a.copy(R9, CGROUP_ID, R7, SV_CGROUP_ID, 8, R1);
     a.copy(R9, COMM, R7, SV_COMM, COMM_LEN, R1);
-    a.storeImm(Size.B, R9, KIND, KIND_CLOSE);
+    a.load(Size.B, R1, FP, NEW_STATE_SLOT).store(Size.B, R9, NEW_STATE, R1);
     a.store(Size.B, R9, OLD_STATE, R8);
     a.copy(R9, FLAGS, R7, SV_FLAGS, 1, R1);
     a.storeImm(Size.B, R9, FLAGS + 1, 0);

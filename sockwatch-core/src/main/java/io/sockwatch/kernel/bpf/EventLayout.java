@@ -16,7 +16,7 @@ final class EventLayout {
   static final int CGROUP_ID = 24;
   static final int COMM = 32;
   static final int COMM_LEN = 16;
-  static final int KIND = 48;
+  static final int NEW_STATE = 48;
   static final int OLD_STATE = 49;
   static final int FLAGS = 50;
   static final int FAMILY = 52;
@@ -25,9 +25,6 @@ final class EventLayout {
   static final int SADDR = 64;
   static final int DADDR = 80;
   static final int ADDR_LEN = 16;
-
-  /** The kind of event: the connection ended (the only kind the program writes). */
-  static final int KIND_CLOSE = 2;
 
   /** Flags kept per connection (low byte copied into the event). */
   static final int FLAG_ACTIVE = 1;
@@ -59,11 +56,8 @@ final class EventLayout {
   static final int TCP_SYN_SENT = 2;
   static final int TCP_SYN_RECV = 3;
   static final int TCP_FIN_WAIT1 = 4;
-  static final int TCP_FIN_WAIT2 = 5;
   static final int TCP_CLOSE = 7;
-  static final int TCP_LAST_ACK = 9;
-  static final int TCP_LISTEN = 10;
-  static final int TCP_CLOSING = 11;
+  static final int TCP_CLOSE_WAIT = 8;
 
   private EventLayout() {}
 }

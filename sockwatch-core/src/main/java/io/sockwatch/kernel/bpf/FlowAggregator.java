@@ -163,20 +163,22 @@ final class FlowAggregator {
             outcome));
   }
 
-  /** How a connection ended, from the state it left and what was recorded of it. */
+  /** How a connection ended, from the states it moved between and what was recorded of it. */
   static Outcome outcome(TraceEvent e) {
-    return switch (e.oldState()) {
-      case TCP_SYN_SENT -> {
-        if ((e.flags() & FLAG_RESET) != 0) {
-          yield Outcome.REFUSED;
-        }
-        boolean long_ = e.startNanos() > 0 && e.nowNanos() - e.startNanos() >= TIMEOUT_NANOS;
-        yield long_ ? Outcome.TIMED_OUT : Outcome.FAILED;
+    if (e.newState() == TCP_FIN_WAIT1) {
+      return Outcome.CLOSED_HERE;
+    }
+    if (e.newState() == TCP_CLOSE_WAIT) {
+      return Outcome.CLOSED_BY_PEER;
+    }
+    if (e.oldState() == TCP_SYN_SENT) {
+      if ((e.flags() & FLAG_RESET) != 0) {
+        return Outcome.REFUSED;
       }
-      case TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_CLOSING -> Outcome.CLOSED_HERE;
-      case TCP_LAST_ACK -> Outcome.CLOSED_BY_PEER;
-      default -> Outcome.RESET;
-    };
+      boolean long_ = e.startNanos() > 0 && e.nowNanos() - e.startNanos() >= TIMEOUT_NANOS;
+      return long_ ? Outcome.TIMED_OUT : Outcome.FAILED;
+    }
+    return Outcome.RESET;
   }
 
   /**

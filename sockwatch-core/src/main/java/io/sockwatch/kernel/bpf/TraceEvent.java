@@ -20,6 +20,8 @@ import java.util.Optional;
  * @param cgroupId the opener's cgroup v2 id, 0 when unknown
  * @param comm the opening thread's command name
  * @param oldState the TCP state the socket left
+ * @param newState the state it moved to: FIN_WAIT1 (this side closes), CLOSE_WAIT (the peer closed)
+ *     or CLOSE (a failed connect, a reset, an abort)
  * @param flags what was recorded of it ({@link EventLayout#FLAG_ACTIVE} and so on)
  * @param local the local address
  * @param localPort the local port
@@ -33,6 +35,7 @@ record TraceEvent(
     long cgroupId,
     String comm,
     int oldState,
+    int newState,
     int flags,
     IpAddress local,
     int localPort,
@@ -51,16 +54,18 @@ record TraceEvent(
   }
 
   /**
-   * Decodes one record; empty for a record of another size, kind or address family (a newer
+   * Decodes one record; empty for a record of another size, new state or address family (a newer
    * program's or a corrupt one), so that one bad record never stops the reading.
    */
   static Optional<TraceEvent> decode(MemorySegment r) {
     if (r.byteSize() != SIZE) {
       return Optional.empty();
     }
-    int kind = r.get(JAVA_BYTE, KIND);
+    int newState = r.get(JAVA_BYTE, NEW_STATE) & 0xff;
     int family = r.get(JAVA_SHORT_UNALIGNED, FAMILY) & 0xffff;
-    if (kind != KIND_CLOSE || (family != AF_INET && family != AF_INET6)) {
+    boolean ending =
+        newState == TCP_FIN_WAIT1 || newState == TCP_CLOSE_WAIT || newState == TCP_CLOSE;
+    if (!ending || (family != AF_INET && family != AF_INET6)) {
       return Optional.empty();
     }
     long pidTgid = r.get(JAVA_LONG_UNALIGNED, PID_TGID);
@@ -72,6 +77,7 @@ record TraceEvent(
             r.get(JAVA_LONG_UNALIGNED, CGROUP_ID),
             comm(r),
             r.get(JAVA_BYTE, OLD_STATE) & 0xff,
+            newState,
             r.get(JAVA_BYTE, FLAGS) & 0xff,
             address(r, SADDR, family),
             r.get(JAVA_SHORT_UNALIGNED, SPORT) & 0xffff,

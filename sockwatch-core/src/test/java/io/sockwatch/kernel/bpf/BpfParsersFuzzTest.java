@@ -52,7 +52,9 @@ class BpfParsersFuzzTest {
     Optional<TraceEvent> decoded = TraceEvent.decode(MemorySegment.ofArray(data));
     boolean wellFormed =
         data.length == EventLayout.SIZE
-            && data[EventLayout.KIND] == EventLayout.KIND_CLOSE
+            && (data[EventLayout.NEW_STATE] == EventLayout.TCP_FIN_WAIT1
+                || data[EventLayout.NEW_STATE] == EventLayout.TCP_CLOSE_WAIT
+                || data[EventLayout.NEW_STATE] == EventLayout.TCP_CLOSE)
             && data[EventLayout.FAMILY + 1] == 0
             && (data[EventLayout.FAMILY] == 2 || data[EventLayout.FAMILY] == 10);
     assertThat(decoded.isPresent()).isEqualTo(wellFormed);

@@ -3,11 +3,10 @@ package io.sockwatch.kernel.bpf;
 import static io.sockwatch.kernel.bpf.EventLayout.FLAG_ACTIVE;
 import static io.sockwatch.kernel.bpf.EventLayout.FLAG_PASSIVE;
 import static io.sockwatch.kernel.bpf.EventLayout.FLAG_RESET;
-import static io.sockwatch.kernel.bpf.EventLayout.TCP_CLOSING;
+import static io.sockwatch.kernel.bpf.EventLayout.TCP_CLOSE;
+import static io.sockwatch.kernel.bpf.EventLayout.TCP_CLOSE_WAIT;
 import static io.sockwatch.kernel.bpf.EventLayout.TCP_ESTABLISHED;
 import static io.sockwatch.kernel.bpf.EventLayout.TCP_FIN_WAIT1;
-import static io.sockwatch.kernel.bpf.EventLayout.TCP_FIN_WAIT2;
-import static io.sockwatch.kernel.bpf.EventLayout.TCP_LAST_ACK;
 import static io.sockwatch.kernel.bpf.EventLayout.TCP_SYN_SENT;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
@@ -179,7 +178,8 @@ class FlowAggregatorTest {
 
   @Test
   void connectionsThatBeganBeforeTracingAreOfUnknownDirection() {
-    agg.accept(new TraceEvent(7 * S, 0, 0, 0, "", TCP_ESTABLISHED, 0, LOCAL, 22, OTHER, 50000));
+    agg.accept(
+        new TraceEvent(7 * S, 0, 0, 0, "", TCP_ESTABLISHED, TCP_CLOSE, 0, LOCAL, 22, OTHER, 50000));
 
     ConnectionActivity a = agg.take(1, 0);
     assertThat(a.connects()).isZero();
@@ -333,19 +333,42 @@ class FlowAggregatorTest {
     assertThat(f.lifetimeP50Seconds().getAsDouble()).isEqualTo(1.0);
   }
 
-  private static Outcome outcome(int oldState, int flags, long start, long now) {
+  /**
+   * The transition the program reports for a connection that went through state {@code last} before
+   * it was done: this side closing (FIN_WAIT1, FIN_WAIT2, CLOSING) is reported at the move
+   * ESTABLISHED to FIN_WAIT1, the peer closing (LAST_ACK) at ESTABLISHED to CLOSE_WAIT, a failed
+   * connect or an abort at the move to CLOSE.
+   */
+  private static final int TCP_FIN_WAIT2 = 5;
+
+  private static final int TCP_LAST_ACK = 9;
+  private static final int TCP_CLOSING = 11;
+
+  private static int[] transition(int last) {
+    return switch (last) {
+      case TCP_FIN_WAIT1, TCP_FIN_WAIT2, TCP_CLOSING -> new int[] {TCP_ESTABLISHED, TCP_FIN_WAIT1};
+      case TCP_LAST_ACK -> new int[] {TCP_ESTABLISHED, TCP_CLOSE_WAIT};
+      default -> new int[] {last, TCP_CLOSE};
+    };
+  }
+
+  private static Outcome outcome(int last, int flags, long start, long now) {
+    int[] t = transition(last);
     return FlowAggregator.outcome(
-        new TraceEvent(now, start, 1, 0, "x", oldState, flags, LOCAL, 40000, PEER, 80));
+        new TraceEvent(now, start, 1, 0, "x", t[0], t[1], flags, LOCAL, 40000, PEER, 80));
   }
 
   private static TraceEvent connect(
-      int tgid, long cgroup, IpAddress peer, int port, long start, long end, int left, int more) {
+      int tgid, long cgroup, IpAddress peer, int port, long start, long end, int last, int more) {
     String comm = tgid == 666 ? "worker" : "thread" + tgid;
+    int[] t = transition(last);
     return new TraceEvent(
-        end, start, tgid, cgroup, comm, left, FLAG_ACTIVE | more, LOCAL, 40000, peer, port);
+        end, start, tgid, cgroup, comm, t[0], t[1], FLAG_ACTIVE | more, LOCAL, 40000, peer, port);
   }
 
-  private static TraceEvent accepted(int port, long start, long end, int left) {
-    return new TraceEvent(end, start, 0, 0, "", left, FLAG_PASSIVE, LOCAL, port, OTHER, 50000);
+  private static TraceEvent accepted(int port, long start, long end, int last) {
+    int[] t = transition(last);
+    return new TraceEvent(
+        end, start, 0, 0, "", t[0], t[1], FLAG_PASSIVE, LOCAL, port, OTHER, 50000);
   }
 }

@@ -29,7 +29,8 @@ class TraceEventTest {
                 1234,
                 4242,
                 "curl",
-                EventLayout.TCP_FIN_WAIT2,
+                EventLayout.TCP_ESTABLISHED,
+                EventLayout.TCP_FIN_WAIT1,
                 EventLayout.FLAG_ACTIVE,
                 IpAddress.parse("127.0.0.1"),
                 40000,
@@ -61,7 +62,8 @@ class TraceEventTest {
     assertThat(e.local()).isEqualTo(IpAddress.parse("127.0.0.1"));
     assertThat(e.local().v6()).isFalse();
     assertThat(e.remotePort()).isEqualTo(5432);
-    assertThat(e.oldState()).isEqualTo(EventLayout.TCP_LAST_ACK);
+    assertThat(e.oldState()).isEqualTo(EventLayout.TCP_ESTABLISHED);
+    assertThat(e.newState()).isEqualTo(EventLayout.TCP_CLOSE_WAIT);
   }
 
   @Test
