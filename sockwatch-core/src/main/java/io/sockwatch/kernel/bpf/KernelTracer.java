@@ -27,10 +27,11 @@ public final class KernelTracer implements AutoCloseable {
   static final int RING_BYTES = 4 << 20;
 
   /**
-   * Connections remembered between open and close. A plain preallocated hash, not an LRU one (about
-   * a third of the program's cost went to LRU bookkeeping): every TCP socket ends in CLOSE, which
-   * deletes its entry, so the table holds only connections opened since tracing began and still
-   * open; past this many, new ones are counted as lost and end without a known start.
+   * Connections remembered between open and close. A plain preallocated hash, not an LRU one: LRU
+   * keeps its own lists on every update and would drop open connections' openers silently. A
+   * connection's entry is deleted when it begins to close or fails, so the table holds only
+   * connections opened since tracing began and still open; past this many, new ones are counted as
+   * lost and end without a known start.
    */
   static final int START_ENTRIES = 65_536;
 
