@@ -1,5 +1,6 @@
 package io.sockwatch.cli.metrics;
 
+import io.sockwatch.model.watch.ConnectionEventsStatus;
 import io.sockwatch.model.watch.HistoryStatus;
 import io.sockwatch.model.watch.SeriesNames;
 import io.sockwatch.model.watch.WatchState;
@@ -91,6 +92,35 @@ final class SelfMetrics {
         "sockwatch_unavailable_items",
         "Things the last tick could not read (reasons in /api/status).",
         s.unavailable().size());
+    ConnectionEventsStatus e = s.connectionEvents();
+    out.gauge(
+        "sockwatch_connection_events_up",
+        "1 while the kernel's connection events are traced, 0 when turned off or unavailable"
+            + " (the reason in /api/status).",
+        e.state().equals("on") ? 1 : 0);
+    out.counter(
+        "sockwatch_connection_events_connects_total",
+        "Outbound connections seen to end since start, from the kernel's events.",
+        e.connects());
+    out.counter(
+        "sockwatch_connection_events_accepts_total",
+        "Inbound connections seen to end since start, from the kernel's events.",
+        e.accepts());
+    out.counter(
+        "sockwatch_connection_events_lost_total",
+        "Connection events the kernel's ring or table could not take.",
+        e.lost());
+    out.gauge(
+        "sockwatch_connection_events_kernel_memory_bytes",
+        "Kernel memory of the connection tracer's maps and programs.",
+        e.kernelMemoryBytes());
+    e.coverage()
+        .ifPresent(
+            c ->
+                out.gauge(
+                    "sockwatch_connection_events_coverage_ratio",
+                    "Connects seen as events per active open the kernel counted, last minute.",
+                    c));
   }
 
   private static double seconds(Instant t) {

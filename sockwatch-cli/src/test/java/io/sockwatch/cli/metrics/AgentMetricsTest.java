@@ -668,4 +668,19 @@ class AgentMetricsTest {
         .hasSize(8)
         .allSatisfy(name -> assertThat(doc).contains("| `" + name + "` |"));
   }
+
+  @Test
+  void theConnectionTracerIsReportedAndDocumented() throws Exception {
+    String doc =
+        java.nio.file.Files.readString(java.nio.file.Path.of("..", "docs", "serve-api.md"));
+    WatchState s = States.full(States.stats(someStates(), 0, 0), 1, List.of());
+    Exposition e = Exposition.parse(METRICS.exposition(s, Optional.empty()));
+
+    // The fixture's agent was not asked for events: down, nothing seen.
+    assertThat(e.value("sockwatch_connection_events_up")).hasValue(0.0);
+    assertThat(e.value("sockwatch_connection_events_connects_total")).hasValue(0.0);
+    assertThat(e.types().keySet().stream().filter(n -> n.startsWith("sockwatch_connection_events")))
+        .hasSize(5)
+        .allSatisfy(name -> assertThat(doc).contains("`" + name + "`"));
+  }
 }
