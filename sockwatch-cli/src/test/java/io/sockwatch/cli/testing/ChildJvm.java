@@ -178,6 +178,13 @@ public final class ChildJvm implements AutoCloseable {
     return process.pid();
   }
 
+  /** Writes {@code line} and a newline to the program's stdin, for programs driven by commands. */
+  public void send(String line) throws IOException {
+    var in = process.getOutputStream();
+    in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+    in.flush();
+  }
+
   public String stderr() {
     synchronized (stderr) {
       return stderr.toString();
