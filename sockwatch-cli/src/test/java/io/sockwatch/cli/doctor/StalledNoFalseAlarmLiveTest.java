@@ -23,7 +23,7 @@ class StalledNoFalseAlarmLiveTest {
   private static final int PORT = 7721;
   private static final long TARGET_BYTES = 300L << 20;
   private static final long MIN_BYTES = 200L << 20;
-  private static final int MIN_RUNS = 3;
+  private static final int MIN_RUNS = 8;
   private static final Duration BOUND = Duration.ofSeconds(120);
 
   private final Closer closer = new Closer();
