@@ -150,7 +150,8 @@ final class StalledDetector implements Detector, Configurable {
           || backoff < minBackoff
           || sinceAck == TcpInfo.ABSENT
           || sinceAck < minSilenceMillis
-          || info.get(TcpInfoField.SND_WND) == 0) {
+          || info.get(TcpInfoField.SND_WND) == 0
+          || firstDataNeverAcked(info)) {
         continue;
       }
       if (connections == null) {
@@ -165,6 +166,15 @@ final class StalledDetector implements Detector, Configurable {
         input.node() == null ? OptionalLong.empty() : input.node().tunables().tcpRetries2();
     groups.forEach((key, g) -> out.add(finding(key, g, input.config(), retries2)));
     return out;
+  }
+
+  /**
+   * Nothing past the SYN was ever acknowledged: the first data is lost, which {@code
+   * first-data-lost} reports with its own causes (an MTU black hole, a middlebox dropping data).
+   */
+  private static boolean firstDataNeverAcked(TcpInfo info) {
+    long acked = info.get(TcpInfoField.BYTES_ACKED);
+    return acked != TcpInfo.ABSENT && acked <= 1;
   }
 
   /**

@@ -39,6 +39,7 @@ class StalledDetectorTest {
         .set(TcpInfoField.RETRANSMITS, 7)
         .set(TcpInfoField.RTO, 26_112_000)
         .set(TcpInfoField.SND_WND, 65_535)
+        .set(TcpInfoField.BYTES_ACKED, 4_096)
         .build();
   }
 
@@ -87,6 +88,7 @@ class StalledDetectorTest {
             .set(TcpInfoField.BACKOFF, 4)
             .set(TcpInfoField.RTO, 3_264_000)
             .set(TcpInfoField.SND_WND, 65_535)
+            .set(TcpInfoField.BYTES_ACKED, 10_000_000)
             .build();
 
     Finding f = judge(stalled, List.of(s)).getFirst();
@@ -122,7 +124,20 @@ class StalledDetectorTest {
             .set(TcpInfoField.SND_WND, 0)
             .build();
 
-    assertThat(judge(stalled, List.of(lossy, idle, zeroWindow))).isEmpty();
+    SocketRecord firstDataLost =
+        Sock.established("10.0.0.1:40005", "10.0.0.9:443")
+            .inode(100)
+            .queues(0, 517)
+            .idle(9_000, 9_000, 9_000)
+            .set(TcpInfoField.UNACKED, 1)
+            .set(TcpInfoField.BACKOFF, 5)
+            .set(TcpInfoField.RTO, 6_528_000)
+            .set(TcpInfoField.SND_WND, 65_535)
+            .set(TcpInfoField.BYTES_ACKED, 1)
+            .build();
+
+    // The last is first-data-lost's: nothing past the SYN was ever acknowledged.
+    assertThat(judge(stalled, List.of(lossy, idle, zeroWindow, firstDataLost))).isEmpty();
   }
 
   @Test
