@@ -24,7 +24,9 @@ public final class Detectors {
         new FirstDataLostDetector(),
         new SynRecvDetector(),
         new ListenQueueDetector(),
-        new RetransmissionDetector());
+        new RetransmissionDetector(),
+        new StalledDetector(),
+        new PeerStuckDetector());
   }
 
   /**

@@ -11,6 +11,8 @@ import java.util.OptionalLong;
  *
  * @param maxTwBuckets {@code tcp_max_tw_buckets}: most TIME_WAIT sockets the namespace keeps; past
  *     it the kernel closes without TIME_WAIT and counts {@code TCPTimeWaitOverflow}
+ * @param tcpRetries2 {@code tcp_retries2}: how many times the kernel retransmits unacknowledged
+ *     data before it gives the connection up (about 15 minutes at the default 15)
  */
 public record KernelTunables(
     Optional<TcpMemLimits> tcpMem,
@@ -24,7 +26,8 @@ public record KernelTunables(
     OptionalLong twReuse,
     OptionalLong conntrackCount,
     OptionalLong conntrackMax,
-    OptionalLong maxTwBuckets) {
+    OptionalLong maxTwBuckets,
+    OptionalLong tcpRetries2) {
 
   /** Nothing read: every tunable absent (a namespace whose sysctls could not be reached). */
   public static final KernelTunables NONE =
@@ -40,7 +43,7 @@ public record KernelTunables(
           OptionalLong.empty(),
           OptionalLong.empty(),
           OptionalLong.empty(),
-          OptionalLong.empty());
+          OptionalLong.empty(), OptionalLong.empty());
 
   public KernelTunables {
     reservedPorts = List.copyOf(reservedPorts);

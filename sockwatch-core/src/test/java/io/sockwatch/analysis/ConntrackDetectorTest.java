@@ -33,7 +33,7 @@ class ConntrackDetectorTest {
             OptionalLong.empty(),
             count,
             max,
-            OptionalLong.empty());
+            OptionalLong.empty(), OptionalLong.empty());
     NodeStats n = new NodeStats(Map.of(), Map.of(), Map.of(), t, List.of());
     return new Snapshot(
         Instant.EPOCH, "netlink", List.of(), SocketOwners.EMPTY, true, Optional.of(n), List.of());

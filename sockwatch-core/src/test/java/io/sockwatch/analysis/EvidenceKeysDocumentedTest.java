@@ -43,7 +43,7 @@ class EvidenceKeysDocumentedTest {
     Map<String, List<String>> declared = declared();
     Map<String, Map<String, EvidenceContract.Row>> doc = EvidenceContract.documented();
 
-    assertThat(declared).hasSize(17);
+    assertThat(declared).hasSize(19);
     assertThat(doc.keySet())
         .as("detectors with a table in %s", EvidenceContract.locate())
         .containsExactlyInAnyOrderElementsOf(declared.keySet());

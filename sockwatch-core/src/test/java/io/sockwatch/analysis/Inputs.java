@@ -33,7 +33,7 @@ public final class Inputs {
             OptionalLong.empty(),
             OptionalLong.empty(),
             OptionalLong.empty(),
-            OptionalLong.empty());
+            OptionalLong.empty(), OptionalLong.empty());
     return new NodeStats(Map.of(), Map.of(), Map.of("TcpExt", tcpExt), t, List.of());
   }
 

@@ -175,7 +175,7 @@ final class LeakInputs {
               OptionalLong.empty(),
               OptionalLong.empty(),
               OptionalLong.empty(),
-              OptionalLong.empty()),
+              OptionalLong.empty(), OptionalLong.empty()),
           List.of());
     }
   }

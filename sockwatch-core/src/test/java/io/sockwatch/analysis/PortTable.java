@@ -181,7 +181,7 @@ final class PortTable {
         twReuse < 0 ? OptionalLong.empty() : OptionalLong.of(twReuse),
         OptionalLong.empty(),
         OptionalLong.empty(),
-        maxTwBuckets < 0 ? OptionalLong.empty() : OptionalLong.of(maxTwBuckets));
+        maxTwBuckets < 0 ? OptionalLong.empty() : OptionalLong.of(maxTwBuckets), OptionalLong.empty());
   }
 
   /** Node counters: sockstat's TCP tw and the given TcpExt counters. */

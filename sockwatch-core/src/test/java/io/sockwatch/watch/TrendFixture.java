@@ -49,7 +49,7 @@ final class TrendFixture {
             OptionalLong.empty(),
             OptionalLong.empty(),
             OptionalLong.empty(),
-            OptionalLong.empty());
+            OptionalLong.empty(), OptionalLong.empty());
     return new NodeStats(Map.of(), Map.of(), Map.of(), t, List.of());
   }
 

@@ -122,7 +122,7 @@ final class States {
             OptionalLong.of(2),
             OptionalLong.of(12),
             OptionalLong.of(262144),
-            OptionalLong.of(262144)),
+            OptionalLong.of(262144), OptionalLong.empty()),
         List.of());
   }
 
@@ -145,7 +145,7 @@ final class States {
             none,
             none,
             none,
-            none),
+            none, OptionalLong.empty()),
         List.of(new Unavailable("/proc/net/sockstat", "not readable")));
   }
 

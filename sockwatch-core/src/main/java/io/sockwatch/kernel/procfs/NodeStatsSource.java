@@ -107,7 +107,8 @@ public final class NodeStatsSource {
         number(ipv4 + "tcp_tw_reuse", "missing", unavailable),
         number(netfilter + "nf_conntrack_count", CONNTRACK_ABSENT, unavailable),
         number(netfilter + "nf_conntrack_max", CONNTRACK_ABSENT, unavailable),
-        number(ipv4 + "tcp_max_tw_buckets", "missing", unavailable));
+        number(ipv4 + "tcp_max_tw_buckets", "missing", unavailable),
+        number(ipv4 + "tcp_retries2", "missing", unavailable));
   }
 
   /** Parses one counter file into {@code into}, reporting the first problem if any. */

@@ -183,7 +183,7 @@ class NodeStatsSourceTest {
     assertThat(s.sockstat()).isEmpty();
     assertThat(s.snmp()).isEmpty();
     assertThat(s.netstat()).isEmpty();
-    assertThat(s.unavailable()).hasSize(5 + 12);
+    assertThat(s.unavailable()).hasSize(5 + 13);
     assertThat(s.unavailable())
         .extracting(Unavailable::reason)
         .containsOnly(
