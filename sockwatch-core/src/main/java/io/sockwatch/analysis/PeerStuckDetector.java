@@ -3,6 +3,7 @@ package io.sockwatch.analysis;
 import io.sockwatch.model.SocketRecord;
 import io.sockwatch.model.SocketTimer;
 import io.sockwatch.model.TcpInfo;
+import io.sockwatch.model.TcpInfoField;
 import io.sockwatch.model.TcpState;
 import io.sockwatch.model.finding.Evidence;
 import io.sockwatch.model.finding.EvidenceKey;
@@ -78,8 +79,11 @@ final class PeerStuckDetector implements Detector, Configurable {
     for (SocketRecord s : now.sockets()) {
       if (!SENDING.contains(s.state())
           || s.timer() != SocketTimer.ZERO_WINDOW_PROBE
-          || s.sendQueue() <= 0
-          || s.timerRetransmits() < minProbes) {
+          || s.sendQueue() <= 0) {
+        continue;
+      }
+      int probes = probesSent(s);
+      if (probes < minProbes) {
         continue;
       }
       if (connections == null) {
@@ -89,7 +93,7 @@ final class PeerStuckDetector implements Detector, Configurable {
       g.count++;
       g.peers.add(s);
       g.sendQueue += s.sendQueue();
-      g.probes = Math.max(g.probes, s.timerRetransmits());
+      g.probes = Math.max(g.probes, probes);
       long data = s.tcpInfo().lastDataRecvMillis();
       if (data != TcpInfo.ABSENT) {
         g.sinceData = Math.max(g.sinceData, data);
@@ -98,6 +102,18 @@ final class PeerStuckDetector implements Detector, Configurable {
     List<Finding> out = new ArrayList<>();
     groups.forEach((key, g) -> out.add(finding(key, g)));
     return out;
+  }
+
+  /**
+   * Zero-window probes sent since the window closed. The timer's count ({@code idiag_retrans}, the
+   * kernel's {@code icsk_probes_out}) is not it: every ACK resets it, and a live peer answers every
+   * probe, so it reads 0 or 1 however long the stall (seen: {@code timer:(persist,47sec,0)} after
+   * 60 s). The kernel counts each probe in {@code icsk_backoff} (tcp_info's {@code backoff}) and
+   * clears it only when the window opens; the timer's count grows only when probes go unanswered.
+   */
+  private static int probesSent(SocketRecord s) {
+    long backoff = s.tcpInfo().get(TcpInfoField.BACKOFF);
+    return (int) Math.max(backoff == TcpInfo.ABSENT ? 0 : backoff, s.timerRetransmits());
   }
 
   private Finding finding(Connections.GroupKey key, Group g) {

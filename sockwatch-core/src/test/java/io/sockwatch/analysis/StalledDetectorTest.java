@@ -142,19 +142,24 @@ class StalledDetectorTest {
 
   @Test
   void aPeerThatStoppedReadingIsStuckNotDead() {
+    // As a live peer's stall reads: the peer answers every probe, which resets the timer's count
+    // (icsk_probes_out) to 0; the probes sent show in tcp_info's backoff.
     SocketRecord zeroWindow =
         Sock.established("10.0.0.1:40003", "10.0.0.8:9000")
             .inode(100)
             .queues(0, 4_000_000)
-            .timer(SocketTimer.ZERO_WINDOW_PROBE, 6, 3_000)
+            .timer(SocketTimer.ZERO_WINDOW_PROBE, 0, 3_000)
             .idle(60_000, 100, 100)
             .set(TcpInfoField.SND_WND, 0)
+            .set(TcpInfoField.UNACKED, 0)
+            .set(TcpInfoField.BACKOFF, 6)
             .build();
     SocketRecord slowReader =
         Sock.established("10.0.0.1:40004", "10.0.0.8:9001")
             .inode(100)
             .queues(0, 1_000)
-            .timer(SocketTimer.ZERO_WINDOW_PROBE, 1, 200)
+            .timer(SocketTimer.ZERO_WINDOW_PROBE, 0, 200)
+            .set(TcpInfoField.BACKOFF, 1)
             .build();
 
     List<Finding> f =
