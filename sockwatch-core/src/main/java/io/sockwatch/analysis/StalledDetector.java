@@ -112,6 +112,7 @@ final class StalledDetector implements Detector, Configurable {
     long rtoMicros;
     long sinceAckMillis;
     long sinceDataMillis = TcpInfo.ABSENT;
+    long intoCurrentWaitMillis;
     IpAddress remote;
 
     void add(SocketRecord s, TcpInfo info, int socketBackoff, long sinceAck) {
@@ -125,6 +126,11 @@ final class StalledDetector implements Detector, Configurable {
         retransmits = info.get(TcpInfoField.RETRANSMITS);
         rtoMicros = info.get(TcpInfoField.RTO);
         sinceAckMillis = sinceAck;
+        // Into the current wait: the RTO less what the retransmission timer has left.
+        intoCurrentWaitMillis =
+            s.timer() == SocketTimer.RETRANSMIT && s.timerExpiresMillis() >= 0
+                ? Math.max(0, rtoMicros / 1000 - s.timerExpiresMillis())
+                : 0;
         sinceDataMillis = info.lastDataRecvMillis();
       }
     }
@@ -209,7 +215,7 @@ final class StalledDetector implements Detector, Configurable {
 
   private Finding finding(
       Connections.GroupKey key, Group g, DoctorConfig config, OptionalLong retries2) {
-    long retransmitting = retransmittingMillis(g.rtoMicros, g.backoff);
+    long retransmitting = retransmittingMillis(g.rtoMicros, g.backoff) + g.intoCurrentWaitMillis;
     long idleBefore = Math.max(0, g.sinceAckMillis - retransmitting);
     Optional<MeasuredTimeout> measured = config.measured().forPeer(g.remote);
     double middlebox =

@@ -62,9 +62,10 @@ class StalledDetectorTest {
     assertThat(evidence(finding, "unacked_segments")).isEqualTo(1);
     assertThat(evidence(finding, "send_queue_bytes")).isEqualTo(13);
     assertThat(evidence(finding, "since_last_ack_seconds")).isEqualTo(92);
-    // RTO 26.1 s after 7 backoffs: base 204 ms, waits 0.2+0.4+...+13.1 s = 25.9 s of retries
-    assertThat(evidence(finding, "retransmitting_seconds")).isCloseTo(25.9, within(0.1));
-    assertThat(evidence(finding, "idle_before_seconds")).isCloseTo(66.1, within(0.2));
+    // RTO 26.1 s after 7 backoffs: base 204 ms, waits 0.2+0.4+...+13.1 s = 25.9 s done, and 6.1 s
+    // into the current wait (its timer has 20 s of 26.1 left): 32.0 s of retransmitting
+    assertThat(evidence(finding, "retransmitting_seconds")).isCloseTo(32.0, within(0.1));
+    assertThat(evidence(finding, "idle_before_seconds")).isCloseTo(60.0, within(0.2));
     assertThat(evidence(finding, "middlebox_idle_timeout_seconds")).isEqualTo(20);
     assertThat(finding.remediation()).contains("TCP_KEEPIDLE under 20 s", "TCP_USER_TIMEOUT");
   }
