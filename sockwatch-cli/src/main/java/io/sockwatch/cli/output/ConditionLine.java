@@ -34,7 +34,7 @@ public final class ConditionLine {
         Finding first = check.setting().getFirst();
         int more = check.setting().size() - 1;
         String tail = more > 0 ? " (+" + more + " more)" : "";
-        yield fitWithTail(type + ": " + first.title(), tail, maxLength);
+        yield fitWithTail(type + ": " + first.title(), tail, maxLength, type.length() + 2);
       }
       case UNKNOWN -> fit(type + ": unknown: " + String.join("; ", check.undecided()), maxLength);
     };
@@ -46,18 +46,27 @@ public final class ConditionLine {
   }
 
   /** {@code head} fitted so that {@code tail} (kept whole) follows it within {@code maxLength}. */
-  static String fitWithTail(String head, String tail, int maxLength) {
+  static String fitWithTail(String head, String tail, int maxLength, int keep) {
     String t = clean(tail);
     int room = maxLength - bytes(t);
     String h = clean(head);
     if (bytes(h) <= room) {
       return h + t;
     }
-    return fit(h, room) + t;
+    return fit(h, room, keep) + t;
   }
 
   /** {@code text} on one line of at most {@code maxLength} UTF-8 bytes. */
   static String fit(String text, int maxLength) {
+    return fit(text, maxLength, 0);
+  }
+
+  /**
+   * {@code text} in at most {@code maxLength} bytes, cut at a word boundary when one is near, but
+   * never within its first {@code keep} characters (the {@code TYPE: } prefix, whose space is a
+   * word boundary too: a title of one long word once came out as {@code SocketLeak:...}).
+   */
+  static String fit(String text, int maxLength, int keep) {
     String s = clean(text);
     if (bytes(s) <= maxLength) {
       return s;
@@ -77,7 +86,7 @@ public final class ConditionLine {
     }
     int space = s.lastIndexOf(' ', end);
     // Cut at the last word boundary unless that throws away more than a third of the room.
-    if (space > 0 && space >= end * 2 / 3) {
+    if (space > 0 && space >= keep && space >= end * 2 / 3) {
       end = space;
     }
     return s.substring(0, end).stripTrailing() + ELLIPSIS;

@@ -81,6 +81,16 @@ class ConditionLineTest {
         .isEqualTo(line);
   }
 
+  /** Seed 7489108746553 of the test below found it: the prefix's space is no place to cut. */
+  @Test
+  void aTitleOfOneLongWordKeepsTheTypePrefix() {
+    String line =
+        ConditionLine.of(
+            check(List.of(finding("😀".repeat(50)), finding("x"), finding("y")), List.of()), 40);
+    assertThat(line).startsWith("SocketLeak: ").endsWith("... (+2 more)");
+    assertThat(bytes(line)).isLessThanOrEqualTo(40);
+  }
+
   /** Random titles (seeded, printed on failure) of any length and script always fit any bound. */
   @Test
   void everyLineFitsItsBound() {
