@@ -124,10 +124,8 @@ public final class NodeReader implements AutoCloseable {
   }
 
   private static NodeScan withUnavailable(NodeScan scan, ConnectionEvents events) {
-    Snapshot merged = scan.merged();
-    for (var u : events.unavailable().stream().toList()) {
-      merged = merged.withUnavailable(u);
-    }
+    Snapshot merged =
+        events.unavailable().map(scan.merged()::withUnavailable).orElse(scan.merged());
     return new NodeScan(
         scan.namespaces(), merged, scan.perNamespace(), scan.namespacesFailed(), scan.activity());
   }

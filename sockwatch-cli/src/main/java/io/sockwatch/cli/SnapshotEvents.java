@@ -55,7 +55,6 @@ final class SnapshotEvents {
         text.header();
       }
       List<ConnectionEvent> listed = new ArrayList<>();
-      List<ConnectionActivity> windows = new ArrayList<>();
       long unlisted = 0;
       while (true) {
         long now = System.nanoTime();
@@ -78,10 +77,8 @@ final class SnapshotEvents {
           break;
         }
       }
-      windows.add(tracer.drain());
       Optional<NodeStats> after = stats(reader);
-      ConnectionActivity total = ConnectionActivity.merge(windows, 4096);
-      total = total.withKernelOpensBetween(before, after);
+      ConnectionActivity total = tracer.drain().withKernelOpensBetween(before, after);
       Map<Integer, String> listeners = listenerOwners(reader);
       if (text != null) {
         text.totals(total, filter, tracer.eventsLost(), listeners);

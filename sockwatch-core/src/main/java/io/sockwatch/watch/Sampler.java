@@ -261,16 +261,13 @@ public final class Sampler {
     return s;
   }
 
-  /** Flows kept for the scan's window: the tracer's own cap. */
-  static final int MAX_FLOWS = 4096;
-
   /** Windows kept between scans before they are folded into one, so a slow scan stays bounded. */
   static final int MAX_PENDING_WINDOWS = 30;
 
   private void keepForScan(ConnectionActivity window) {
     pendingActivity.add(window);
     if (pendingActivity.size() > MAX_PENDING_WINDOWS) {
-      ConnectionActivity folded = ConnectionActivity.merge(pendingActivity, MAX_FLOWS);
+      ConnectionActivity folded = ConnectionActivity.merge(pendingActivity, FlowHorizon.MAX_FLOWS);
       pendingActivity.clear();
       pendingActivity.add(folded);
     }
@@ -294,7 +291,7 @@ public final class Sampler {
       return Optional.empty();
     }
     if (!pendingActivity.isEmpty()) {
-      ConnectionActivity since = ConnectionActivity.merge(pendingActivity, MAX_FLOWS);
+      ConnectionActivity since = ConnectionActivity.merge(pendingActivity, FlowHorizon.MAX_FLOWS);
       pendingActivity.clear();
       nodeScan =
           nodeScan.withActivity(

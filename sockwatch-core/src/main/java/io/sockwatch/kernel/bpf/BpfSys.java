@@ -18,7 +18,6 @@ final class BpfSys {
 
   static final int MAP_HASH = 1;
   static final int MAP_ARRAY = 2;
-  static final int MAP_LRU_HASH = 9;
   static final int MAP_RINGBUF = 27;
   static final int PROG_TRACEPOINT = 5;
 
@@ -92,17 +91,10 @@ final class BpfSys {
     }
   }
 
-  /** A program the verifier refused, with the tail of its log. */
+  /** A program the verifier refused, with the tail of its log in the message. */
   static final class VerifierException extends SysException {
-    private final String log;
-
     VerifierException(SysException cause, String log) {
       super(cause.getMessage() + "; verifier: " + log, cause.errno());
-      this.log = log;
-    }
-
-    String log() {
-      return log;
     }
   }
 

@@ -105,6 +105,4 @@ final class Sys {
   }
 
   static final int ENOENT = 2;
-  static final int EINVAL = 22;
-  static final int ENOSPC = 28;
 }

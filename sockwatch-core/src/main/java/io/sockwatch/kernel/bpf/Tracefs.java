@@ -30,11 +30,6 @@ final class Tracefs {
     this.root = root;
   }
 
-  /** A tracefs tree rooted at {@code root}, as tests give it. */
-  static Tracefs at(Path root) {
-    return new Tracefs(root);
-  }
-
   /**
    * The mounted tracefs, mounting it when needed.
    *
@@ -107,9 +102,5 @@ final class Tracefs {
     } catch (IllegalArgumentException e) {
       throw new IOException(file + ": " + e.getMessage(), e);
     }
-  }
-
-  Path root() {
-    return root;
   }
 }

@@ -6,7 +6,6 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
@@ -216,7 +215,6 @@ public record ConnectionActivity(
 
   private static OptionalDouble largest(List<OptionalDouble> values) {
     return values.stream()
-        .filter(Objects::nonNull)
         .filter(OptionalDouble::isPresent)
         .mapToDouble(OptionalDouble::getAsDouble)
         .max();
